@@ -1,0 +1,145 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Results } from "../engine/results.js";
+import { toCsv } from "../reports/csv.js";
+import { toHtml } from "../reports/html.js";
+import { toJson } from "../reports/json.js";
+import { toTextSummary } from "../reports/text.js";
+import { InputError, loadScenarioFile } from "./load.js";
+import { slug, writeReports } from "./output.js";
+import { Progress } from "./progress.js";
+import { runScenario, type VariantOutcome } from "./runner.js";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const version = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version;
+
+const FORMATS = ["csv", "json", "html"] as const;
+type Format = (typeof FORMATS)[number];
+const FILE_OF: Record<Format, string> = { csv: "results.csv", json: "results.json", html: "report.html" };
+
+function parseSeed(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n > 2 ** 31 - 1) throw new InvalidArgumentError("must be an integer in 0..2147483647");
+  return n;
+}
+
+function parseFormats(v: string): Format[] {
+  const list = v.split(",").map((s) => s.trim()).filter(Boolean);
+  const bad = list.filter((f) => !(FORMATS as readonly string[]).includes(f));
+  if (bad.length > 0 || list.length === 0) throw new InvalidArgumentError(`must be a comma-separated list of ${FORMATS.join(", ")} (got ${JSON.stringify(v)})`);
+  return [...new Set(list)] as Format[];
+}
+
+interface RunFlags {
+  seed?: number;
+  out?: string;
+  format: Format[];
+  variant?: string;
+  quiet?: boolean;
+}
+
+async function runCommand(file: string, flags: RunFlags): Promise<void> {
+  const loaded = await loadScenarioFile(file);
+  const progress = new Progress(!flags.quiet && process.stderr.isTTY === true);
+  const outcomes: VariantOutcome[] = [];
+  let results: Results;
+  try {
+    results = runScenario(loaded, {
+      seed: flags.seed,
+      variantPattern: flags.variant,
+      onProgress: (i, n, label, f) => progress.update((i + Math.min(1, f)) / n, label),
+      onVariantDone: (o, i, n) => {
+        outcomes.push(o);
+        progress.update((i + 1) / n, o.label);
+      },
+    });
+  } finally {
+    progress.stop();
+  }
+  const dir = flags.out ?? join("out", slug(loaded.base.name));
+  const files: Record<string, string> = {};
+  for (const f of flags.format) {
+    files[FILE_OF[f]] = f === "csv" ? toCsv(results) : f === "json" ? toJson(results) : toHtml(results);
+  }
+  const written = writeReports(dir, files);
+  if (flags.quiet) return;
+  process.stdout.write(toTextSummary(results));
+  process.stdout.write("\n");
+  for (const o of outcomes) {
+    const rate = o.wallSeconds > 0 ? Math.round(o.events / o.wallSeconds) : 0;
+    process.stdout.write(`variant ${o.label}: ${o.events} events in ${o.wallSeconds.toFixed(2)} s wall (${rate} events/s)\n`);
+  }
+  process.stdout.write(`wrote ${written.map((w) => relative(process.cwd(), w) || w).join(", ")}\n`);
+}
+
+async function listCommand(dir: string): Promise<void> {
+  const abs = resolve(dir);
+  let files: string[];
+  try {
+    files = readdirSync(abs).filter((f) => /\.(ts|mts|js|mjs)$/.test(f) && !/\.test\./.test(f)).sort();
+  } catch {
+    throw new InputError(`no scenarios directory at ${dir}`);
+  }
+  const rows: string[][] = [];
+  for (const f of files) {
+    const path = join(dir, f);
+    try {
+      const s = await loadScenarioFile(path);
+      rows.push([path, s.base.name, String(s.variants.length), s.base.description?.split("\n")[0] ?? ""]);
+    } catch (e) {
+      rows.push([path, "(invalid)", "-", e instanceof Error ? e.message.split("\n")[0] : String(e)]);
+    }
+  }
+  const header = ["file", "name", "variants", "description"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  for (const r of [header, ...rows]) process.stdout.write(r.map((c, i) => (i === 3 ? c : c.padEnd(widths[i]))).join("  ").trimEnd() + "\n");
+}
+
+export function buildProgram(): Command {
+  const program = new Command("bench")
+    .description("k8s-netscale: a deterministic discrete-event simulator of the Kubernetes network control plane")
+    .version(version, "-V, --version")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+
+  program
+    .command("run")
+    .description("run a scenario (every variant, same seed) and write results.csv, results.json and report.html")
+    .argument("<scenario>", "scenario file, e.g. scenarios/15k-nodes.ts")
+    .option("--seed <n>", "override the scenario's seed", parseSeed)
+    .option("--out <dir>", "output directory (default: out/<scenario-name>/)")
+    .addOption(new Option("--format <list>", `comma-separated report formats: ${FORMATS.join(",")}`).default([...FORMATS], FORMATS.join(",")).argParser(parseFormats))
+    .option("--variant <pattern>", "run only variants whose label matches (glob with *, else substring; | separates alternatives)")
+    .option("-q, --quiet", "print nothing on success (no progress bar, no summary)")
+    .action(runCommand);
+
+  program
+    .command("list")
+    .description("list the scenarios in a directory")
+    .argument("[dir]", "directory to look in", "scenarios")
+    .action(listCommand);
+
+  return program;
+}
+
+/** Runs the CLI; returns the process exit code (0 ok, 1 internal error, 2 bad input). */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // help and version exit 0; usage errors were already printed by commander
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof InputError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 1;
+  }
+}

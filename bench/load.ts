@@ -1,0 +1,91 @@
+import { existsSync, statSync } from "node:fs";
+import { relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { tsImport } from "tsx/esm/api";
+import type { z } from "zod";
+import { scenarioSchema, type Scenario } from "./schema.js";
+import { applyVariant, expandVariants, type Variant, type VariantMatrix } from "./variants.js";
+
+/** Bad input from the user: printed as one clear message, exit code 2, no stack trace. */
+export class InputError extends Error {
+  override name = "InputError";
+}
+
+export interface PlannedVariant extends Variant {
+  scenario: Scenario;
+}
+
+export interface LoadedScenario {
+  file: string;
+  /** The scenario as validated, without any variant applied. */
+  base: Scenario;
+  variants: PlannedVariant[];
+}
+
+const EXTENSIONS = [".ts", ".mts", ".js", ".mjs"];
+
+/** Imports a scenario file (TypeScript runs through tsx), validates it and every variant of it. */
+export async function loadScenarioFile(file: string): Promise<LoadedScenario> {
+  const abs = resolve(file);
+  const shown = relative(process.cwd(), abs) || file;
+  if (!existsSync(abs) || !statSync(abs).isFile()) throw new InputError(`scenario file not found: ${file}`);
+  if (!EXTENSIONS.some((e) => abs.endsWith(e))) {
+    throw new InputError(`${shown}: a scenario is a TypeScript or JavaScript module (${EXTENSIONS.join(", ")})`);
+  }
+  let mod: { default?: unknown };
+  try {
+    // tsx's scoped loader: TypeScript scenarios load wherever they live, inside an ESM package or not.
+    mod = (await tsImport(pathToFileURL(abs).href, import.meta.url)) as { default?: unknown };
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new InputError(`${shown}: cannot load the scenario module: ${msg.split("\n").slice(0, 3).join(" ")}`);
+  }
+  let exported = mod.default;
+  // A file outside an ESM package is compiled to CommonJS; its default export then sits one level down.
+  if (typeof exported === "object" && exported !== null && (exported as { __esModule?: boolean }).__esModule === true) {
+    exported = (exported as { default?: unknown }).default;
+  }
+  return planScenario(exported, shown);
+}
+
+/** Validates a scenario object and expands its variants; `where` names it in error messages. */
+export function planScenario(raw: unknown, where: string): LoadedScenario {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new InputError(`${where}: the module must \`export default defineScenario({...})\``);
+  }
+  const base = validate(raw, where);
+  const variants = expandVariants((raw as { variants?: VariantMatrix | VariantMatrix[] }).variants);
+  const planned = variants.map((v) => {
+    const applied = applyVariant(raw, v);
+    delete (applied as { variants?: unknown }).variants;
+    return { ...v, scenario: validate(applied, `${where}: variant "${v.label}"`) };
+  });
+  return { file: where, base, variants: planned };
+}
+
+function validate(raw: unknown, where: string): Scenario {
+  const result = scenarioSchema.safeParse(raw, { reportInput: true });
+  if (result.success) return result.data;
+  throw new InputError(formatIssues(result.error.issues, where));
+}
+
+export function formatIssues(issues: readonly z.core.$ZodIssue[], where: string): string {
+  const lines = issues.map((issue) => `  ${describeIssue(issue)}`);
+  return `${where}: invalid scenario\n${lines.join("\n")}`;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.map(String).join(".") || "(scenario)";
+  const input = (issue as { input?: unknown }).input;
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((k) => `${path === "(scenario)" ? "" : path + "."}${k}: unknown field`).join("; ");
+  }
+  const got = input === undefined ? "missing" : `got ${short(input)}`;
+  return `${path}: ${issue.message} (${got})`;
+}
+
+function short(v: unknown): string {
+  const s = JSON.stringify(v);
+  if (s === undefined) return String(v);
+  return s.length > 80 ? s.slice(0, 77) + "..." : s;
+}

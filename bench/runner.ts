@@ -1,0 +1,70 @@
+import { Metrics } from "../engine/metrics.js";
+import { RandomStreams } from "../engine/random.js";
+import type { MetricValue, ResultRow, Results } from "../engine/results.js";
+import { Simulation } from "../engine/simulation.js";
+import { runPhold } from "../models/phold.js";
+import type { ModelContext } from "../models/context.js";
+import type { LoadedScenario, PlannedVariant } from "./load.js";
+import type { Scenario } from "./schema.js";
+import { matchesVariant } from "./variants.js";
+import { InputError } from "./load.js";
+
+export interface VariantOutcome {
+  label: string;
+  metrics: MetricValue[];
+  /** Simulation events processed: for the progress line and speed figures, never written to results. */
+  events: number;
+  wallSeconds: number;
+}
+
+export interface RunOptions {
+  seed?: number;
+  /** --variant pattern: glob with `*`, else substring; `|` separates alternatives. */
+  variantPattern?: string;
+  onProgress?: (done: number, total: number, label: string, fraction: number) => void;
+  onVariantDone?: (outcome: VariantOutcome, index: number, total: number) => void;
+}
+
+/** The variants a run selects, in declaration order. */
+export function selectVariants(loaded: LoadedScenario, pattern: string | undefined): PlannedVariant[] {
+  if (pattern === undefined) return loaded.variants;
+  const picked = loaded.variants.filter((v) => matchesVariant(v.label, pattern));
+  if (picked.length === 0) {
+    throw new InputError(`--variant ${JSON.stringify(pattern)} matches none of: ${loaded.variants.map((v) => v.label).join(", ")}`);
+  }
+  return picked;
+}
+
+/** Runs one variant of a validated scenario: a pure function of (scenario, seed). */
+export function runVariant(scenario: Scenario, seed: number, progress: (fraction: number) => void = () => {}): { metrics: MetricValue[]; events: number } {
+  const sim = new Simulation(4096);
+  const metrics = new Metrics();
+  const ctx: ModelContext = { sim, rng: new RandomStreams(seed), metrics, progress };
+  switch (scenario.model) {
+    case "phold":
+      runPhold({ ...scenario.phold, until: scenario.duration }, ctx);
+      break;
+  }
+  return { metrics: metrics.export(), events: sim.eventsProcessed };
+}
+
+export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): Results {
+  const seed = options.seed ?? loaded.base.seed;
+  const variants = selectVariants(loaded, options.variantPattern);
+  const rows: ResultRow[] = [];
+  variants.forEach((v, i) => {
+    const t0 = process.hrtime.bigint();
+    const onFraction = (f: number): void => options.onProgress?.(i, variants.length, v.label, f);
+    const { metrics, events } = runVariant(v.scenario, seed, onFraction);
+    const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    for (const m of metrics) rows.push({ scenario: loaded.base.name, variant: v.label, seed, metric: m.metric, unit: m.unit, value: m.value });
+    options.onVariantDone?.({ label: v.label, metrics, events, wallSeconds }, i, variants.length);
+  });
+  return {
+    scenario: loaded.base.name,
+    seed,
+    variants: variants.map((v) => v.label),
+    assumptions: loaded.base.assumptions,
+    rows,
+  };
+}

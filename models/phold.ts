@@ -1,0 +1,63 @@
+import type { ModelContext } from "./context.js";
+import type { Micros } from "../engine/time.js";
+
+/**
+ * PHOLD (Fujimoto, 1990): the classic discrete-event benchmark. `lps` logical processes start with `population`
+ * events each; every event, when processed, schedules one successor after `lookahead` plus an exponential delay of
+ * mean `meanDelay`, on a uniformly chosen LP with probability `remoteFraction` (any LP, itself included, as in the
+ * reference loop of ../shared/peers/phold.cpp), else on its own LP. The run stops after `events` events.
+ */
+export interface PholdConfig {
+  lps: number;
+  population: number;
+  events: number;
+  meanDelay: Micros;
+  lookahead: Micros;
+  remoteFraction: number;
+  /** Optional cap on simulated time. */
+  until?: Micros;
+}
+
+export function runPhold(config: PholdConfig, ctx: ModelContext): void {
+  const { sim, metrics } = ctx;
+  const { lps, population, events: target, meanDelay, lookahead, remoteFraction } = config;
+  const delays = ctx.rng.stream("phold/delay");
+  const routes = ctx.rng.stream("phold/route");
+  const perLp = new Float64Array(lps);
+  let done = 0;
+  let remote = 0;
+
+  const handle = (lp: number): void => {
+    perLp[lp]++;
+    if (++done >= target) {
+      sim.stop();
+      return;
+    }
+    let dst = lp;
+    if (remoteFraction >= 1 || routes.uniform() < remoteFraction) {
+      dst = Math.floor(routes.uniform() * lps);
+      remote++;
+    }
+    sim.schedule(sim.now + lookahead + Math.round(delays.exponential(meanDelay)), handle, dst);
+  };
+
+  for (let lp = 0; lp < lps; lp++) {
+    for (let k = 0; k < population; k++) sim.schedule(lookahead + Math.round(delays.exponential(meanDelay)), handle, lp);
+  }
+
+  const progressEvery = Math.max(1 << 14, Math.floor(target / 200));
+  sim.run({ until: config.until, onProgress: () => ctx.progress(done / target), progressEvery });
+
+  let minLp = Infinity;
+  let maxLp = 0;
+  for (let i = 0; i < lps; i++) {
+    if (perLp[i] < minLp) minLp = perLp[i];
+    if (perLp[i] > maxLp) maxLp = perLp[i];
+  }
+  metrics.counter("phold.events", "events").add(done);
+  metrics.counter("phold.remote_events", "events").add(remote);
+  metrics.counter("phold.sim_time", "s").add(sim.now / 1_000_000);
+  metrics.counter("phold.lp_events.min", "events").add(lps > 0 ? minLp : 0);
+  metrics.counter("phold.lp_events.max", "events").add(maxLp);
+  metrics.counter("phold.pending_at_end", "events").add(sim.pending);
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import type { Results } from "../engine/results.js";
+import { toCsv } from "./csv.js";
+import { escapeHtml, toHtml } from "./html.js";
+import { fromJson, toJson } from "./json.js";
+import { humanNumber } from "./table.js";
+import { toTextSummary } from "./text.js";
+
+const results: Results = {
+  scenario: "s,1 \"quoted\"",
+  seed: 3,
+  variants: ["a=1", "a=2"],
+  assumptions: [{ name: "x", value: "<1>", why: "because & so" }],
+  rows: [
+    { scenario: "s,1 \"quoted\"", variant: "a=1", seed: 3, metric: "etcd.writes", unit: "count", value: 12 },
+    { scenario: "s,1 \"quoted\"", variant: "a=1", seed: 3, metric: "npl.p99_s", unit: "s", value: 0.1 + 0.2 },
+    { scenario: "s,1 \"quoted\"", variant: "a=2", seed: 3, metric: "etcd.writes", unit: "count", value: -0 },
+    { scenario: "s,1 \"quoted\"", variant: "a=2", seed: 3, metric: "x@10s", unit: "count", value: 1 },
+  ],
+};
+
+describe("reports", () => {
+  it("writes CSV with the exact header, quoting and shortest round-trip numbers", () => {
+    expect(toCsv(results)).toBe(
+      [
+        "scenario,variant,seed,metric,unit,value",
+        '"s,1 ""quoted""",a=1,3,etcd.writes,count,12',
+        '"s,1 ""quoted""",a=1,3,npl.p99_s,s,0.30000000000000004',
+        '"s,1 ""quoted""",a=2,3,etcd.writes,count,0',
+        '"s,1 ""quoted""",a=2,3,x@10s,count,1',
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("writes JSON that reads back to the same table", () => {
+    const text = toJson(results);
+    expect(text.startsWith('{\n  "scenario": "s,1 \\"quoted\\"",\n  "seed": 3,')).toBe(true);
+    const back = fromJson(text);
+    expect(back.rows).toEqual(results.rows.map((r) => ({ ...r, value: Object.is(r.value, -0) ? 0 : r.value })));
+    expect(back.variants).toEqual(["a=1", "a=2"]);
+    expect(() => fromJson("[1]")).toThrow(/not a results.json/);
+  });
+
+  it("escapes everything it prints in HTML", () => {
+    const html = toHtml({ ...results, scenario: "<script>alert(1)</script>" });
+    expect(html).not.toContain("<script>");
+    expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(html).toContain("&lt;1&gt;");
+    expect(html).toContain("because &amp; so");
+    expect(escapeHtml(`"'&`)).toBe("&quot;&#39;&amp;");
+  });
+
+  it("summarises metrics by variant for the terminal, leaving series points out", () => {
+    const text = toTextSummary(results);
+    expect(text.split("\n")[0]).toMatch(/^metric\s+unit\s+a=1\s+a=2$/);
+    expect(text).toMatch(/etcd\.writes\s+count\s+12\s+0/);
+    expect(text).not.toContain("x@10s");
+  });
+
+  it("formats numbers for people", () => {
+    expect([1234567, 0.30000000000000004, 2.5e-7, 12.5, undefined].map(humanNumber)).toEqual(["1,234,567", "0.3", "2.500e-7", "12.5", ""]);
+  });
+});
