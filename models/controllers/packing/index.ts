@@ -1,0 +1,47 @@
+// Registry of the EndpointSlice packing algorithms. Each file holds one algorithm; shared.ts the common sync driver.
+
+import { compact } from "./compact.js";
+import { k8s } from "./k8s.js";
+import { rebalance } from "./rebalance.js";
+import { resolveOptions } from "./shared.js";
+import { stableHashAlgorithm } from "./stable-hash.js";
+import type { PackingAlgorithm, PackingOptions } from "./types.js";
+import { zoneAffine } from "./zone-affine.js";
+
+export const packingAlgorithms: Readonly<Record<string, PackingAlgorithm>> = Object.freeze({
+  [k8s.name]: k8s,
+  [compact.name]: compact,
+  [rebalance.name]: rebalance,
+  [stableHashAlgorithm.name]: stableHashAlgorithm,
+  [zoneAffine.name]: zoneAffine,
+});
+
+export function getPackingAlgorithm(name: string): PackingAlgorithm {
+  const algorithm = Object.hasOwn(packingAlgorithms, name) ? packingAlgorithms[name] : undefined;
+  if (algorithm === undefined) {
+    throw new Error(`unknown packing algorithm "${name}" (allowed: ${Object.keys(packingAlgorithms).join(", ")})`);
+  }
+  return algorithm;
+}
+
+/** Validates options for an algorithm up front (e.g. when a scenario is loaded); returns them with defaults filled. */
+export function validatePackingOptions(name: string, options?: PackingOptions): Record<string, number> {
+  const algorithm = getPackingAlgorithm(name);
+  return resolveOptions(algorithm.name, algorithm.options, options);
+}
+
+export { applyPlan } from "./apply.js";
+export { reconcileService, type ServiceReconcileInput } from "./service.js";
+export { EMPTY_PORT_KEY, endpointEqual } from "./types.js";
+export type {
+  AddressFamily,
+  EndpointState,
+  OptionSpec,
+  PackingAlgorithm,
+  PackingOptions,
+  ReconcileInput,
+  SliceAddressType,
+  SlicePlan,
+  SliceState,
+  SyncMetrics,
+} from "./types.js";

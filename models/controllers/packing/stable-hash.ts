@@ -1,0 +1,182 @@
+// Endpoints placed by a stable hash of their id, so the slice an endpoint lives in does not depend on history.
+//
+// Placement (a pure function of the desired ids and the bucket count B):
+// - hash = FNV-1a 32-bit over the id's UTF-8 bytes, then the murmur3 fmix32 finalizer (FNV's low bits alone are weak
+//   for consecutive IPs); home bucket = hash mod B;
+// - each bucket keeps its first MAX home endpoints ordered by (hash, id); the rest spill, bucket by bucket in index
+//   order, to the next bucket with room (b+1, b+2, ... wrapping). B·MAX ≥ n always, so every endpoint finds room.
+// So adding or removing one endpoint touches its home bucket's slice, plus one more slice when that bucket overflows.
+//
+// Bucket count and hysteresis. Ideal B = ceil(headroom·n/MAX) (at least 1; about 1/headroom = 80% full at the default
+// headroom 1.25; the brief's "ceil(n/MAX)·headroom", rounded so that a handful of endpoints gets one slice). The current
+// B is the number of this port map's slices: one slice per bucket is kept, empty buckets included, which is what makes
+// B recoverable from the slices alone. B is kept while the average fill n/(B·MAX) stays within
+// [1/(2·headroom), (1 + 1/headroom)/2] = [40%, 90%] by default; outside it B is reset to the ideal, whose fill
+// (≈ 1/headroom) lies inside the band, so a reset cannot immediately trigger another. A change of B rehashes the
+// whole port map (most endpoints move): that is the price, paid only when n crosses a band edge.
+//
+// Bucket ↔ slice: existing slices are matched to buckets by how many of the bucket's endpoints they already hold
+// (greedy on overlap, ties by bucket index then input order), then remaining buckets take remaining slices in order;
+// extra buckets are created, extra slices deleted. Kept endpoints stay in their slice's order, new ones are appended,
+// and a slice whose content and labels do not change is not written.
+// The placeholder rule is kept (shared.ts): with no endpoints the Service has one empty slice, as upstream.
+
+import { type FamilyAlgorithm, type PortMapContext, type PortMapResult, claimExisting, newSlice, reconcileFamily, sameEndpoints } from "./shared.js";
+import type { EndpointState, PackingAlgorithm, SliceState } from "./types.js";
+
+/** FNV-1a 32-bit over the UTF-8 bytes of s, then murmur3's fmix32. Unsigned 32-bit result. */
+export function stableHash(s: string): number {
+  let h = 0x811c9dc5;
+  const byte = (b: number): void => {
+    h ^= b;
+    h = Math.imul(h, 0x01000193);
+  };
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c < 0x80) {
+      byte(c);
+      continue;
+    }
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const lo = s.charCodeAt(i + 1);
+      if (lo >= 0xdc00 && lo <= 0xdfff) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
+        i++;
+      }
+    }
+    if (c < 0x800) {
+      byte(0xc0 | (c >> 6));
+    } else if (c < 0x10000) {
+      byte(0xe0 | (c >> 12));
+      byte(0x80 | ((c >> 6) & 0x3f));
+    } else {
+      byte(0xf0 | (c >> 18));
+      byte(0x80 | ((c >> 12) & 0x3f));
+      byte(0x80 | ((c >> 6) & 0x3f));
+    }
+    byte(0x80 | (c & 0x3f));
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** The bucket count for n endpoints given the current count (see the header for the band). */
+export function chooseBucketCount(n: number, current: number, max: number, headroom: number): number {
+  if (n === 0) return 0;
+  const ideal = Math.max(1, Math.ceil((headroom * n) / max), Math.ceil(n / max));
+  if (current === 0) return ideal;
+  const capacity = current * max;
+  const high = (1 + 1 / headroom) / 2;
+  const low = 1 / (2 * headroom);
+  if (n > capacity || n > high * capacity) return Math.max(ideal, current + 1);
+  if (n < low * capacity && ideal < current) return ideal;
+  return current;
+}
+
+/** Bucket contents for B buckets of at most max endpoints (B·max ≥ endpoints.length). */
+export function placeByHash(endpoints: readonly EndpointState[], buckets: number, max: number): EndpointState[][] {
+  if (buckets * max < endpoints.length) throw new Error("stable-hash: bucket capacity below endpoint count");
+  const homes: { e: EndpointState; h: number }[][] = Array.from({ length: buckets }, () => []);
+  for (const e of endpoints) {
+    const h = stableHash(e.id);
+    homes[h % buckets].push({ e, h });
+  }
+  const out: EndpointState[][] = [];
+  const spill: { e: EndpointState; home: number }[] = [];
+  homes.forEach((list, b) => {
+    list.sort((x, y) => x.h - y.h || (x.e.id < y.e.id ? -1 : x.e.id > y.e.id ? 1 : 0));
+    out.push(list.slice(0, max).map((x) => x.e));
+    for (const x of list.slice(max)) spill.push({ e: x.e, home: b });
+  });
+  for (const { e, home } of spill) {
+    let b = (home + 1) % buckets;
+    while (out[b].length >= max) b = (b + 1) % buckets;
+    out[b].push(e);
+  }
+  return out;
+}
+
+export function stableHashPackPortMap(ctx: PortMapContext, headroom: number): PortMapResult {
+  const { existing, desired, max, addressType, portKey } = ctx;
+  const claim = claimExisting(existing, desired);
+  const n = desired.size;
+  const count = chooseBucketCount(n, existing.length, max, headroom);
+  const buckets = placeByHash([...desired.values()], count, max);
+  const bucketOf = new Map<string, number>();
+  buckets.forEach((list, b) => {
+    for (const e of list) bucketOf.set(e.id, b);
+  });
+
+  // overlap-greedy matching of buckets to existing slices
+  const pairs: { b: number; j: number; overlap: number }[] = [];
+  claim.kept.forEach((kept, j) => {
+    const per = new Map<number, number>();
+    for (const e of kept) {
+      const b = bucketOf.get(e.id)!;
+      per.set(b, (per.get(b) ?? 0) + 1);
+    }
+    for (const [b, overlap] of per) pairs.push({ b, j, overlap });
+  });
+  pairs.sort((x, y) => y.overlap - x.overlap || x.b - y.b || x.j - y.j);
+  const sliceOfBucket = new Array<number>(count).fill(-1);
+  const bucketOfSlice = new Array<number>(existing.length).fill(-1);
+  for (const { b, j } of pairs) {
+    if (sliceOfBucket[b] >= 0 || bucketOfSlice[j] >= 0) continue;
+    sliceOfBucket[b] = j;
+    bucketOfSlice[j] = b;
+  }
+  let j = 0;
+  for (let b = 0; b < count; b++) {
+    if (sliceOfBucket[b] >= 0) continue;
+    while (j < existing.length && bucketOfSlice[j] >= 0) j++;
+    if (j >= existing.length) break;
+    sliceOfBucket[b] = j;
+    bucketOfSlice[j] = b;
+  }
+
+  const creates: SliceState[] = [];
+  const updates: SliceState[] = [];
+  const deletes: SliceState[] = [];
+  for (let b = 0; b < count; b++) {
+    if (sliceOfBucket[b] < 0) creates.push(newSlice(addressType, portKey, [...buckets[b]]));
+  }
+  existing.forEach((s, idx) => {
+    const b = bucketOfSlice[idx];
+    if (b < 0) {
+      deletes.push(s);
+      return;
+    }
+    const content = claim.kept[idx].filter((e) => bucketOf.get(e.id) === b);
+    const held = new Set(content.map((e) => e.id));
+    for (const e of buckets[b]) if (!held.has(e.id)) content.push(e);
+    if (!sameEndpoints(s.endpoints, content) || !s.labelsMatch) {
+      updates.push({ ...s, endpoints: content, labelsMatch: true });
+    }
+  });
+  return { creates, updates, deletes };
+}
+
+const family: FamilyAlgorithm = {
+  name: "stable-hash",
+  options: {
+    headroom: {
+      default: 1.25,
+      min: 1,
+      max: 4,
+      integer: false,
+      description: "buckets = ceil(headroom·n/MAX): 1/headroom is the target fill; the band is [1/(2h), (1+1/h)/2]",
+    },
+  },
+  packPortMap: (ctx, options) => stableHashPackPortMap(ctx, options.headroom),
+};
+
+export const stableHashAlgorithm: PackingAlgorithm = {
+  name: "stable-hash",
+  description: "Endpoints placed by a hash of their id into ~n·headroom/MAX buckets (one slice each), with hysteresis on the count",
+  options: family.options,
+  reconcile: (input) => reconcileFamily(input, family),
+};
