@@ -1,0 +1,35 @@
+/** Registry of DNS placements. */
+import type { DnsPlacement, PlacementName } from "../placement.js";
+import { PLACEMENT_NAMES } from "../placement.js";
+import { central } from "./central.js";
+import { centralAutopath } from "./central-autopath.js";
+import { corednsDaemonset } from "./coredns-daemonset.js";
+import { nodelocal } from "./nodelocal.js";
+import { nodelocalPreferSameNode } from "./nodelocal-prefer-same-node.js";
+import { zonal } from "./zonal.js";
+
+export { central, centralAutopath, corednsDaemonset, nodelocal, nodelocalPreferSameNode, zonal };
+
+const REGISTRY: Readonly<Record<PlacementName, DnsPlacement>> = {
+  central,
+  "central-autopath": centralAutopath,
+  nodelocal,
+  "nodelocal-prefer-same-node": nodelocalPreferSameNode,
+  zonal,
+  "coredns-daemonset": corednsDaemonset,
+};
+
+export function isPlacementName(name: string): name is PlacementName {
+  return (PLACEMENT_NAMES as readonly string[]).includes(name);
+}
+
+/** The placement called `name`; throws an Error listing the allowed names otherwise. */
+export function getPlacement(name: string): DnsPlacement {
+  if (!isPlacementName(name)) throw new Error(`unknown DNS placement "${name}"; allowed: ${PLACEMENT_NAMES.join(", ")}`);
+  return REGISTRY[name];
+}
+
+/** All placements, in PLACEMENT_NAMES order. */
+export function allPlacements(): DnsPlacement[] {
+  return PLACEMENT_NAMES.map((n) => REGISTRY[n]);
+}
