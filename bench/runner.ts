@@ -3,9 +3,12 @@ import { RandomStreams } from "../engine/random.js";
 import type { MetricValue, ResultRow, Results } from "../engine/results.js";
 import { Simulation } from "../engine/simulation.js";
 import { runPhold } from "../models/phold.js";
+import { linearReplicas, uniformCluster } from "../models/dns/autoscaler.js";
+import type { NetworkConfig } from "../models/network/config.js";
+import { runNetwork } from "../models/network/model.js";
 import type { ModelContext } from "../models/context.js";
 import type { LoadedScenario, PlannedVariant } from "./load.js";
-import type { Scenario } from "./schema.js";
+import type { NetworkScenario, Scenario } from "./schema.js";
 import { matchesVariant } from "./variants.js";
 import { InputError } from "./load.js";
 
@@ -44,6 +47,9 @@ export function runVariant(scenario: Scenario, seed: number, progress: (fraction
     case "phold":
       runPhold({ ...scenario.phold, until: scenario.duration }, ctx);
       break;
+    case "network":
+      runNetwork(networkConfig(scenario), ctx);
+      break;
   }
   return { metrics: metrics.export(), events: sim.eventsProcessed };
 }
@@ -66,5 +72,36 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
     variants: variants.map((v) => v.label),
     assumptions: loaded.base.assumptions,
     rows,
+  };
+}
+
+/** The network model's configuration from a validated scenario. */
+export function networkConfig(s: NetworkScenario): NetworkConfig {
+  const nodes = s.cluster.nodes;
+  return {
+    duration: s.duration,
+    cluster: {
+      nodes,
+      zones: s.cluster.zones,
+      coresPerNode: s.cluster.coresPerNode,
+      podsPerNode: s.cluster.podsPerNode,
+      // ClusterLoader2's load test puts 100 nodes' worth of pods in a namespace (facts scale.md §6)
+      namespaces: s.cluster.namespaces ?? Math.max(1, Math.ceil(nodes / 100)),
+      services: s.services.map((g) => ({ name: g.name, count: g.count, replicas: g.replicas, headless: g.headless, ports: g.ports, ipFamilies: [...g.ipFamilies] })),
+      absentServices: s.services.filter((g) => g.initially === "absent").map((g) => g.name),
+    },
+    apiserver: { ...s.apiserver, egressBytesPerSecond: s.apiserver.egressBandwidth },
+    etcd: s.etcd,
+    controller: s.controller,
+    kubeProxy: s.kubeProxy,
+    dns: {
+      // cluster-proportional-autoscaler's default linear parameters (facts dns-conntrack.md §5)
+      servers: s.dns.servers === "auto" ? linearReplicas(uniformCluster(nodes, s.cluster.coresPerNode)) : s.dns.servers,
+      contentType: s.dns.contentType,
+    },
+    objects: s.objects,
+    slo: s.slo,
+    metrics: s.metrics,
+    workload: s.workload,
   };
 }

@@ -4,6 +4,8 @@
  */
 import { z } from "zod";
 import { formatDuration, parseDuration, type Micros } from "../engine/time.js";
+import { formatBytes, parseBandwidth, parseBytes } from "../engine/units.js";
+import { packingAlgorithms, validatePackingOptions } from "../models/controllers/packing/index.js";
 
 export function int(min: number, max: number) {
   const error = `must be an integer in ${min}..${max}`;
@@ -25,6 +27,32 @@ export function duration(min: Micros, max: Micros) {
       return z.NEVER;
     }
     return Math.round(us);
+  });
+}
+
+/** A byte count: "1.5MiB", "2GiB", "10kB" or a number of bytes. */
+export function bytes(min: number, max: number) {
+  const error = `must be a byte count like "1.5MiB" or "2GiB" (or a number of bytes) in ${formatBytes(min)}..${formatBytes(max)}`;
+  return z.union([z.string(), z.number()], { error }).transform((v, ctx): number => {
+    const n = typeof v === "number" ? v : parseBytes(v);
+    if (n === undefined || !Number.isFinite(n) || n < min || n > max) {
+      ctx.addIssue({ code: "custom", message: error });
+      return z.NEVER;
+    }
+    return Math.round(n);
+  });
+}
+
+/** A bandwidth, "10Gbit/s" or "1.25GB/s", parsed to bytes per second. */
+export function bandwidth() {
+  const error = 'must be a bandwidth like "10Gbit/s" or "1.25GB/s"';
+  return z.string({ error }).transform((v, ctx): number => {
+    const n = parseBandwidth(v);
+    if (n === undefined || !(n > 0)) {
+      ctx.addIssue({ code: "custom", message: error });
+      return z.NEVER;
+    }
+    return n;
   });
 }
 
@@ -74,10 +102,197 @@ export const pholdScenarioSchema = z
   })
   .strict();
 
-export const scenarioSchema = z.discriminatedUnion("model", [pholdScenarioSchema], {
-  error: 'must be one of "phold"',
+const HOUR = 3600 * 1_000_000;
+const DAY = 24 * HOUR;
+
+/** A lognormal spread given by median and p99, or a constant duration. */
+const spread = z.union([
+  duration(0, DAY).transform((d) => ({ median: d, p99: d })),
+  z.object({ median: duration(0, DAY), p99: duration(0, DAY) }).strict().refine((s) => s.p99 >= s.median, { error: "p99 must be >= median" }),
+]);
+
+const stepName = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { error: "must be lower-case letters, digits, - and _" }).optional();
+const selector = z.string().min(1).default("*");
+const surgeValue = z.union([int(0, 1_000_000), z.string().regex(/^\d+%$/, { error: 'must be a count or a percentage like "25%"' })]);
+
+// Defaults of the Deployment controller (maxSurge 25%, maxUnavailable 25%); pod startup and termination times are
+// assumptions of the workload, stated per scenario.
+const workloadStep = z.discriminatedUnion(
+  "action",
+  [
+    z.object({ action: z.literal("endpoint-change"), at: duration(0, 30 * DAY), name: stepName, services: selector, count: int(1, 1_000_000).default(1) }).strict(),
+    z
+      .object({
+        action: z.literal("rolling-update"),
+        at: duration(0, 30 * DAY),
+        name: stepName,
+        services: selector,
+        style: oneOf(["surge", "one-at-a-time"]).default("surge"),
+        maxSurge: surgeValue.default("25%"),
+        maxUnavailable: surgeValue.default("25%"),
+        interval: duration(0, DAY).default(1_000_000),
+        podStartup: spread.default({ median: 5_000_000, p99: 20_000_000 }),
+        termination: spread.default({ median: 2_000_000, p99: 10_000_000 }),
+      })
+      .strict(),
+    z
+      .object({
+        action: z.literal("scale"),
+        at: duration(0, 30 * DAY),
+        name: stepName,
+        services: selector,
+        replicas: int(0, 1_000_000).optional(),
+        factor: num(0, 1000).optional(),
+        podStartup: spread.default({ median: 5_000_000, p99: 20_000_000 }),
+        termination: spread.default({ median: 2_000_000, p99: 10_000_000 }),
+      })
+      .strict()
+      .refine((s) => (s.replicas === undefined) !== (s.factor === undefined), { error: "give exactly one of replicas and factor" }),
+    z
+      .object({
+        action: z.literal("zone-outage"),
+        at: duration(0, 30 * DAY),
+        name: stepName,
+        zone: int(0, 63),
+        duration: duration(1, 30 * DAY),
+        // node-monitor-grace-period (40 s) and the not-ready toleration (300 s) of taint-based eviction
+        notReadyAfter: duration(0, DAY).default(40_000_000),
+        evictAfter: duration(0, DAY).default(300_000_000),
+        podStartup: spread.default({ median: 5_000_000, p99: 20_000_000 }),
+      })
+      .strict(),
+    z
+      .object({
+        action: z.literal("churn"),
+        at: duration(0, 30 * DAY),
+        until: duration(0, 30 * DAY),
+        name: stepName,
+        services: selector,
+        rate: num(0, 1_000_000),
+        podStartup: spread.default({ median: 5_000_000, p99: 20_000_000 }),
+        termination: spread.default({ median: 2_000_000, p99: 10_000_000 }),
+      })
+      .strict(),
+    z.object({ action: z.literal("create-service"), at: duration(0, 30 * DAY), name: stepName, services: selector }).strict(),
+  ],
+  { error: 'must be one of "endpoint-change", "rolling-update", "scale", "zone-outage", "churn", "create-service"' },
+);
+
+const serviceGroup = z
+  .object({
+    name: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,40}[a-z0-9])?$/, { error: "must be a DNS label of at most 42 characters" }),
+    count: int(1, 1_000_000).default(1),
+    replicas: int(0, 1_000_000),
+    headless: z.boolean().default(false),
+    ports: int(1, 100).default(1),
+    ipFamilies: z.union([z.tuple([oneOf(["IPv4", "IPv6"])]), z.tuple([z.literal("IPv4"), z.literal("IPv6")]), z.tuple([z.literal("IPv6"), z.literal("IPv4")])], { error: 'must be ["IPv4"], ["IPv6"] or both' }).default(["IPv4"]),
+    /** "absent": the pods exist but the Service object is created by a create-service step. */
+    initially: oneOf(["present", "absent"]).default("present"),
+  })
+  .strict();
+
+const algorithmNames = Object.keys(packingAlgorithms) as [string, ...string[]];
+
+export const networkScenarioSchema = z
+  .object({
+    ...common,
+    model: z.literal("network"),
+    duration: duration(1, 30 * DAY),
+    cluster: z
+      .object({
+        nodes: int(1, 200_000),
+        zones: int(1, 64).default(3),
+        coresPerNode: int(1, 1024).default(16),
+        podsPerNode: int(0, 1000).default(30),
+        namespaces: int(1, 100_000).optional(),
+      })
+      .strict(),
+    services: z.array(serviceGroup).min(1, { error: "must declare at least one Service group" }),
+    apiserver: z
+      .object({
+        replicas: int(1, 100).default(3),
+        egressBandwidth: bandwidth().default(1.25e9), // 10 Gbit/s
+        // staging/src/k8s.io/apiserver/pkg/storage/cacher/watch_cache.go: input and result channels of 100 each
+        watchBufferEvents: int(1, 1_000_000).default(200),
+        relistDelay: duration(0, HOUR).default(1_000_000),
+        dispatchDelay: duration(0, HOUR).default(5_000),
+        writeLatency: duration(0, HOUR).default(5_000),
+      })
+      .strict()
+      .prefault({}),
+    etcd: z
+      .object({
+        maxRequestBytes: bytes(1024, 1024 ** 3).default(1.5 * 1024 ** 2), // etcd DefaultMaxRequestBytes
+        quotaBytes: bytes(1024 ** 2, 1024 ** 4).default(2 * 1024 ** 3), // etcd DefaultQuotaBytes
+        compactionInterval: duration(1_000_000, DAY).default(300_000_000),
+        startRevision: int(1, 2 ** 50).default(1_000_000_000),
+      })
+      .strict()
+      .prefault({}),
+    controller: z
+      .object({
+        mode: oneOf(["endpointslice", "endpoints"]).default("endpointslice"),
+        endpointsMode: oneOf(["legacy", "truncating"]).default("truncating"),
+        algorithm: z.enum(algorithmNames, { error: `must be one of ${algorithmNames.map((n) => JSON.stringify(n)).join(", ")}` }).default("k8s"),
+        algorithmOptions: z.record(z.string(), z.number()).default({}),
+        maxEndpointsPerSlice: int(1, 1000).default(100),
+        batchPeriod: duration(0, HOUR).default(0),
+        workers: int(1, 50).default(5),
+        qps: num(0.01, 100_000).default(20),
+        burst: int(1, 1_000_000).default(30),
+        syncBase: duration(0, HOUR).default(1_000),
+        syncPerEndpoint: num(0, 1_000_000).default(1),
+      })
+      .strict()
+      .prefault({}),
+    kubeProxy: z
+      .object({
+        mode: oneOf(["iptables", "ipvs", "nftables"]).default("iptables"),
+        minSyncPeriod: duration(0, HOUR).default(1_000_000),
+        burstSyncs: int(1, 100).default(2),
+        fullSyncPeriod: duration(1_000_000, 30 * DAY).default(HOUR),
+        contentType: oneOf(["protobuf", "json"]).default("protobuf"),
+      })
+      .strict()
+      .prefault({}),
+    dns: z
+      .object({
+        servers: z.union([int(0, 1_000_000), z.literal("auto")], { error: 'must be a count or "auto"' }).default("auto"),
+        contentType: oneOf(["protobuf", "json"]).default("protobuf"),
+      })
+      .strict()
+      .prefault({}),
+    objects: z
+      .object({
+        sizeModel: oneOf(["protobuf", "kep-752"]).default("protobuf"),
+        bytesPerEndpoint: int(1, 100_000).default(100),
+        managedFields: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    slo: z.object({ nplThreshold: duration(0, DAY).default(30_000_000) }).strict().prefault({}),
+    metrics: z.object({ interval: duration(1_000, DAY).default(10_000_000) }).strict().prefault({}),
+    workload: z.array(workloadStep).default([]),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    try {
+      validatePackingOptions(s.controller.algorithm, s.controller.algorithmOptions);
+    } catch (e) {
+      ctx.addIssue({ code: "custom", path: ["controller", "algorithmOptions"], message: (e as Error).message });
+    }
+    const groups = new Set<string>();
+    s.services.forEach((g, i) => {
+      if (groups.has(g.name)) ctx.addIssue({ code: "custom", path: ["services", i, "name"], message: `duplicate Service group "${g.name}"` });
+      groups.add(g.name);
+    });
+  });
+
+export const scenarioSchema = z.discriminatedUnion("model", [pholdScenarioSchema, networkScenarioSchema], {
+  error: 'must be one of "phold", "network"',
 });
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type Scenario = z.output<typeof scenarioSchema>;
 export type PholdScenario = z.output<typeof pholdScenarioSchema>;
+export type NetworkScenario = z.output<typeof networkScenarioSchema>;

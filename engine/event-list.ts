@@ -15,6 +15,7 @@
  * Cancelled events stay in place as tombstones (handler null) and are dropped when they reach the front.
  */
 import type { Micros } from "./time.js";
+import { growFloat64, growInt32 } from "./typed-arrays.js";
 
 export type Handler = (arg: number) => void;
 
@@ -30,12 +31,12 @@ const WIDTH_SAMPLE = 64;
 
 export class EventList {
   // Node storage, indexed by slot.
-  time: Float64Array;
-  seq: Float64Array;
-  next: Int32Array;
-  prev: Int32Array;
+  time: Float64Array<ArrayBuffer>;
+  seq: Float64Array<ArrayBuffer>;
+  next: Int32Array<ArrayBuffer>;
+  prev: Int32Array<ArrayBuffer>;
   fn: (Handler | null)[];
-  arg: Float64Array;
+  arg: Float64Array<ArrayBuffer>;
   private freeSlots: Int32Array;
   private freeCount: number;
 
@@ -279,20 +280,11 @@ export class EventList {
     const old = this.time.length;
     const cap = old * 2;
     if (cap > SLOT_LIMIT) throw new RangeError(`more than ${SLOT_LIMIT} events pending at once`);
-    const grow = (a: Float64Array, fill = 0): Float64Array => {
-      const b = new Float64Array(cap).fill(fill);
-      b.set(a);
-      return b;
-    };
-    this.time = grow(this.time);
-    this.seq = grow(this.seq, -1);
-    this.arg = grow(this.arg);
-    const nx = new Int32Array(cap);
-    nx.set(this.next);
-    this.next = nx;
-    const pv = new Int32Array(cap);
-    pv.set(this.prev);
-    this.prev = pv;
+    this.time = growFloat64(this.time, cap);
+    this.seq = growFloat64(this.seq, cap, -1);
+    this.arg = growFloat64(this.arg, cap);
+    this.next = growInt32(this.next, cap);
+    this.prev = growInt32(this.prev, cap);
     for (let i = old; i < cap; i++) this.fn.push(null);
     const f = new Int32Array(cap);
     for (let i = 0; i < cap - old; i++) f[i] = cap - 1 - i;

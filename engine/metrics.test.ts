@@ -1,3 +1,5 @@
+import fc from "fast-check";
+import * as hdrLib from "hdr-histogram-js";
 import { describe, expect, it } from "vitest";
 import { Histogram, Metrics, percentileSuffix } from "./metrics.js";
 import { Simulation } from "./simulation.js";
@@ -99,5 +101,38 @@ describe("Metrics", () => {
     const m = new Metrics();
     m.counter("a", "count");
     expect(() => m.gauge("a", "count")).toThrow(/registered twice/);
+  });
+});
+
+describe("Histogram's own counts", () => {
+  it("give the same percentiles, max and mean as recording into hdr-histogram-js directly (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 0, max: 2 ** 32 + 5 }), fc.integer({ min: 0, max: 2 ** 40 })), { minLength: 1, maxLength: 300 }),
+        fc.constantFrom<1 | 2 | 3 | 4>(1, 2, 3, 4),
+        (values, digits) => {
+          const ours = new Histogram("h", "us", { significantDigits: digits });
+          const direct = hdrLib.build({ bitBucketSize: 64, autoResize: true, lowestDiscernibleValue: 1, highestTrackableValue: 2, numberOfSignificantValueDigits: digits, useWebAssembly: false });
+          for (const v of values) {
+            ours.record(v);
+            direct.recordValue(v);
+          }
+          for (const p of [0, 1, 25, 50, 90, 99, 99.9, 100]) expect(ours.percentile(p)).toBe(direct.getValueAtPercentile(p));
+          expect(ours.max).toBe(direct.maxValue);
+          expect(ours.mean).toBe(direct.mean);
+          expect(ours.count).toBe(direct.totalCount);
+        },
+      ),
+      { numRuns: 200, seed: 7 },
+    );
+  });
+
+  it("keeps recording after being queried", () => {
+    const h = new Histogram("h", "us");
+    h.record(10);
+    expect(h.percentile(100)).toBe(10);
+    h.record(5000);
+    expect(h.count).toBe(2);
+    expect(h.percentile(100)).toBeGreaterThanOrEqual(5000);
   });
 });

@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { Histogram } from "../engine/metrics.js";
+import { Simulation } from "../engine/simulation.js";
+import { h, ms, s } from "../engine/time.js";
+import { Apiserver, type ApiserverConfig, type ChangeEvent } from "./apiserver.js";
+import { KubeProxyFleet } from "./kube-proxy.js";
+
+function setup(nodes: number, dns: number, config: Partial<ApiserverConfig> = {}, listBytes = 0) {
+  const sim = new Simulation();
+  const npl = new Histogram("npl", "s", { scale: 1e6 });
+  const zero = { base: 0, perService: 0, perEndpoint: 0 };
+  const proxies = new KubeProxyFleet(nodes, { mode: "iptables", minSyncPeriod: s(1), burstSyncs: 2, fullSyncPeriod: h(1), cost: { partial: zero, full: zero } }, npl, () => 0);
+  const dnsSeen: number[] = [];
+  const api = new Apiserver(
+    sim,
+    { replicas: 1, egressBytesPerSecond: 1e6, bufferEvents: 200, relistDelay: s(1), dispatchDelay: 0, ...config },
+    nodes,
+    dns,
+    proxies,
+    { proxyListBytes: () => listBytes, dnsListBytes: () => listBytes * 2 },
+    { receive: (i, arrival) => dnsSeen.push(arrival) },
+  );
+  return { sim, api, proxies, npl, dnsSeen };
+}
+
+const change = (bytes: number, proxied = true, trigger = 0): ChangeEvent => ({ proxyBytes: bytes, dnsBytes: bytes, proxied, trigger });
+
+describe("Apiserver watch fan-out", () => {
+  it("sends every change to every matching watcher: bytes = size x watchers", () => {
+    const { sim, api } = setup(100, 2, { replicas: 3 });
+    api.publish(change(1000));
+    sim.run();
+    expect(api.deliveries).toBe(102);
+    expect(api.bytes).toBe(102_000);
+    expect(api.serializations).toBe(3); // once per replica
+    expect(Math.max(...api.bytesPerWatcher)).toBe(1000);
+  });
+
+  it("keeps headless Services' objects away from kube-proxies (DNS still gets them)", () => {
+    const { sim, api, dnsSeen } = setup(10, 1);
+    api.publish(change(500, false));
+    sim.run();
+    expect(api.deliveries).toBe(1);
+    expect(dnsSeen).toHaveLength(1);
+  });
+
+  it("queues deliveries on the replica's egress link in watcher order", () => {
+    const { sim, api, proxies } = setup(3, 0); // 1 MB/s: 1000 bytes take 1 ms
+    api.publish(change(1000, true, 0));
+    sim.run();
+    // arrivals at 1, 2, 3 ms; the first two changes of a node sync at once
+    expect(Array.from(proxies.syncStart)).toEqual([ms(1), ms(2), ms(3)]);
+  });
+
+  it("closes a watcher that falls more than bufferEvents behind, then relists it through the same link", () => {
+    // 2 nodes, buffer of 2 events; each event takes 1 s to send to one watcher
+    const { sim, api, npl } = setup(2, 0, { bufferEvents: 2, relistDelay: s(1) }, 5e5);
+    for (let i = 0; i < 4; i++) sim.schedule(ms(10 * i), () => api.publish(change(1e6, true, sim.now)));
+    sim.run();
+    expect(api.relists).toBeGreaterThan(0);
+    expect(api.relistBytes).toBe(api.relists * 5e5);
+    // every change reached every node, live or with the relist
+    expect(npl.count).toBe(8);
+  });
+
+  it("delivers nothing to a node that is down and relists it when it returns, without NPL samples for the gap", () => {
+    const { sim, api, npl } = setup(2, 0, {}, 100);
+    api.setNodeUp(1, false);
+    api.publish(change(10, true, 0));
+    sim.run();
+    expect(api.deliveries).toBe(1);
+    api.setNodeUp(1, true);
+    sim.run();
+    expect(api.relists).toBe(1);
+    expect(npl.count).toBe(1);
+  });
+});

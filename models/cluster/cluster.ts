@@ -1,0 +1,259 @@
+/**
+ * The cluster the control plane serves: nodes in zones, Services, and the pods that back them.
+ *
+ * Only pods selected by a Service are objects here (they are what Endpoints and EndpointSlices carry); the other
+ * pods on a node matter only as DNS clients and are counted per node by the DNS model. Per-pod state is a struct of
+ * typed arrays indexed by pod id, grown by doubling; pod ids are never reused, so an id names one pod for the run.
+ */
+import type { RandomStream } from "../../engine/random.js";
+import type { Micros } from "../../engine/time.js";
+import { growFloat64, growInt32, growUint8 } from "../../engine/typed-arrays.js";
+import { namespaceName, nodeName, podIPv4, podIPv6, podName, uid, zoneName } from "./naming.js";
+
+export type IPFamily = "IPv4" | "IPv6";
+
+export interface ServicePortSpec {
+  name: string;
+  port: number;
+  targetPort: number;
+  protocol: "TCP" | "UDP" | "SCTP";
+}
+
+export interface ServiceGroupSpec {
+  /** Group name; Services are named `<name>-service-<i>`. */
+  name: string;
+  count: number;
+  /** Backend pods per Service. */
+  replicas: number;
+  headless: boolean;
+  ports: number;
+  ipFamilies: IPFamily[];
+}
+
+export interface ClusterSpec {
+  nodes: number;
+  zones: number;
+  coresPerNode: number;
+  /** All pods per node (DNS clients); Service backends are a subset placed on top. */
+  podsPerNode: number;
+  namespaces: number;
+  services: ServiceGroupSpec[];
+}
+
+export interface Service {
+  index: number;
+  name: string;
+  namespace: string;
+  uid: string;
+  group: string;
+  headless: boolean;
+  ipFamilies: IPFamily[];
+  ports: ServicePortSpec[];
+  /** Live (not yet removed) backend pods; removal swaps the last one into the hole (a deterministic order). */
+  pods: number[];
+  /** Desired replica count (scale actions change it). */
+  replicas: number;
+  /** Serial for pod names (never reused). */
+  podSerial: number;
+}
+
+export class Cluster {
+  readonly nodes: number;
+  readonly zones: number;
+  readonly coresPerNode: number;
+  readonly podsPerNode: number;
+  readonly nodeZone: Int32Array;
+  /** 1 while the node is up (a zone outage takes its nodes down). */
+  readonly nodeUp: Uint8Array;
+  readonly services: Service[] = [];
+
+  // Pods (struct of arrays).
+  podCount = 0;
+  podService = new Int32Array(1024);
+  podNode = new Int32Array(1024);
+  podSerial = new Int32Array(1024);
+  /** Address slot on its node: the pod IP is a function of (node, slot). */
+  podSlot = new Int32Array(1024);
+  podReady = new Uint8Array(1024);
+  podTerminating = new Uint8Array(1024);
+  /** 1 from creation until the pod object is removed. */
+  podAlive = new Uint8Array(1024);
+  /** When the pod last changed in a way that triggers endpoints (created or Ready flipped), µs. */
+  podTriggerTime = new Float64Array(1024);
+  /** Bumped on every endpoint-relevant change of the pod (Ready, termination, IP): caches key on it. */
+  podVersion = new Int32Array(1024);
+  /** Position of the pod in its Service's `pods` list. */
+  private podPosition = new Int32Array(1024);
+
+  private readonly nodeSlots: Int32Array;
+  private readonly nodeNames: string[] = [];
+
+  constructor(spec: ClusterSpec, private readonly placement: RandomStream) {
+    this.nodes = spec.nodes;
+    this.zones = spec.zones;
+    this.coresPerNode = spec.coresPerNode;
+    this.podsPerNode = spec.podsPerNode;
+    this.nodeZone = new Int32Array(spec.nodes);
+    this.nodeUp = new Uint8Array(spec.nodes).fill(1);
+    this.nodeSlots = new Int32Array(spec.nodes);
+    for (let n = 0; n < spec.nodes; n++) this.nodeZone[n] = n % spec.zones;
+    let serviceIndex = 0;
+    for (const group of spec.services) {
+      for (let i = 0; i < group.count; i++) {
+        const name = `${group.name}-service-${i}`;
+        const namespace = namespaceName(serviceIndex % Math.max(1, spec.namespaces));
+        const ports: ServicePortSpec[] = Array.from({ length: group.ports }, (_, p) => ({
+          name: group.ports === 1 ? "" : `port-${p}`,
+          port: 80 + p,
+          targetPort: 8080 + p,
+          protocol: "TCP",
+        }));
+        this.services.push({
+          index: serviceIndex,
+          name,
+          namespace,
+          uid: uid(`svc/${namespace}/${name}`),
+          group: group.name,
+          headless: group.headless,
+          ipFamilies: group.ipFamilies,
+          ports,
+          pods: [],
+          replicas: group.replicas,
+          podSerial: 0,
+        });
+        serviceIndex++;
+      }
+    }
+  }
+
+  /** Creates the initial backends of every Service, ready, as they are at time zero. */
+  populate(now: Micros): void {
+    for (const svc of this.services) {
+      for (let i = 0; i < svc.replicas; i++) this.createPod(svc.index, now, true);
+    }
+  }
+
+  nodeName(n: number): string {
+    let name = this.nodeNames[n];
+    if (name === undefined) {
+      name = nodeName(n);
+      this.nodeNames[n] = name;
+    }
+    return name;
+  }
+
+  zoneName(n: number): string {
+    return zoneName(this.nodeZone[n]);
+  }
+
+  /** Creates a backend pod of a Service on a random node that is up; returns its id. */
+  createPod(service: number, now: Micros, ready: boolean): number {
+    const id = this.podCount++;
+    if (id === this.podService.length) this.grow();
+    const node = this.pickNode();
+    const svc = this.services[service];
+    this.podService[id] = service;
+    this.podNode[id] = node;
+    this.podSerial[id] = svc.podSerial++;
+    this.podSlot[id] = this.nodeSlots[node]++;
+    this.podReady[id] = ready ? 1 : 0;
+    this.podTerminating[id] = 0;
+    this.podAlive[id] = 1;
+    this.podTriggerTime[id] = now;
+    this.podVersion[id] = 0;
+    this.podPosition[id] = svc.pods.length;
+    svc.pods.push(id);
+    return id;
+  }
+
+  setReady(pod: number, ready: boolean, now: Micros): void {
+    if ((this.podReady[pod] === 1) === ready) return;
+    this.podReady[pod] = ready ? 1 : 0;
+    this.podTriggerTime[pod] = now;
+    this.podVersion[pod]++;
+  }
+
+  /** Marks a pod terminating (deletionTimestamp set); kubelet flips Ready to false at the same time. */
+  startTermination(pod: number, now: Micros): void {
+    this.podTerminating[pod] = 1;
+    this.podVersion[pod]++;
+    this.setReady(pod, false, now);
+  }
+
+  /** Removes the pod object. */
+  removePod(pod: number): void {
+    if (this.podAlive[pod] === 0) return;
+    this.podAlive[pod] = 0;
+    const pods = this.services[this.podService[pod]].pods;
+    const at = this.podPosition[pod];
+    const last = pods.pop()!;
+    if (last !== pod) {
+      pods[at] = last;
+      this.podPosition[last] = at;
+    }
+  }
+
+  /** Gives the pod a new IP (a new address slot on its node). */
+  changeIP(pod: number, now: Micros): void {
+    this.podSlot[pod] = this.nodeSlots[this.podNode[pod]]++;
+    this.podTriggerTime[pod] = now;
+    this.podVersion[pod]++;
+  }
+
+  podIP(pod: number, family: IPFamily): string {
+    return family === "IPv4" ? podIPv4(this.podNode[pod], this.podSlot[pod]) : podIPv6(this.podNode[pod], this.podSlot[pod]);
+  }
+
+  /** Position of the pod in its Service's `pods` list (the order the controllers list pods in). */
+  position(pod: number): number {
+    return this.podPosition[pod];
+  }
+
+  podName(pod: number): string {
+    const svc = this.services[this.podService[pod]];
+    return podName(svc.name.replace("-service-", "-deployment-"), this.podSerial[pod]);
+  }
+
+  podUid(pod: number): string {
+    const svc = this.services[this.podService[pod]];
+    return uid(`pod/${svc.namespace}/${this.podName(pod)}`);
+  }
+
+  /** Total backend endpoints (live pods) of non-headless and of all Services. */
+  endpointCounts(): { all: number; proxied: number; proxiedServices: number } {
+    let all = 0;
+    let proxied = 0;
+    let proxiedServices = 0;
+    for (const svc of this.services) {
+      all += svc.pods.length;
+      if (!svc.headless) {
+        proxied += svc.pods.length;
+        proxiedServices++;
+      }
+    }
+    return { all, proxied, proxiedServices };
+  }
+
+  private pickNode(): number {
+    for (let attempt = 0; attempt < 64; attempt++) {
+      const n = Math.floor(this.placement.uniform() * this.nodes);
+      if (this.nodeUp[n] === 1) return n;
+    }
+    for (let n = 0; n < this.nodes; n++) if (this.nodeUp[n] === 1) return n;
+    throw new Error("no node is up to place a pod on");
+  }
+
+  private grow(): void {
+    const cap = this.podService.length * 2;
+    this.podService = growInt32(this.podService, cap);
+    this.podNode = growInt32(this.podNode, cap);
+    this.podSerial = growInt32(this.podSerial, cap);
+    this.podSlot = growInt32(this.podSlot, cap);
+    this.podPosition = growInt32(this.podPosition, cap);
+    this.podVersion = growInt32(this.podVersion, cap);
+    this.podReady = growUint8(this.podReady, cap);
+    this.podTerminating = growUint8(this.podTerminating, cap);
+    this.podAlive = growUint8(this.podAlive, cap);
+    this.podTriggerTime = growFloat64(this.podTriggerTime, cap);
+  }
+}

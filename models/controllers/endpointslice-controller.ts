@@ -1,0 +1,346 @@
+/**
+ * The EndpointSlice controller on the simulation clock: the workqueue and its batching, the packing algorithm
+ * chosen by the scenario, the API calls of each sync through the controller's rate-limited client, etcd, and the
+ * watch events every write fans out.
+ *
+ * A sync (facts endpointslice.md §1.1-1.6): list the Service's pods (terminating ones included), build each address
+ * family's desired endpoints, let the algorithm plan creates, updates and deletes, then send them in that order; the
+ * first rejected call ends the sync, which is retried with backoff. The trigger time the written slices carry is the
+ * oldest pod change since the last successful sync (the trigger-time tracker); a sync with only removals carries none.
+ *
+ * For algorithms that accept it (k8s), a sync passes the slices that hold none of the pods changed since the last
+ * sync as `untouched`, so a big Service syncs in time proportional to what changed; a property test checks the plans
+ * equal the full computation's.
+ */
+import type { Simulation } from "../../engine/simulation.js";
+import type { Micros } from "../../engine/time.js";
+import type { Apiserver } from "../apiserver.js";
+import { suffix } from "../cluster/naming.js";
+import type { Cluster, IPFamily, Service } from "../cluster/cluster.js";
+import type { Etcd } from "../etcd.js";
+import type { ObjectBytes, ObjectSizer, WatchType } from "../network/object-bytes.js";
+import { ApiClient, type ApiCall } from "./api-client.js";
+import { reconcileService } from "./packing/service.js";
+import type { EndpointState, PackingAlgorithm, PackingOptions, SlicePlan, SliceState } from "./packing/types.js";
+import { TokenBucket } from "./token-bucket.js";
+import { Workqueue } from "./workqueue.js";
+
+export interface EndpointSliceControllerConfig {
+  maxEndpointsPerSlice: number;
+  batchPeriod: Micros;
+  workers: number;
+  qps: number;
+  burst: number;
+  writeLatency: Micros;
+  /** CPU time of a sync before its first call: base + per endpoint of the Service (an assumption). */
+  syncBase: Micros;
+  syncPerEndpoint: number;
+  options: PackingOptions;
+}
+
+export interface SliceRecord {
+  state: SliceState;
+  created: Micros;
+  generation: number;
+  bytes: ObjectBytes;
+}
+
+export interface ControllerCounters {
+  syncs: number;
+  failedSyncs: number;
+  creates: number;
+  updates: number;
+  deletes: number;
+  rejected: number;
+  endpointsAdded: number;
+  endpointsRemoved: number;
+  maxObjectBytes: number;
+}
+
+/** The data both endpoints controllers hand to the rest of the model when they write. */
+export interface WriteSink {
+  /** A write committed: revision assigned by etcd, publish the watch event. */
+  committed(svc: Service, bytes: ObjectBytes, trigger: number, kind: "endpointslice" | "endpoints"): void;
+  /** The sum of current object event sizes changed (for relist sizes). */
+  objectBytesChanged(svc: Service, proxyDelta: number, dnsDelta: number): void;
+}
+
+const PORT_KEY_PREFIX = "ports:";
+
+export class EndpointSliceController {
+  readonly counters: ControllerCounters = { syncs: 0, failedSyncs: 0, creates: 0, updates: 0, deletes: 0, rejected: 0, endpointsAdded: 0, endpointsRemoved: 0, maxObjectBytes: 0 };
+  /** Per Service, its slices (label-selected list) in creation order. */
+  readonly slices: SliceRecord[][];
+  private readonly queue: Workqueue;
+  private readonly client: ApiClient;
+  private readonly pendingTrigger: Float64Array;
+  private readonly present: Uint8Array;
+  private readonly dirty: Set<number>[];
+  /**
+   * The Service's slices are known to match what was planned, so a sync may take only the pods changed since
+   * (`dirty`); false before its first sync and after a failed one, which then recomputes from all pods.
+   */
+  private readonly tracked: Uint8Array;
+  /** Per family, per Service: pod -> name of the slice holding its endpoint. */
+  private readonly podSlice: Map<IPFamily, Map<number, string>[]>;
+  private readonly stateCache = new Map<IPFamily, { version: Int32Array; slot: Int32Array; state: EndpointState[] }>();
+  private nameSerial = 0;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly cluster: Cluster,
+    private readonly etcd: Etcd,
+    private readonly sizer: ObjectSizer,
+    private readonly sink: WriteSink,
+    private readonly algorithm: PackingAlgorithm,
+    private readonly config: EndpointSliceControllerConfig,
+  ) {
+    const n = cluster.services.length;
+    this.slices = Array.from({ length: n }, () => []);
+    this.pendingTrigger = new Float64Array(n).fill(Number.NaN);
+    this.present = new Uint8Array(n).fill(1);
+    this.dirty = Array.from({ length: n }, () => new Set<number>());
+    this.tracked = new Uint8Array(n);
+    this.podSlice = new Map((["IPv4", "IPv6"] as IPFamily[]).map((f) => [f, Array.from({ length: n }, () => new Map<number, string>())]));
+    // facts endpointslice.md §5: per-item backoff 1 s x2 up to 1000 s, maxRetries 15
+    this.queue = new Workqueue(sim, n, { workers: config.workers, backoffBase: 1_000_000, backoffMax: 1_000_000_000, maxRetries: 15 }, (key) => this.sync(key));
+    this.client = new ApiClient(sim, new TokenBucket(config.qps, config.burst), config.writeLatency);
+  }
+
+  get requests(): number {
+    return this.client.requests;
+  }
+
+  /** Marks a Service absent until `created` is called (its pods exist, its object does not yet). */
+  setAbsent(svc: number): void {
+    this.present[svc] = 0;
+  }
+
+  created(svc: number): void {
+    this.present[svc] = 1;
+    this.pendingTrigger[svc] = Math.min(this.pendingTrigger[svc] === this.pendingTrigger[svc] ? this.pendingTrigger[svc] : Infinity, this.sim.now);
+    this.queue.add(svc);
+  }
+
+  /** Builds every present Service's slices as they stand at time zero: no API calls, no watch events. */
+  seed(): void {
+    for (const svc of this.cluster.services) {
+      if (this.present[svc.index] === 0) continue;
+      const plans = this.plan(svc, false);
+      for (const plan of plans) {
+        for (const s of [...plan.creates, ...plan.updates]) {
+          const rec = this.record(svc, s, 0, 1, Number.NaN, "ADDED");
+          this.etcd.seed(this.key(svc, s.name), rec.bytes.stored);
+          this.store(svc, rec);
+        }
+      }
+      this.dirty[svc.index].clear();
+      this.tracked[svc.index] = 1;
+    }
+  }
+
+  /** A pod of `svc` changed; `trigger` is its trigger time (NaN for a removal). Batched per the controller's period. */
+  podChanged(svc: number, pod: number, trigger: number): void {
+    this.dirty[svc].add(pod);
+    if (trigger === trigger && !(this.pendingTrigger[svc] <= trigger)) this.pendingTrigger[svc] = trigger;
+    this.queue.addAfter(svc, this.config.batchPeriod);
+  }
+
+  /** Current slices of a Service (for reports and tests). */
+  slicesOf(svc: number): SliceState[] {
+    return this.slices[svc].map((r) => r.state);
+  }
+
+  private sync(svcIndex: number): void {
+    const svc = this.cluster.services[svcIndex];
+    this.counters.syncs++;
+    if (this.present[svcIndex] === 0) {
+      this.queue.done(svcIndex, true);
+      return;
+    }
+    const trigger = this.pendingTrigger[svcIndex];
+    this.pendingTrigger[svcIndex] = Number.NaN;
+    const plans = this.plan(svc, this.algorithm.acceptsUntouched === true && this.tracked[svcIndex] === 1);
+    this.dirty[svcIndex].clear();
+    this.tracked[svcIndex] = 1;
+    const calls: ApiCall[] = [];
+    for (const plan of plans) {
+      this.counters.endpointsAdded += plan.metrics.added;
+      this.counters.endpointsRemoved += plan.metrics.removed;
+      for (const s of plan.creates) calls.push(() => this.write(svc, s, "ADDED", trigger));
+      for (const s of plan.updates) calls.push(() => this.write(svc, s, "MODIFIED", trigger));
+      for (const s of plan.deletes) calls.push(() => this.remove(svc, s.name));
+    }
+    const compute = this.config.syncBase + Math.round(this.config.syncPerEndpoint * svc.pods.length);
+    this.sim.after(compute, () =>
+      this.client.run(calls, (ok) => {
+        if (!ok) {
+          this.counters.failedSyncs++;
+          // the trigger is not consumed: the retry carries the oldest change still unprogrammed
+          if (trigger === trigger && !(this.pendingTrigger[svcIndex] <= trigger)) this.pendingTrigger[svcIndex] = trigger;
+          this.tracked[svcIndex] = 0;
+        }
+        this.queue.done(svcIndex, ok);
+      }),
+    );
+  }
+
+  /** The algorithm's plan for the Service now, one per address family. */
+  private plan(svc: Service, incremental: boolean): SlicePlan[] {
+    const families = svc.ipFamilies;
+    const existing = this.slices[svc.index].map((r) => r.state);
+    const desired = new Map<IPFamily, Map<string, EndpointState[]>>();
+    let untouched: Map<IPFamily, Set<string>> | undefined;
+    const portKey = PORT_KEY_PREFIX + svc.ports.map((p) => `${p.protocol}/${p.name}/${p.targetPort}`).join(",");
+    if (incremental) {
+      untouched = new Map();
+      const dirty = this.dirty[svc.index];
+      for (const family of families) {
+        const index = this.podSlice.get(family)![svc.index];
+        const affected = new Set<string>();
+        for (const pod of dirty) {
+          const name = index.get(pod);
+          if (name !== undefined) affected.add(name);
+        }
+        const candidates = new Set<number>();
+        for (const s of existing) {
+          if (s.addressType !== family || !affected.has(s.name)) continue;
+          for (const e of s.endpoints) candidates.add(podOf(e.id));
+        }
+        for (const pod of dirty) candidates.add(pod);
+        const pods = [...candidates].filter((p) => this.cluster.podAlive[p] === 1).sort((a, b) => this.cluster.position(a) - this.cluster.position(b));
+        const list = pods.map((p) => this.endpointState(p, family));
+        const keep = new Set<string>();
+        for (const s of existing) if (s.addressType === family && !affected.has(s.name)) keep.add(s.name);
+        untouched.set(family, keep);
+        // upstream creates the port map's entry for every listed pod; with pods in untouched slices it exists too
+        if (list.length > 0 || svc.pods.length > 0) desired.set(family, new Map([[portKey, list]]));
+      }
+    } else {
+      for (const family of families) {
+        const list = svc.pods.map((p) => this.endpointState(p, family));
+        if (list.length > 0) desired.set(family, new Map([[portKey, list]]));
+      }
+    }
+    return reconcileService(this.algorithm, {
+      families,
+      maxEndpointsPerSlice: this.config.maxEndpointsPerSlice,
+      desired,
+      existing,
+      nameFor: () => `${svc.name}-${suffix(`slice/${svc.index}/${this.nameSerial++}`, 5)}`,
+      options: this.config.options,
+      untouched,
+    });
+  }
+
+  /** The endpoint a pod contributes to a family's slices, cached while the pod does not change. */
+  private endpointState(pod: number, family: IPFamily): EndpointState {
+    let cache = this.stateCache.get(family);
+    if (cache === undefined || pod >= cache.version.length) {
+      const cap = Math.max(1024, this.cluster.podService.length);
+      const grown = { version: new Int32Array(cap).fill(-1), slot: new Int32Array(cap).fill(-1), state: new Array<EndpointState>(cap) };
+      if (cache !== undefined) {
+        grown.version.set(cache.version);
+        grown.slot.set(cache.slot);
+        for (let i = 0; i < cache.state.length; i++) grown.state[i] = cache.state[i];
+      }
+      cache = grown;
+      this.stateCache.set(family, cache);
+    }
+    const c = this.cluster;
+    if (cache.version[pod] !== c.podVersion[pod] || cache.slot[pod] !== c.podSlot[pod]) {
+      const node = c.podNode[pod];
+      cache.state[pod] = {
+        id: `${pod}:${c.podSlot[pod]}`,
+        ready: c.podReady[pod] === 1 && c.podTerminating[pod] === 0,
+        serving: c.podReady[pod] === 1,
+        terminating: c.podTerminating[pod] === 1,
+        nodeName: c.nodeName(node),
+        zone: c.zoneName(node),
+      };
+      cache.version[pod] = c.podVersion[pod];
+      cache.slot[pod] = c.podSlot[pod];
+    }
+    return cache.state[pod];
+  }
+
+  private key(svc: Service, name: string): string {
+    return `/registry/endpointslices/${svc.namespace}/${name}`;
+  }
+
+  /** Sizes a slice version, as written now. */
+  private record(svc: Service, s: SliceState, created: Micros, generation: number, trigger: number, type: WatchType): SliceRecord {
+    const family = s.addressType as IPFamily;
+    let entries = 0;
+    let entriesJson = 0;
+    for (const e of s.endpoints) {
+      const pod = podOf(e.id);
+      entries += this.sizer.sliceEntry(pod, family);
+      entriesJson += this.sizer.sliceEntryJson(pod, family);
+    }
+    const bytes = this.sizer.slice(svc, { name: s.name, family, entries, entriesJson, count: s.endpoints.length }, { revision: this.etcd.revision + 1, generation, created, trigger, now: this.sim.now }, type);
+    return { state: s, created, generation, bytes };
+  }
+
+  private write(svc: Service, s: SliceState, type: WatchType, trigger: number): boolean {
+    const list = this.slices[svc.index];
+    const at = list.findIndex((r) => r.state.name === s.name);
+    const prev = at >= 0 ? list[at] : undefined;
+    const rec = this.record(svc, s, prev?.created ?? this.sim.now, (prev?.generation ?? 0) + 1, trigger, type);
+    if (rec.bytes.body > this.counters.maxObjectBytes) this.counters.maxObjectBytes = rec.bytes.body;
+    const outcome = this.etcd.write(this.key(svc, s.name), rec.bytes.stored);
+    if (outcome !== "ok") {
+      this.counters.rejected++;
+      return false;
+    }
+    if (type === "ADDED") this.counters.creates++;
+    else this.counters.updates++;
+    this.store(svc, rec);
+    this.sink.committed(svc, rec.bytes, trigger, "endpointslice");
+    return true;
+  }
+
+  private remove(svc: Service, name: string): boolean {
+    const list = this.slices[svc.index];
+    const at = list.findIndex((r) => r.state.name === name);
+    if (at < 0) return true;
+    const rec = list[at];
+    this.etcd.delete(this.key(svc, name));
+    this.counters.deletes++;
+    list.splice(at, 1);
+    this.unindex(svc, rec.state);
+    this.sink.objectBytesChanged(svc, -rec.bytes.proxyEvent, -rec.bytes.dnsEvent);
+    // kube-proxy drops trigger times on slice deletion (endpointschangetracker.go): no NPL sample
+    this.sink.committed(svc, rec.bytes, Number.NaN, "endpointslice");
+    return true;
+  }
+
+  private store(svc: Service, rec: SliceRecord): void {
+    const list = this.slices[svc.index];
+    const at = list.findIndex((r) => r.state.name === rec.state.name);
+    if (at >= 0) {
+      this.unindex(svc, list[at].state);
+      this.sink.objectBytesChanged(svc, rec.bytes.proxyEvent - list[at].bytes.proxyEvent, rec.bytes.dnsEvent - list[at].bytes.dnsEvent);
+      list[at] = rec;
+    } else {
+      list.push(rec);
+      this.sink.objectBytesChanged(svc, rec.bytes.proxyEvent, rec.bytes.dnsEvent);
+    }
+    const index = this.podSlice.get(rec.state.addressType as IPFamily)?.[svc.index];
+    if (index !== undefined) for (const e of rec.state.endpoints) index.set(podOf(e.id), rec.state.name);
+  }
+
+  private unindex(svc: Service, s: SliceState): void {
+    const index = this.podSlice.get(s.addressType as IPFamily)?.[svc.index];
+    if (index === undefined) return;
+    for (const e of s.endpoints) {
+      const pod = podOf(e.id);
+      if (index.get(pod) === s.name) index.delete(pod);
+    }
+  }
+}
+
+/** Endpoint ids are `<pod>:<address slot>`: a new address is a new endpoint, as Kubernetes hashes addresses. */
+export function podOf(id: string): number {
+  return parseInt(id, 10);
+}

@@ -1,0 +1,123 @@
+import protobuf from "protobufjs";
+import { describe, expect, it } from "vitest";
+import { ETCD_DEFAULTS, Etcd, etcdRequestSize, versionBytes } from "./etcd.js";
+
+// The subset of etcd's api/etcdserverpb/{rpc,raft_internal}.proto that an apiserver write uses (field numbers from
+// the etcd-io/etcd snapshot read for this model).
+const ETCD_PROTO = `
+syntax = "proto3";
+message RequestHeader { uint64 ID = 1; string username = 2; uint64 auth_revision = 3; }
+message Compare {
+  enum CompareResult { EQUAL = 0; GREATER = 1; LESS = 2; NOT_EQUAL = 3; }
+  enum CompareTarget { VERSION = 0; CREATE = 1; MOD = 2; VALUE = 3; LEASE = 4; }
+  CompareResult result = 1; CompareTarget target = 2; bytes key = 3;
+  oneof target_union { int64 version = 4; int64 create_revision = 5; int64 mod_revision = 6; bytes value = 7; int64 lease = 8; }
+  bytes range_end = 64;
+}
+message RangeRequest { bytes key = 1; bytes range_end = 2; int64 limit = 3; int64 revision = 4; }
+message PutRequest { bytes key = 1; bytes value = 2; int64 lease = 3; bool prev_kv = 4; }
+message DeleteRangeRequest { bytes key = 1; bytes range_end = 2; }
+message RequestOp { oneof request { RangeRequest request_range = 1; PutRequest request_put = 2; DeleteRangeRequest request_delete_range = 3; } }
+message TxnRequest { repeated Compare compare = 1; repeated RequestOp success = 2; repeated RequestOp failure = 3; }
+message InternalRaftRequest { RequestHeader header = 100; uint64 ID = 1; TxnRequest txn = 6; }
+message KeyValue { bytes key = 1; int64 create_revision = 2; int64 mod_revision = 3; int64 version = 4; bytes value = 5; int64 lease = 6; }
+`;
+const root = protobuf.parse(ETCD_PROTO).root;
+const InternalRaftRequest = root.lookupType("InternalRaftRequest");
+const KeyValue = root.lookupType("KeyValue");
+
+function encodedRequest(key: string, valueBytes: number | null, modRevision: number): number {
+  const k = Buffer.from(key);
+  const success = valueBytes === null ? { requestDeleteRange: { key: k } } : { requestPut: { key: k, value: Buffer.alloc(valueBytes, 1) } };
+  const msg = InternalRaftRequest.create({
+    header: { ID: 2 ** 56 }, // a 9-byte varint, like idutil IDs whose member id has its top bit clear
+    txn: { compare: [{ result: 0, target: 2, key: k, modRevision }], success: [success], failure: [{ requestRange: { key: k } }] },
+  });
+  return InternalRaftRequest.encode(msg).finish().length;
+}
+
+describe("etcd request size", () => {
+  it("equals protobufjs's encoding of the apiserver's txn, for puts and deletes", () => {
+    for (const [key, value, rev] of [
+      ["/registry/services/endpoints/default/big", 1_572_000, 1_000_000_123],
+      ["/registry/endpointslices/netscale-0001/small-service-3-abcde", 13_800, 5],
+      ["/registry/pods/ns/p", 0, 0],
+      ["/registry/pods/ns/p", 127, 128],
+    ] as const) {
+      expect(etcdRequestSize(Buffer.byteLength(key), value, rev)).toBe(encodedRequest(key, value, rev));
+    }
+    expect(etcdRequestSize(10, null, 99)).toBe(encodedRequest("0123456789", null, 99));
+  });
+
+  it("sizes a stored version like mvccpb.KeyValue plus the revision key and bbolt element", () => {
+    const kv = KeyValue.encode(KeyValue.create({ key: Buffer.alloc(40), createRevision: 1000, modRevision: 2_000_000, version: 3, value: Buffer.alloc(5000) })).finish().length;
+    expect(versionBytes(40, 5000, 1000, 2_000_000, 3)).toBe(16 + 17 + kv);
+  });
+});
+
+describe("Etcd", () => {
+  const key = "/registry/services/endpoints/ns/svc";
+
+  it("rejects a write whose request is one byte over --max-request-bytes and accepts one exactly at it", () => {
+    const limit = ETCD_DEFAULTS.maxRequestBytes;
+    // find the value size whose request is exactly the limit
+    let value = limit - 200;
+    while (etcdRequestSize(Buffer.byteLength(key), value, 0) < limit) value++;
+    expect(etcdRequestSize(Buffer.byteLength(key), value, 0)).toBe(limit);
+    const etcd = new Etcd({ maxRequestBytes: limit, quotaBytes: ETCD_DEFAULTS.quotaBytes });
+    expect(etcd.write(key, value + 1)).toBe("too-large");
+    expect(etcd.stats.rejectedTooLarge).toBe(1);
+    expect(etcd.write(key, value)).toBe("ok");
+    expect(etcd.stats.writes).toBe(1);
+  });
+
+  it("gives every write a new revision and keeps superseded versions until compaction", () => {
+    const etcd = new Etcd({ maxRequestBytes: 1e6, quotaBytes: 1e9 }, 100);
+    etcd.write("a", 1000);
+    etcd.write("b", 500);
+    expect(etcd.revision).toBe(102);
+    const liveAfterCreates = etcd.liveBytes;
+    expect(etcd.historyBytes).toBe(0);
+    etcd.write("a", 1200);
+    expect(etcd.revision).toBe(103);
+    expect(etcd.historyBytes).toBe(versionBytes(1, 1000, 101, 101, 1));
+    expect(etcd.liveBytes).toBe(liveAfterCreates - versionBytes(1, 1000, 101, 101, 1) + versionBytes(1, 1200, 101, 103, 2));
+    etcd.compact(102); // before the overwrite: nothing to drop
+    expect(etcd.historyBytes).toBeGreaterThan(0);
+    etcd.compact(103);
+    expect(etcd.historyBytes).toBe(0);
+    expect(etcd.dbTotalBytes).toBeGreaterThanOrEqual(etcd.dbInUseBytes); // the file does not shrink
+    expect(etcd.stats).toMatchObject({ writes: 3, writeBytes: 2700, largestValueBytes: 1200, compactions: 2 });
+  });
+
+  it("keeps deletes as history until compacted", () => {
+    const etcd = new Etcd({ maxRequestBytes: 1e6, quotaBytes: 1e9 });
+    etcd.write("k", 100);
+    expect(etcd.delete("k")).toBe(true);
+    expect(etcd.delete("k")).toBe(false);
+    expect(etcd.liveBytes).toBe(0);
+    expect(etcd.historyBytes).toBeGreaterThan(100);
+    etcd.compact(etcd.revision);
+    expect(etcd.historyBytes).toBe(0);
+  });
+
+  it("raises NOSPACE past the quota: writes rejected from then on, deletes still allowed", () => {
+    const etcd = new Etcd({ maxRequestBytes: 1e6, quotaBytes: 10_000 });
+    let outcome = "ok";
+    let n = 0;
+    while (outcome === "ok") outcome = etcd.write(`k${n++}`, 1000);
+    expect(outcome).toBe("nospace");
+    expect(etcd.noSpaceAlarm).toBe(true);
+    expect(etcd.write("small", 1)).toBe("nospace");
+    expect(etcd.stats.rejectedNoSpace).toBe(2);
+    expect(etcd.delete("k0")).toBe(true);
+    expect(etcd.dbTotalBytes).toBeLessThanOrEqual(10_000);
+  });
+
+  it("seeds existing objects without counting writes", () => {
+    const etcd = new Etcd({ maxRequestBytes: 1e6, quotaBytes: 1e9 });
+    etcd.seed("x", 50);
+    expect(etcd.stats.writes).toBe(0);
+    expect(etcd.valueBytes("x")).toBe(50);
+  });
+});

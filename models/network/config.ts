@@ -1,0 +1,68 @@
+/**
+ * The parsed configuration of the network model: every duration in µs, every size in bytes. The scenario schema
+ * (bench/schema.ts) produces it; defaults and their sources live there.
+ */
+import type { Micros } from "../../engine/time.js";
+import type { ClusterSpec } from "../cluster/cluster.js";
+import type { ProxyMode } from "../kube-proxy.js";
+
+export interface Spread {
+  /** Median and 99th percentile of a lognormal; equal values mean a constant. */
+  median: Micros;
+  p99: Micros;
+}
+
+export type ServiceSelector = string;
+
+export type WorkloadStep =
+  | { action: "endpoint-change"; at: Micros; name?: string; services: ServiceSelector; count: number }
+  | {
+      action: "rolling-update";
+      at: Micros;
+      name?: string;
+      services: ServiceSelector;
+      /** "surge": Deployment semantics; "one-at-a-time": each pod replaced in place every `interval` (KEP-752's model). */
+      style: "surge" | "one-at-a-time";
+      maxSurge: number | string;
+      maxUnavailable: number | string;
+      interval: Micros;
+      podStartup: Spread;
+      termination: Spread;
+    }
+  | { action: "scale"; at: Micros; name?: string; services: ServiceSelector; replicas?: number; factor?: number; podStartup: Spread; termination: Spread }
+  | { action: "zone-outage"; at: Micros; name?: string; zone: number; duration: Micros; notReadyAfter: Micros; evictAfter: Micros; podStartup: Spread }
+  | { action: "churn"; at: Micros; name?: string; until: Micros; services: ServiceSelector; rate: number; podStartup: Spread; termination: Spread }
+  | { action: "create-service"; at: Micros; name?: string; services: ServiceSelector };
+
+export interface NetworkConfig {
+  duration: Micros;
+  cluster: ClusterSpec & { absentServices: string[] };
+  apiserver: {
+    replicas: number;
+    egressBytesPerSecond: number;
+    watchBufferEvents: number;
+    relistDelay: Micros;
+    dispatchDelay: Micros;
+    writeLatency: Micros;
+  };
+  etcd: { maxRequestBytes: number; quotaBytes: number; compactionInterval: Micros; startRevision: number };
+  controller: {
+    mode: "endpointslice" | "endpoints";
+    endpointsMode: "legacy" | "truncating";
+    algorithm: string;
+    algorithmOptions: Record<string, number>;
+    maxEndpointsPerSlice: number;
+    batchPeriod: Micros;
+    workers: number;
+    qps: number;
+    burst: number;
+    syncBase: Micros;
+    syncPerEndpoint: number;
+  };
+  kubeProxy: { mode: ProxyMode; minSyncPeriod: Micros; burstSyncs: number; fullSyncPeriod: Micros; contentType: "protobuf" | "json" };
+  dns: { servers: number; contentType: "protobuf" | "json" };
+  objects: { sizeModel: "protobuf" | "kep-752"; bytesPerEndpoint: number; managedFields: boolean };
+  slo: { nplThreshold: Micros };
+  metrics: { interval: Micros };
+  workload: WorkloadStep[];
+}

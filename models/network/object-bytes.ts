@@ -1,0 +1,411 @@
+/**
+ * What each object the control plane writes weighs: the body (protobuf), the value etcd stores, and one watch event
+ * as kube-proxy and the DNS servers receive it — per the objects model (models/objects), or per KEP-752's
+ * estimation constant.
+ *
+ * Hot path: an endpoint's entry in an EndpointSlice or an Endpoints subset does not depend on its conditions (the
+ * controller always sets ready, serving and terminating), so its size is computed once per pod address and cached;
+ * an object's size is the overhead of its metadata and ports plus the sum of its entries.
+ */
+import type { Micros } from "../../engine/time.js";
+import { growFloat64, growInt32 } from "../../engine/typed-arrays.js";
+import type { Cluster, IPFamily, Service } from "../cluster/cluster.js";
+import {
+  endpointAddressEntrySize,
+  endpointAddressJsonSize,
+  endpointsJsonOverheadSize,
+  endpointsOverheadSize,
+  endpointSubsetEntrySize,
+  endpointSubsetJsonOverheadSize,
+  envelopeSizeFromBody,
+  jsonSize,
+  jsonWatchEventSizeFromObject,
+  protobufSize,
+  protobufWatchEventSizeFromEnvelope,
+  sliceEndpointEntrySize,
+  sliceEndpointJsonSize,
+  sliceJsonOverheadSize,
+  sliceOverheadSize,
+  storedSize,
+} from "../objects/index.js";
+import type { EndpointPort, EndpointSlice, Endpoints, ManagedFieldsEntry, ObjectMeta, Pod, Service as ServiceObject } from "../objects/types.js";
+
+export interface ObjectBytes {
+  /** Protobuf body, resourceVersion included (what `objects.*.max_bytes` reports). */
+  body: number;
+  /** The value etcd stores (envelope, resourceVersion cleared). */
+  stored: number;
+  /** One watch event as kube-proxy receives it. */
+  proxyEvent: number;
+  /** One watch event as a DNS server receives it. */
+  dnsEvent: number;
+}
+
+export interface SliceShape {
+  name: string;
+  family: IPFamily;
+  /** Summed entry bytes of its endpoints (protobuf, JSON) and their count. */
+  entries: number;
+  entriesJson: number;
+  count: number;
+}
+
+export interface EndpointsShape {
+  readyEntries: number;
+  readyEntriesJson: number;
+  ready: number;
+  notReadyEntries: number;
+  notReadyEntriesJson: number;
+  notReady: number;
+  truncated: boolean;
+}
+
+export type WatchType = "ADDED" | "MODIFIED" | "DELETED";
+
+export interface WriteMeta {
+  /** etcd revision of this write (the object's resourceVersion). */
+  revision: number;
+  generation: number;
+  created: Micros;
+  /** Trigger-time annotation, µs; NaN when the object carries none. */
+  trigger: number;
+  now: Micros;
+}
+
+export interface ObjectSizer {
+  /** Protobuf and JSON bytes of one pod's entry in an EndpointSlice / an Endpoints subset, for its current IP. */
+  sliceEntry(pod: number, family: IPFamily): number;
+  sliceEntryJson(pod: number, family: IPFamily): number;
+  addressEntry(pod: number, family: IPFamily): number;
+  addressEntryJson(pod: number, family: IPFamily): number;
+  slice(svc: Service, shape: SliceShape, meta: WriteMeta, type: WatchType): ObjectBytes;
+  endpoints(svc: Service, shape: EndpointsShape, meta: WriteMeta, type: WatchType): ObjectBytes;
+  service(svc: Service): ObjectBytes;
+  pod(svc: Service): ObjectBytes;
+}
+
+/** The simulated clock's zero: an assumption, it only fixes the length of timestamps (all are 20 characters). */
+export const EPOCH_SECONDS = Date.UTC(2026, 0, 1) / 1000;
+
+export function rfc3339(t: Micros): string {
+  return new Date((EPOCH_SECONDS + Math.floor(t / 1e6)) * 1000).toISOString().replace(".000Z", "Z");
+}
+
+/** time.RFC3339Nano: fractional seconds with trailing zeros trimmed (the trigger annotation's format). */
+export function rfc3339Nano(t: Micros): string {
+  const whole = Math.floor(t / 1e6);
+  const frac = Math.round(t - whole * 1e6);
+  const base = new Date((EPOCH_SECONDS + whole) * 1000).toISOString().slice(0, 19);
+  if (frac === 0) return `${base}Z`;
+  return `${base}.${String(frac * 1000).padStart(9, "0").replace(/0+$/, "")}Z`;
+}
+
+const TRIGGER_ANNOTATION = "endpoints.kubernetes.io/last-change-trigger-time";
+
+/**
+ * managedFields of an object last written by kube-controller-manager with a plain Update: one entry, whose
+ * FieldsV1 lists the fields it set (lists of endpoints and subsets are atomic, so they appear as one key).
+ */
+function controllerManagedFields(kind: "EndpointSlice" | "Endpoints", svc: Service, now: Micros): ManagedFieldsEntry[] {
+  const meta =
+    kind === "EndpointSlice"
+      ? {
+          "f:annotations": { ".": {}, [`f:${TRIGGER_ANNOTATION}`]: {} },
+          "f:generateName": {},
+          "f:labels": { ".": {}, "f:endpointslice.kubernetes.io/managed-by": {}, "f:kubernetes.io/service-name": {} },
+          "f:ownerReferences": { ".": {}, [`k:{"uid":"${svc.uid}"}`]: {} },
+        }
+      : { "f:annotations": { ".": {}, [`f:${TRIGGER_ANNOTATION}`]: {} } };
+  const fields = kind === "EndpointSlice" ? { "f:addressType": {}, "f:endpoints": {}, "f:metadata": meta, "f:ports": {} } : { "f:metadata": meta, "f:subsets": {} };
+  return [
+    {
+      manager: "kube-controller-manager",
+      operation: "Update",
+      apiVersion: kind === "EndpointSlice" ? "discovery.k8s.io/v1" : "v1",
+      time: rfc3339(now),
+      fieldsType: "FieldsV1",
+      fieldsV1: fields,
+    },
+  ];
+}
+
+/** Per-pod cached entry sizes (protobuf, JSON), valid while the pod keeps the address slot they were sized for. */
+class EntryCache {
+  slot = new Int32Array(1024).fill(-1);
+  pb = new Float64Array(1024);
+  json = new Float64Array(1024);
+
+  get(pod: number, slot: number, compute: () => [number, number]): number {
+    if (pod >= this.slot.length) this.grow(pod);
+    if (this.slot[pod] !== slot) {
+      const [pb, json] = compute();
+      this.slot[pod] = slot;
+      this.pb[pod] = pb;
+      this.json[pod] = json;
+    }
+    return pod;
+  }
+
+  private grow(pod: number): void {
+    let cap = this.slot.length;
+    while (cap <= pod) cap *= 2;
+    this.slot = growInt32(this.slot, cap, -1);
+    this.pb = growFloat64(this.pb, cap);
+    this.json = growFloat64(this.json, cap);
+  }
+}
+
+export class ProtobufSizer implements ObjectSizer {
+  private readonly slice4 = new EntryCache();
+  private readonly slice6 = new EntryCache();
+  private readonly addresses4 = new EntryCache();
+  private readonly addresses6 = new EntryCache();
+  private readonly podBytes = new Map<number, ObjectBytes>();
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly managedFields: boolean,
+    private readonly proxyJson: boolean,
+    private readonly dnsJson: boolean,
+  ) {}
+
+  sliceEntry(pod: number, family: IPFamily): number {
+    const cache = family === "IPv4" ? this.slice4 : this.slice6;
+    const i = this.sliceEntries(cache, pod, family); // may grow the cache's arrays: read them after
+    return cache.pb[i];
+  }
+
+  sliceEntryJson(pod: number, family: IPFamily): number {
+    const cache = family === "IPv4" ? this.slice4 : this.slice6;
+    const i = this.sliceEntries(cache, pod, family);
+    return cache.json[i];
+  }
+
+  addressEntry(pod: number, family: IPFamily): number {
+    const cache = family === "IPv4" ? this.addresses4 : this.addresses6;
+    const i = this.addressEntries(cache, pod, family);
+    return cache.pb[i];
+  }
+
+  addressEntryJson(pod: number, family: IPFamily): number {
+    const cache = family === "IPv4" ? this.addresses4 : this.addresses6;
+    const i = this.addressEntries(cache, pod, family);
+    return cache.json[i];
+  }
+
+  slice(svc: Service, shape: SliceShape, meta: WriteMeta, type: WatchType): ObjectBytes {
+    const obj: Omit<EndpointSlice, "endpoints"> = {
+      kind: "EndpointSlice",
+      apiVersion: "discovery.k8s.io/v1",
+      metadata: this.metadata(svc, shape.name, `${svc.name}-`, meta, "EndpointSlice", {
+        "endpointslice.kubernetes.io/managed-by": "endpointslice-controller.k8s.io",
+        "kubernetes.io/service-name": svc.name,
+        ...(svc.headless ? { "service.kubernetes.io/headless": "" } : {}),
+      }),
+      addressType: shape.family,
+      ports: svc.ports.map((p) => ({ name: p.name, protocol: p.protocol, port: p.targetPort })),
+    };
+    const body = sliceOverheadSize(obj) + shape.entries;
+    const stored = sliceOverheadSize({ ...obj, metadata: { ...obj.metadata, resourceVersion: undefined } }) + shape.entries;
+    const json = sliceJsonOverheadSize(obj, shape.count) + shape.entriesJson;
+    return this.bytes("EndpointSlice", body, stored, json, type);
+  }
+
+  endpoints(svc: Service, shape: EndpointsShape, meta: WriteMeta, type: WatchType): ObjectBytes {
+    const annotations: Record<string, string> = {};
+    if (meta.trigger === meta.trigger) annotations[TRIGGER_ANNOTATION] = rfc3339Nano(meta.trigger);
+    if (shape.truncated) annotations["endpoints.kubernetes.io/over-capacity"] = "truncated";
+    const obj: Omit<Endpoints, "subsets"> = {
+      kind: "Endpoints",
+      apiVersion: "v1",
+      metadata: {
+        name: svc.name,
+        namespace: svc.namespace,
+        uid: svc.uid.replace(/^.{8}/, "e0d0e0d0"),
+        resourceVersion: String(meta.revision),
+        creationTimestamp: rfc3339(meta.created),
+        labels: svc.headless ? { "service.kubernetes.io/headless": "" } : undefined,
+        annotations,
+        managedFields: this.managedFields ? controllerManagedFields("Endpoints", svc, meta.now) : undefined,
+      },
+    };
+    const ports: EndpointPort[] = svc.ports.map((p) => ({ name: p.name, port: p.targetPort, protocol: p.protocol }));
+    const addresses = shape.readyEntries + shape.notReadyEntries;
+    const subsets = shape.ready + shape.notReady > 0 ? 1 : 0;
+    const subsetBytes = subsets === 0 ? 0 : endpointSubsetEntrySize(addresses, ports);
+    const body = endpointsOverheadSize(obj) + subsetBytes;
+    const stored = endpointsOverheadSize({ ...obj, metadata: { ...obj.metadata, resourceVersion: undefined } }) + subsetBytes;
+    const json =
+      endpointsJsonOverheadSize(obj, subsets) +
+      (subsets === 0 ? 0 : endpointSubsetJsonOverheadSize(shape.ready, shape.notReady, ports) + shape.readyEntriesJson + shape.notReadyEntriesJson);
+    return this.bytes("Endpoints", body, stored, json, type);
+  }
+
+  service(svc: Service): ObjectBytes {
+    const obj: ServiceObject = {
+      kind: "Service",
+      apiVersion: "v1",
+      metadata: { name: svc.name, namespace: svc.namespace, uid: svc.uid, resourceVersion: "1000000000", creationTimestamp: rfc3339(0) },
+      spec: {
+        ports: svc.ports.map((p) => ({ name: p.name || undefined, protocol: p.protocol, port: p.port, targetPort: p.targetPort })),
+        selector: { app: svc.name },
+        clusterIP: svc.headless ? "None" : "10.96.12.34",
+        clusterIPs: svc.headless ? ["None"] : ["10.96.12.34"],
+        type: "ClusterIP",
+        sessionAffinity: "None",
+        ipFamilies: svc.ipFamilies,
+        ipFamilyPolicy: svc.ipFamilies.length > 1 ? "PreferDualStack" : "SingleStack",
+        internalTrafficPolicy: "Cluster",
+      },
+    } as ServiceObject;
+    return this.whole(obj);
+  }
+
+  /** A representative backend pod of the Service (its size varies by a few bytes between pods; one is sized). */
+  pod(svc: Service): ObjectBytes {
+    let b = this.podBytes.get(svc.index);
+    if (b === undefined) {
+      const p = svc.pods[0] ?? 0;
+      const obj = {
+        kind: "Pod",
+        apiVersion: "v1",
+        metadata: {
+          name: this.cluster.podName(p),
+          generateName: this.cluster.podName(p).slice(0, -5),
+          namespace: svc.namespace,
+          uid: this.cluster.podUid(p),
+          resourceVersion: "1000000000",
+          creationTimestamp: rfc3339(0),
+          labels: { app: svc.name, "pod-template-hash": "6d4f9c7b8d" },
+          ownerReferences: [{ apiVersion: "apps/v1", kind: "ReplicaSet", name: this.cluster.podName(p).slice(0, -6), uid: svc.uid, controller: true, blockOwnerDeletion: true }],
+        },
+        spec: {
+          containers: [
+            {
+              name: "app",
+              image: "registry.k8s.io/pause:3.10",
+              ports: svc.ports.map((port) => ({ containerPort: port.targetPort, protocol: port.protocol })),
+              resources: { requests: { cpu: "5m", memory: "20M" } },
+              terminationMessagePath: "/dev/termination-log",
+              terminationMessagePolicy: "File",
+              imagePullPolicy: "IfNotPresent",
+            },
+          ],
+          restartPolicy: "Always",
+          terminationGracePeriodSeconds: 30,
+          dnsPolicy: "ClusterFirst",
+          serviceAccountName: "default",
+          nodeName: this.cluster.nodeName(this.cluster.podNode[p]),
+          schedulerName: "default-scheduler",
+          enableServiceLinks: true,
+          preemptionPolicy: "PreemptLowerPriority",
+        },
+        status: {
+          phase: "Running",
+          conditions: ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"].map((type) => ({ type, status: "True", lastTransitionTime: rfc3339(0) })),
+          hostIP: "10.128.0.12",
+          podIP: this.cluster.podIP(p, "IPv4"),
+          podIPs: [{ ip: this.cluster.podIP(p, "IPv4") }],
+          startTime: rfc3339(0),
+          qosClass: "Burstable",
+        },
+      } as unknown as Pod;
+      b = this.whole(obj);
+      this.podBytes.set(svc.index, b);
+    }
+    return b;
+  }
+
+  private whole(obj: ServiceObject | Pod): ObjectBytes {
+    const body = protobufSize(obj);
+    const stored = storedSize(obj);
+    const json = jsonSize(obj);
+    const env = envelopeSizeFromBody(obj.kind, body);
+    const event = protobufWatchEventSizeFromEnvelope(env, "ADDED");
+    const jsonEvent = jsonWatchEventSizeFromObject(json, "ADDED");
+    return { body, stored, proxyEvent: this.proxyJson ? jsonEvent : event, dnsEvent: this.dnsJson ? jsonEvent : event };
+  }
+
+  private bytes(kind: "EndpointSlice" | "Endpoints", body: number, storedBody: number, json: number, type: WatchType): ObjectBytes {
+    const pb = protobufWatchEventSizeFromEnvelope(envelopeSizeFromBody(kind, body), type);
+    const js = jsonWatchEventSizeFromObject(json, type);
+    return { body, stored: envelopeSizeFromBody(kind, storedBody), proxyEvent: this.proxyJson ? js : pb, dnsEvent: this.dnsJson ? js : pb };
+  }
+
+  private metadata(svc: Service, name: string, generateName: string, meta: WriteMeta, kind: "EndpointSlice", labels: Record<string, string>): ObjectMeta {
+    return {
+      name,
+      generateName,
+      namespace: svc.namespace,
+      uid: svc.uid.replace(/^.{8}/, name.slice(-5).padEnd(8, "0")),
+      resourceVersion: String(meta.revision),
+      generation: meta.generation,
+      creationTimestamp: rfc3339(meta.created),
+      labels,
+      annotations: meta.trigger === meta.trigger ? { [TRIGGER_ANNOTATION]: rfc3339Nano(meta.trigger) } : undefined,
+      ownerReferences: [{ apiVersion: "v1", kind: "Service", name: svc.name, uid: svc.uid, controller: true, blockOwnerDeletion: true }],
+      managedFields: this.managedFields ? controllerManagedFields(kind, svc, meta.now) : undefined,
+    };
+  }
+
+  private sliceEntries(cache: EntryCache, pod: number, family: IPFamily): number {
+    const c = this.cluster;
+    return cache.get(pod, c.podSlot[pod], () => {
+      const ep = {
+        addresses: [c.podIP(pod, family)],
+        conditions: { ready: true, serving: true, terminating: false },
+        targetRef: { kind: "Pod", namespace: c.services[c.podService[pod]].namespace, name: c.podName(pod), uid: c.podUid(pod) },
+        nodeName: c.nodeName(c.podNode[pod]),
+        zone: c.zoneName(c.podNode[pod]),
+      };
+      return [sliceEndpointEntrySize(ep), sliceEndpointJsonSize(ep)];
+    });
+  }
+
+  private addressEntries(cache: EntryCache, pod: number, family: IPFamily): number {
+    const c = this.cluster;
+    return cache.get(pod, c.podSlot[pod], () => {
+      const addr = {
+        ip: c.podIP(pod, family),
+        nodeName: c.nodeName(c.podNode[pod]),
+        targetRef: { kind: "Pod", namespace: c.services[c.podService[pod]].namespace, name: c.podName(pod), uid: c.podUid(pod) },
+      };
+      return [endpointAddressEntrySize(addr), endpointAddressJsonSize(addr)];
+    });
+  }
+}
+
+/**
+ * KEP-752's estimation (facts scale.md §1.3): every endpoint weighs the same constant (~100 B: "20k * const =
+ * ~2.0 MB", "100 * const = ~10 KB"), and the whole object is that many constants — no metadata, no envelope.
+ */
+export class KepSizer implements ObjectSizer {
+  constructor(private readonly perEndpoint: number, private readonly real: ObjectSizer) {}
+
+  sliceEntry(): number {
+    return this.perEndpoint;
+  }
+  sliceEntryJson(): number {
+    return this.perEndpoint;
+  }
+  addressEntry(): number {
+    return this.perEndpoint;
+  }
+  addressEntryJson(): number {
+    return this.perEndpoint;
+  }
+  slice(_svc: Service, shape: SliceShape): ObjectBytes {
+    const n = shape.count * this.perEndpoint;
+    return { body: n, stored: n, proxyEvent: n, dnsEvent: n };
+  }
+  endpoints(_svc: Service, shape: EndpointsShape): ObjectBytes {
+    const n = (shape.ready + shape.notReady) * this.perEndpoint;
+    return { body: n, stored: n, proxyEvent: n, dnsEvent: n };
+  }
+  service(svc: Service): ObjectBytes {
+    return this.real.service(svc);
+  }
+  pod(svc: Service): ObjectBytes {
+    return this.real.pod(svc);
+  }
+}
