@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["engine/**/*.test.ts", "models/**/*.test.ts", "bench/**/*.test.ts", "reports/**/*.test.ts"],
+    include: ["engine/**/*.test.ts", "models/**/*.test.ts", "bench/**/*.test.ts", "reports/**/*.test.ts", "scenarios/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // CLI tests spawn `bench`, which is CPU-bound: one file at a time per core keeps them from starving each other.

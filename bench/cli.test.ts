@@ -87,3 +87,46 @@ describe("bench run (end to end)", () => {
     expect(r.stdout).toMatch(/scenarios\/phold\.ts\s+phold\s+2\s+PHOLD/);
   });
 });
+
+describe("bench sizeof", () => {
+  it("prints the protobuf, etcd-stored and JSON sizes of an object as kubectl prints it", async () => {
+    const { endpointSlice, SCALE_MD_SHAPE } = await import("../models/objects/samples.js");
+    const { jsonSize, protobufSize, storedSize } = await import("../models/objects/index.js");
+    const slice = endpointSlice(SCALE_MD_SHAPE, "checkout", 100);
+    const dir = tempDir();
+    writeFileSync(join(dir, "slice.json"), JSON.stringify(slice, null, 2));
+    const r = bench(["sizeof", join(dir, "slice.json")]);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ kind: "EndpointSlice", protobufBytes: protobufSize(slice), storedBytes: storedSize(slice), jsonBytes: jsonSize(slice) });
+    // the same from standard input, and a 100-endpoint slice weighs what scale.md section 1.5 says (+6 B per endpoint)
+    const fromStdin = JSON.parse(bench(["sizeof", "-"], { input: JSON.stringify(slice) }).stdout);
+    expect(fromStdin.protobufBytes).toBe(protobufSize(slice));
+    expect(fromStdin.protobufBytes).toBeGreaterThan(18_717);
+    expect(fromStdin.protobufBytes).toBeLessThan(18_717 + 100 * 6 + 200);
+  });
+
+  it("ignores unknown fields (and says so) but rejects other kinds, lists and non-JSON with exit 2", () => {
+    const svc = { apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: "default" }, spec: { clusterIP: "10.0.0.1", ports: [{ port: 80 }], brandNew: true } };
+    const ok = bench(["sizeof", "-"], { input: JSON.stringify(svc) });
+    expect(ok.status).toBe(0);
+    expect(ok.stderr).toContain("spec.brandNew");
+    expect(JSON.parse(ok.stdout).kind).toBe("Service");
+    const secret = bench(["sizeof", "-"], { input: '{"apiVersion":"v1","kind":"Secret"}' });
+    expect([secret.status, secret.stderr]).toEqual([2, 'error: standard input: kind: must be one of EndpointSlice, Endpoints, Service, Pod (got "Secret")\n']);
+    expect(bench(["sizeof", "-"], { input: '{"apiVersion":"v1","kind":"List","items":[]}' }).stderr).toContain("not a list");
+    expect(bench(["sizeof", "-"], { input: "{" }).stderr).toContain("not JSON");
+    expect(bench(["sizeof", "missing.json"]).status).toBe(2);
+    const badType = bench(["sizeof", "-"], { input: JSON.stringify({ ...svc, spec: { ports: "80" } }) });
+    expect(badType.status).toBe(2);
+    expect(badType.stderr).toContain("spec.ports");
+  });
+});
+
+describe("network scenarios", () => {
+  it("rejects cluster.nodes: -5 and an unknown proxy mode, naming the fields and what they allow", () => {
+    const r = bench(["run", "bench/testdata/bad-network.ts"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("cluster.nodes: must be an integer in 1..200000 (got -5)");
+    expect(r.stderr).toContain('kubeProxy.mode: must be one of "iptables", "ipvs", "nftables" (got "userspace")');
+  });
+});

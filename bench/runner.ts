@@ -1,11 +1,12 @@
 import { Metrics } from "../engine/metrics.js";
 import { RandomStreams } from "../engine/random.js";
-import type { MetricValue, ResultRow, Results } from "../engine/results.js";
+import type { Assumption, MetricValue, ResultRow, Results } from "../engine/results.js";
 import { Simulation } from "../engine/simulation.js";
 import { runPhold } from "../models/phold.js";
 import { linearReplicas, uniformCluster } from "../models/dns/autoscaler.js";
 import type { NetworkConfig } from "../models/network/config.js";
 import { runNetwork } from "../models/network/model.js";
+import { networkAssumptions } from "../models/network/assumptions.js";
 import type { ModelContext } from "../models/context.js";
 import type { LoadedScenario, PlannedVariant } from "./load.js";
 import type { NetworkScenario, Scenario } from "./schema.js";
@@ -70,7 +71,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
     scenario: loaded.base.name,
     seed,
     variants: variants.map((v) => v.label),
-    assumptions: loaded.base.assumptions,
+    assumptions: assumptionsOf(variants),
     rows,
   };
 }
@@ -104,4 +105,19 @@ export function networkConfig(s: NetworkScenario): NetworkConfig {
     metrics: s.metrics,
     workload: s.workload,
   };
+}
+
+/** The scenario's declared assumptions, then the model's own (with the values of the first variant using each). */
+function assumptionsOf(variants: PlannedVariant[]): Assumption[] {
+  const out: Assumption[] = [];
+  const seen = new Set<string>();
+  const add = (a: Assumption): void => {
+    const key = `${a.name}=${a.value}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(a);
+  };
+  for (const v of variants) v.scenario.assumptions.forEach(add);
+  for (const v of variants) if (v.scenario.model === "network") networkAssumptions(networkConfig(v.scenario)).forEach(add);
+  return out;
 }

@@ -136,3 +136,12 @@ describe("Histogram's own counts", () => {
     expect(h.percentile(100)).toBeGreaterThanOrEqual(5000);
   });
 });
+
+describe("Metrics export", () => {
+  it("refuses two metrics that export the same row name", () => {
+    const m = new Metrics();
+    m.gauge("db", "bytes");
+    m.counter("db.max", "bytes");
+    expect(() => m.export()).toThrow(/db.max exported twice/);
+  });
+});

@@ -247,6 +247,11 @@ export class Metrics {
         out.push({ metric: `${e.name}.max`, unit: e.unit, value: max });
       }
     }
+    const seen = new Set<string>();
+    for (const row of out) {
+      if (seen.has(row.metric)) throw new Error(`metric ${row.metric} exported twice (a derived name collides with another metric)`);
+      seen.add(row.metric);
+    }
     return out;
   }
 

@@ -121,3 +121,30 @@ describe("Etcd", () => {
     expect(etcd.valueBytes("x")).toBe(50);
   });
 });
+
+describe("an Endpoints object against --max-request-bytes", () => {
+  it("is stored up to the last address count that fits and rejected one address later", async () => {
+    const { endpoints, SCALE_MD_SHAPE } = await import("./objects/samples.js");
+    const { storedSize } = await import("./objects/index.js");
+    const key = "/registry/services/endpoints/team-payments/checkout";
+    const request = (n: number): number => etcdRequestSize(Buffer.byteLength(key), storedSize(endpoints(SCALE_MD_SHAPE, "checkout", n)), 1_000_000_000);
+    // binary search the largest address count whose write fits in 1.5 MiB
+    let lo = 1;
+    let hi = 20_000;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (request(mid) <= ETCD_DEFAULTS.maxRequestBytes) lo = mid;
+      else hi = mid - 1;
+    }
+    const fits = lo;
+    expect(fits).toBeGreaterThan(8000); // ~190 B per address with these name lengths: ~9k addresses fit
+    expect(fits).toBeLessThan(10_000);
+    expect(request(fits)).toBeLessThanOrEqual(ETCD_DEFAULTS.maxRequestBytes);
+    expect(request(fits + 1)).toBeGreaterThan(ETCD_DEFAULTS.maxRequestBytes);
+
+    const etcd = new Etcd({ maxRequestBytes: ETCD_DEFAULTS.maxRequestBytes, quotaBytes: ETCD_DEFAULTS.quotaBytes }, 999_999_999);
+    etcd.seed(key, 100); // the object exists: the write is an update at mod revision 1,000,000,000
+    expect(etcd.write(key, storedSize(endpoints(SCALE_MD_SHAPE, "checkout", fits + 1)))).toBe("too-large");
+    expect(etcd.write(key, storedSize(endpoints(SCALE_MD_SHAPE, "checkout", fits)))).toBe("ok");
+  });
+});

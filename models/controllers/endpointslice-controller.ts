@@ -186,7 +186,7 @@ export class EndpointSliceController {
   }
 
   /** The algorithm's plan for the Service now, one per address family. */
-  private plan(svc: Service, incremental: boolean): SlicePlan[] {
+  protected plan(svc: Service, incremental: boolean): SlicePlan[] {
     const families = svc.ipFamilies;
     const existing = this.slices[svc.index].map((r) => r.state);
     const desired = new Map<IPFamily, Map<string, EndpointState[]>>();

@@ -158,7 +158,7 @@ export function runNetwork(config: NetworkConfig, ctx: ModelContext): void {
   };
   sim.schedule(config.etcd.compactionInterval, compactor);
 
-  metrics.timeSeries("etcd.db_bytes", "bytes", () => etcd.dbTotalBytes);
+  metrics.timeSeries("etcd.db_size", "bytes", () => etcd.dbTotalBytes);
   metrics.timeSeries("watch.bytes.cumulative", "bytes", () => apiserver.bytes);
   metrics.timeSeries("apiserver.egress_backlog", "s", () => apiserver.maxBacklog / 1e6);
   metrics.sampleEvery(sim, interval, config.duration);

@@ -1,0 +1,35 @@
+import type { Assumption } from "../../engine/results.js";
+import { formatDuration } from "../../engine/time.js";
+import { PROXY_COSTS } from "../kube-proxy.js";
+import type { NetworkConfig } from "./config.js";
+
+/**
+ * The network model's parameters that no source pins, with the values this run used: every report lists them next
+ * to the scenario's own.
+ */
+export function networkAssumptions(c: NetworkConfig): Assumption[] {
+  const cost = PROXY_COSTS[c.kubeProxy.mode];
+  const list: Assumption[] = [
+    {
+      name: `kube-proxy ${c.kubeProxy.mode} sync cost`,
+      value: `partial ${cost.partial.base / 1000} ms + ${cost.partial.perService} µs/Service + ${cost.partial.perEndpoint} µs/endpoint; full ${cost.full.base / 1000} ms + ${cost.full.perService} µs/Service + ${cost.full.perEndpoint} µs/endpoint`,
+      why: "fitted to one or two published sync times per mode (models/kube-proxy.ts cites them); no controlled measurement",
+    },
+    { name: "apiserver write latency", value: formatDuration(c.apiserver.writeLatency), why: "request to etcd commit and answer under light load; etcd alone is < 1 ms (facts scale.md §3)" },
+    { name: "watch dispatch delay", value: formatDuration(c.apiserver.dispatchDelay), why: "etcd commit to watch-cache dispatch; not published" },
+    { name: "relist delay", value: formatDuration(c.apiserver.relistDelay), why: "client-go reflector backoff starts at 800 ms; we round to the client's first retry" },
+    { name: "apiserver egress", value: `${(c.apiserver.egressBytesPerSecond * 8) / 1e9} Gbit/s per replica`, why: "one NIC per replica, shared by all watch streams; TLS and HTTP/2 framing not counted" },
+    {
+      name: "controller sync CPU",
+      value: `${formatDuration(c.controller.syncBase)} + ${c.controller.syncPerEndpoint} µs per endpoint`,
+      why: "listing pods from the informer cache and computing the plan; not published",
+    },
+    { name: "pod object writes", value: "create 3 (create, binding, status), Ready flip 1, deletion 2, removal 1 delete", why: "the usual API traffic of a Deployment pod's life; counted in etcd.writes.pods" },
+    { name: "etcd start revision", value: String(c.etcd.startRevision), why: "a long-lived cluster's revision; only the length of resourceVersion strings depends on it" },
+    { name: "bbolt page overhead", value: "not modelled", why: "etcd sizes are key + mvccpb.KeyValue + 16 B element per version; page fill and freelist ignored" },
+  ];
+  if (c.objects.sizeModel === "kep-752") {
+    list.push({ name: "bytes per endpoint", value: `${c.objects.bytesPerEndpoint} B, nothing else`, why: "KEP-752's estimation constant (\"20k * const = ~2.0 MB\"), used to reproduce its table" });
+  }
+  return list;
+}
