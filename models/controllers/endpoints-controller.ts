@@ -16,21 +16,12 @@ import { growFloat64, growInt32 } from "../../engine/typed-arrays.js";
 import type { Cluster, Service } from "../cluster/cluster.js";
 import type { Etcd } from "../etcd.js";
 import type { ObjectBytes, ObjectSizer } from "../network/object-bytes.js";
-import { ApiClient } from "./api-client.js";
-import type { ControllerCounters, WriteSink } from "./endpointslice-controller.js";
+import { ServiceController, type ControllerQueueConfig, type WriteSink } from "./controller-base.js";
 import { MAX_ENDPOINTS_CAPACITY } from "./endpoints-repack.js";
-import { TokenBucket } from "./token-bucket.js";
-import { Workqueue } from "./workqueue.js";
 
-export interface EndpointsControllerConfig {
+export interface EndpointsControllerConfig extends ControllerQueueConfig {
   mode: "legacy" | "truncating";
   batchPeriod: Micros;
-  workers: number;
-  qps: number;
-  burst: number;
-  writeLatency: Micros;
-  syncBase: Micros;
-  syncPerEndpoint: number;
 }
 
 /** The addresses the controller would publish for a Service: counts, summed entry sizes, a fingerprint. */
@@ -51,14 +42,9 @@ interface EndpointsRecord {
   bytes: ObjectBytes | undefined;
 }
 
-export class EndpointsController {
-  readonly counters: ControllerCounters = { syncs: 0, failedSyncs: 0, creates: 0, updates: 0, deletes: 0, rejected: 0, endpointsAdded: 0, endpointsRemoved: 0, maxObjectBytes: 0 };
+export class EndpointsController extends ServiceController {
   truncatedWrites = 0;
   private readonly records: EndpointsRecord[];
-  private readonly queue: Workqueue;
-  private readonly client: ApiClient;
-  private readonly pendingTrigger: Float64Array;
-  private readonly present: Uint8Array;
   /** Pod changes seen per Service. */
   private readonly changes: Float64Array;
   private readonly tallies: (Tally | undefined)[];
@@ -71,37 +57,20 @@ export class EndpointsController {
   private readonly lastContent: ({ key: string; value: ReturnType<EndpointsController["content"]> } | undefined)[];
 
   constructor(
-    private readonly sim: Simulation,
-    private readonly cluster: Cluster,
+    sim: Simulation,
+    cluster: Cluster,
     private readonly etcd: Etcd,
     private readonly sizer: ObjectSizer,
     private readonly sink: WriteSink,
     private readonly config: EndpointsControllerConfig,
   ) {
+    // facts endpointslice.md §5: DefaultTypedControllerRateLimiter, per-item backoff from 5 ms
+    super(sim, cluster, config, 5_000);
     const n = cluster.services.length;
     this.records = Array.from({ length: n }, () => ({ created: 0, fingerprint: Number.NaN, bytes: undefined }));
-    this.pendingTrigger = new Float64Array(n).fill(Number.NaN);
-    this.present = new Uint8Array(n).fill(1);
     this.changes = new Float64Array(n);
     this.tallies = new Array(n);
     this.lastContent = new Array(n);
-    // facts endpointslice.md §5: DefaultTypedControllerRateLimiter, 5 ms x2 up to 1000 s, maxRetries 15
-    this.queue = new Workqueue(sim, n, { workers: config.workers, backoffBase: 5_000, backoffMax: 1_000_000_000, maxRetries: 15 }, (key) => this.sync(key));
-    this.client = new ApiClient(sim, new TokenBucket(config.qps, config.burst), config.writeLatency);
-  }
-
-  get requests(): number {
-    return this.client.requests;
-  }
-
-  setAbsent(svc: number): void {
-    this.present[svc] = 0;
-  }
-
-  created(svc: number): void {
-    this.present[svc] = 1;
-    if (!(this.pendingTrigger[svc] <= this.sim.now)) this.pendingTrigger[svc] = this.sim.now;
-    this.queue.add(svc);
   }
 
   /** The objects as they stand at time zero (stored in etcd, no events). */
@@ -121,7 +90,7 @@ export class EndpointsController {
     this.changes[svc]++;
     const service = this.cluster.services[svc];
     this.account(service, this.tally(service), pod);
-    if (trigger === trigger && !(this.pendingTrigger[svc] <= trigger)) this.pendingTrigger[svc] = trigger;
+    this.noteTrigger(svc, trigger);
     this.queue.addAfter(svc, this.config.batchPeriod);
   }
 
@@ -231,17 +200,15 @@ export class EndpointsController {
     return { bytes, fingerprint: t.fingerprint, truncated };
   }
 
-  private sync(svcIndex: number): void {
+  protected sync(svcIndex: number): void {
     const svc = this.cluster.services[svcIndex];
     this.counters.syncs++;
     if (this.present[svcIndex] === 0) {
       this.queue.done(svcIndex, true);
       return;
     }
-    const trigger = this.pendingTrigger[svcIndex];
-    this.pendingTrigger[svcIndex] = Number.NaN;
-    const compute = this.config.syncBase + Math.round(this.config.syncPerEndpoint * svc.pods.length);
-    this.sim.after(compute, () => {
+    const trigger = this.takeTrigger(svcIndex);
+    this.sim.after(this.syncCost(svc, this.config.syncBase, this.config.syncPerEndpoint), () => {
       const rec = this.records[svcIndex];
       const probe = this.content(svc, trigger, this.etcd.revision + 1);
       if (probe.fingerprint === rec.fingerprint) {
@@ -274,7 +241,7 @@ export class EndpointsController {
         (ok) => {
           if (!ok) {
             this.counters.failedSyncs++;
-            if (trigger === trigger && !(this.pendingTrigger[svcIndex] <= trigger)) this.pendingTrigger[svcIndex] = trigger;
+            this.noteTrigger(svcIndex, trigger);
           }
           this.queue.done(svcIndex, ok);
         },

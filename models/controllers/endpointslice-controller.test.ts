@@ -5,7 +5,8 @@ import { Simulation } from "../../engine/simulation.js";
 import { Cluster, type Service } from "../cluster/cluster.js";
 import { Etcd } from "../etcd.js";
 import { KepSizer, ProtobufSizer } from "../network/object-bytes.js";
-import { EndpointSliceController, type WriteSink } from "./endpointslice-controller.js";
+import type { WriteSink } from "./controller-base.js";
+import { EndpointSliceController } from "./endpointslice-controller.js";
 import { getPackingAlgorithm } from "./packing/index.js";
 import type { SlicePlan } from "./packing/types.js";
 

@@ -14,27 +14,18 @@
  */
 import type { Simulation } from "../../engine/simulation.js";
 import type { Micros } from "../../engine/time.js";
-import type { Apiserver } from "../apiserver.js";
 import { suffix } from "../cluster/naming.js";
 import type { Cluster, IPFamily, Service } from "../cluster/cluster.js";
 import type { Etcd } from "../etcd.js";
 import type { ObjectBytes, ObjectSizer, WatchType } from "../network/object-bytes.js";
-import { ApiClient, type ApiCall } from "./api-client.js";
+import type { ApiCall } from "./api-client.js";
+import { ServiceController, type ControllerQueueConfig, type WriteSink } from "./controller-base.js";
 import { reconcileService } from "./packing/service.js";
 import type { EndpointState, PackingAlgorithm, PackingOptions, SlicePlan, SliceState } from "./packing/types.js";
-import { TokenBucket } from "./token-bucket.js";
-import { Workqueue } from "./workqueue.js";
 
-export interface EndpointSliceControllerConfig {
+export interface EndpointSliceControllerConfig extends ControllerQueueConfig {
   maxEndpointsPerSlice: number;
   batchPeriod: Micros;
-  workers: number;
-  qps: number;
-  burst: number;
-  writeLatency: Micros;
-  /** CPU time of a sync before its first call: base + per endpoint of the Service (an assumption). */
-  syncBase: Micros;
-  syncPerEndpoint: number;
   options: PackingOptions;
 }
 
@@ -45,36 +36,11 @@ export interface SliceRecord {
   bytes: ObjectBytes;
 }
 
-export interface ControllerCounters {
-  syncs: number;
-  failedSyncs: number;
-  creates: number;
-  updates: number;
-  deletes: number;
-  rejected: number;
-  endpointsAdded: number;
-  endpointsRemoved: number;
-  maxObjectBytes: number;
-}
-
-/** The data both endpoints controllers hand to the rest of the model when they write. */
-export interface WriteSink {
-  /** A write committed: revision assigned by etcd, publish the watch event. */
-  committed(svc: Service, bytes: ObjectBytes, trigger: number, kind: "endpointslice" | "endpoints"): void;
-  /** The sum of current object event sizes changed (for relist sizes). */
-  objectBytesChanged(svc: Service, proxyDelta: number, dnsDelta: number): void;
-}
-
 const PORT_KEY_PREFIX = "ports:";
 
-export class EndpointSliceController {
-  readonly counters: ControllerCounters = { syncs: 0, failedSyncs: 0, creates: 0, updates: 0, deletes: 0, rejected: 0, endpointsAdded: 0, endpointsRemoved: 0, maxObjectBytes: 0 };
+export class EndpointSliceController extends ServiceController {
   /** Per Service, its slices (label-selected list) in creation order. */
   readonly slices: SliceRecord[][];
-  private readonly queue: Workqueue;
-  private readonly client: ApiClient;
-  private readonly pendingTrigger: Float64Array;
-  private readonly present: Uint8Array;
   private readonly dirty: Set<number>[];
   /**
    * The Service's slices are known to match what was planned, so a sync may take only the pods changed since
@@ -87,39 +53,21 @@ export class EndpointSliceController {
   private nameSerial = 0;
 
   constructor(
-    private readonly sim: Simulation,
-    private readonly cluster: Cluster,
+    sim: Simulation,
+    cluster: Cluster,
     private readonly etcd: Etcd,
     private readonly sizer: ObjectSizer,
     private readonly sink: WriteSink,
     private readonly algorithm: PackingAlgorithm,
     private readonly config: EndpointSliceControllerConfig,
   ) {
+    // facts endpointslice.md §5: the EndpointSlice controller's per-item backoff starts at 1 s
+    super(sim, cluster, config, 1_000_000);
     const n = cluster.services.length;
     this.slices = Array.from({ length: n }, () => []);
-    this.pendingTrigger = new Float64Array(n).fill(Number.NaN);
-    this.present = new Uint8Array(n).fill(1);
     this.dirty = Array.from({ length: n }, () => new Set<number>());
     this.tracked = new Uint8Array(n);
     this.podSlice = new Map((["IPv4", "IPv6"] as IPFamily[]).map((f) => [f, Array.from({ length: n }, () => new Map<number, string>())]));
-    // facts endpointslice.md §5: per-item backoff 1 s x2 up to 1000 s, maxRetries 15
-    this.queue = new Workqueue(sim, n, { workers: config.workers, backoffBase: 1_000_000, backoffMax: 1_000_000_000, maxRetries: 15 }, (key) => this.sync(key));
-    this.client = new ApiClient(sim, new TokenBucket(config.qps, config.burst), config.writeLatency);
-  }
-
-  get requests(): number {
-    return this.client.requests;
-  }
-
-  /** Marks a Service absent until `created` is called (its pods exist, its object does not yet). */
-  setAbsent(svc: number): void {
-    this.present[svc] = 0;
-  }
-
-  created(svc: number): void {
-    this.present[svc] = 1;
-    this.pendingTrigger[svc] = Math.min(this.pendingTrigger[svc] === this.pendingTrigger[svc] ? this.pendingTrigger[svc] : Infinity, this.sim.now);
-    this.queue.add(svc);
   }
 
   /** Builds every present Service's slices as they stand at time zero: no API calls, no watch events. */
@@ -142,7 +90,7 @@ export class EndpointSliceController {
   /** A pod of `svc` changed; `trigger` is its trigger time (NaN for a removal). Batched per the controller's period. */
   podChanged(svc: number, pod: number, trigger: number): void {
     this.dirty[svc].add(pod);
-    if (trigger === trigger && !(this.pendingTrigger[svc] <= trigger)) this.pendingTrigger[svc] = trigger;
+    this.noteTrigger(svc, trigger);
     this.queue.addAfter(svc, this.config.batchPeriod);
   }
 
@@ -151,15 +99,14 @@ export class EndpointSliceController {
     return this.slices[svc].map((r) => r.state);
   }
 
-  private sync(svcIndex: number): void {
+  protected sync(svcIndex: number): void {
     const svc = this.cluster.services[svcIndex];
     this.counters.syncs++;
     if (this.present[svcIndex] === 0) {
       this.queue.done(svcIndex, true);
       return;
     }
-    const trigger = this.pendingTrigger[svcIndex];
-    this.pendingTrigger[svcIndex] = Number.NaN;
+    const trigger = this.takeTrigger(svcIndex);
     const plans = this.plan(svc, this.algorithm.acceptsUntouched === true && this.tracked[svcIndex] === 1);
     this.dirty[svcIndex].clear();
     this.tracked[svcIndex] = 1;
@@ -171,13 +118,12 @@ export class EndpointSliceController {
       for (const s of plan.updates) calls.push(() => this.write(svc, s, "MODIFIED", trigger));
       for (const s of plan.deletes) calls.push(() => this.remove(svc, s.name));
     }
-    const compute = this.config.syncBase + Math.round(this.config.syncPerEndpoint * svc.pods.length);
-    this.sim.after(compute, () =>
+    this.sim.after(this.syncCost(svc, this.config.syncBase, this.config.syncPerEndpoint), () =>
       this.client.run(calls, (ok) => {
         if (!ok) {
           this.counters.failedSyncs++;
           // the trigger is not consumed: the retry carries the oldest change still unprogrammed
-          if (trigger === trigger && !(this.pendingTrigger[svcIndex] <= trigger)) this.pendingTrigger[svcIndex] = trigger;
+          this.noteTrigger(svcIndex, trigger);
           this.tracked[svcIndex] = 0;
         }
         this.queue.done(svcIndex, ok);
