@@ -182,7 +182,8 @@ const serviceGroup = z
   .object({
     name: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,40}[a-z0-9])?$/, { error: "must be a DNS label of at most 42 characters" }),
     count: int(1, 1_000_000).default(1),
-    replicas: int(0, 1_000_000),
+    /** A count, or {median, p99} of a lognormal drawn per Service (a backend-count distribution). */
+    replicas: z.union([int(0, 1_000_000), z.object({ median: num(1, 1_000_000), p99: num(1, 1_000_000) }).strict()], { error: "must be a count in 0..1000000 or {median, p99}" }),
     headless: z.boolean().default(false),
     ports: int(1, 100).default(1),
     ipFamilies: z.union([z.tuple([oneOf(["IPv4", "IPv6"])]), z.tuple([z.literal("IPv4"), z.literal("IPv6")]), z.tuple([z.literal("IPv6"), z.literal("IPv4")])], { error: 'must be ["IPv4"], ["IPv6"] or both' }).default(["IPv4"]),

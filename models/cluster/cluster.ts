@@ -23,8 +23,8 @@ export interface ServiceGroupSpec {
   /** Group name; Services are named `<name>-service-<i>`. */
   name: string;
   count: number;
-  /** Backend pods per Service. */
-  replicas: number;
+  /** Backend pods per Service: a count, or a lognormal spread drawn per Service (rounded, at least 1). */
+  replicas: number | { median: number; p99: number };
   headless: boolean;
   ports: number;
   ipFamilies: IPFamily[];
@@ -88,7 +88,7 @@ export class Cluster {
   private readonly nodeSlots: Int32Array;
   private readonly nodeNames: string[] = [];
 
-  constructor(spec: ClusterSpec, private readonly placement: RandomStream) {
+  constructor(spec: ClusterSpec, private readonly placement: RandomStream, sizes?: RandomStream) {
     this.nodes = spec.nodes;
     this.zones = spec.zones;
     this.coresPerNode = spec.coresPerNode;
@@ -118,7 +118,7 @@ export class Cluster {
           ipFamilies: group.ipFamilies,
           ports,
           pods: [],
-          replicas: group.replicas,
+          replicas: typeof group.replicas === "number" ? group.replicas : drawReplicas(group.replicas, sizes, group.name),
           podSerial: 0,
         });
         serviceIndex++;
@@ -256,4 +256,10 @@ export class Cluster {
     this.podAlive = growUint8(this.podAlive, cap);
     this.podTriggerTime = growFloat64(this.podTriggerTime, cap);
   }
+}
+
+function drawReplicas(spread: { median: number; p99: number }, rng: RandomStream | undefined, group: string): number {
+  if (rng === undefined) throw new Error(`Service group ${group}: a replica spread needs a random stream`);
+  if (spread.p99 <= spread.median) return Math.max(1, Math.round(spread.median));
+  return Math.max(1, Math.round(rng.lognormalMedianP99(spread.median, spread.p99)));
 }

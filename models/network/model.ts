@@ -36,7 +36,7 @@ interface Totals {
 
 export function runNetwork(config: NetworkConfig, ctx: ModelContext): void {
   const { sim, rng, metrics } = ctx;
-  const cluster = new Cluster(config.cluster, rng.stream("cluster/placement"));
+  const cluster = new Cluster(config.cluster, rng.stream("cluster/placement"), rng.stream("cluster/replicas"));
   cluster.populate(0);
 
   const etcd = new Etcd({ maxRequestBytes: config.etcd.maxRequestBytes, quotaBytes: config.etcd.quotaBytes }, config.etcd.startRevision);
