@@ -11,6 +11,7 @@ import { jsonSize, parseKubeObject, protobufSize, storedSize } from "../models/o
 import { InputError, loadScenarioFile } from "./load.js";
 import { slug, writeReports } from "./output.js";
 import { Progress } from "./progress.js";
+import { runReconcileCase } from "./reconcile.js";
 import { runScenario, type VariantOutcome } from "./runner.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -98,20 +99,25 @@ async function listCommand(dir: string): Promise<void> {
   for (const r of [header, ...rows]) process.stdout.write(r.map((c, i) => (i === 3 ? c : c.padEnd(widths[i]))).join("  ").trimEnd() + "\n");
 }
 
-/** `bench sizeof`: one object as kubectl prints it -> its protobuf body, etcd-stored and JSON sizes. */
-function sizeofCommand(file: string): void {
+/** Reads a JSON file (or standard input for "-"), with the errors a user can act on. */
+function readJsonInput(file: string): unknown {
+  const where = file === "-" ? "standard input" : file;
   let text: string;
   try {
     text = readFileSync(file === "-" ? 0 : file, "utf8");
   } catch (e) {
-    throw new InputError(`cannot read ${file === "-" ? "standard input" : file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new InputError(`cannot read ${where}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch (e) {
-    throw new InputError(`${file === "-" ? "standard input" : file}: not JSON (${(e as Error).message})`);
+    throw new InputError(`${where}: not JSON (${(e as Error).message})`);
   }
+}
+
+/** `bench sizeof`: one object as kubectl prints it -> its protobuf body, etcd-stored and JSON sizes. */
+function sizeofCommand(file: string): void {
+  const json = readJsonInput(file);
   let parsed;
   try {
     parsed = parseKubeObject(json);
@@ -150,6 +156,15 @@ export function buildProgram(): Command {
     .description("print the protobuf body, etcd-stored and JSON sizes of one object (kubectl get ... -o json output)")
     .argument("<file>", "a JSON file holding one Service, Pod, Endpoints or EndpointSlice, or - for standard input")
     .action(sizeofCommand);
+
+  program
+    .command("reconcile")
+    .description("run one packing algorithm on one state and print its API calls as JSON")
+    .argument("<case.json>", 'e.g. {"algorithm":"k8s","maxEndpointsPerSlice":100,"existing":[...],"desired":[...]}, or - for standard input')
+    .action((file: string) => {
+      const out = runReconcileCase(readJsonInput(file), file === "-" ? "standard input" : file);
+      process.stdout.write(JSON.stringify(out) + "\n");
+    });
 
   program
     .command("list")

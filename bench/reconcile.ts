@@ -1,0 +1,126 @@
+/**
+ * `bench reconcile <case.json>`: one packing algorithm on one concrete state, its API calls printed as JSON. A
+ * playground for algorithm authors and the way to check conformance cases by hand.
+ */
+import { z } from "zod";
+import { applyPlan, getPackingAlgorithm, packingAlgorithms, reconcileService } from "../models/controllers/packing/index.js";
+import type { AddressFamily, EndpointState, SliceState } from "../models/controllers/packing/index.js";
+import { EMPTY_PORT_KEY } from "../models/controllers/packing/index.js";
+import { InputError, formatIssues } from "./load.js";
+import { int, oneOf } from "./schema.js";
+
+const endpoint = z
+  .object({
+    id: z.string({ error: "must be a non-empty text (the endpoint's identity, e.g. its IP)" }).min(1, { error: "must be a non-empty text (the endpoint's identity, e.g. its IP)" }),
+    ready: z.boolean().default(true),
+    serving: z.boolean().optional(),
+    terminating: z.boolean().default(false),
+    nodeName: z.string().optional(),
+    zone: z.string().optional(),
+  })
+  .strict();
+
+const port = z.object({ name: z.string().default(""), port: int(1, 65535), protocol: oneOf(["TCP", "UDP", "SCTP"]).default("TCP") }).strict();
+
+const algorithmNames = Object.keys(packingAlgorithms) as [string, ...string[]];
+
+const caseSchema = z
+  .object({
+    algorithm: z.enum(algorithmNames, { error: `must be one of ${algorithmNames.map((n) => JSON.stringify(n)).join(", ")}` }),
+    maxEndpointsPerSlice: int(1, 1000).default(100),
+    options: z.record(z.string(), z.number()).default({}),
+    addressType: oneOf(["IPv4", "IPv6"]).default("IPv4"),
+    /** The Service's ports as every desired endpoint resolves them (and existing slices' default). */
+    ports: z.array(port).default([]),
+    existing: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1, { error: "must be a non-empty text" }),
+            endpoints: z.array(endpoint).default([]),
+            ports: z.array(port).optional(),
+            addressType: oneOf(["IPv4", "IPv6", "IP", "FQDN"]).optional(),
+            ownedByService: z.boolean().default(true),
+            labelsMatch: z.boolean().default(true),
+          })
+          .strict(),
+      )
+      .default([]),
+    desired: z.array(endpoint),
+  })
+  .strict();
+
+export interface ReconcileOutput {
+  created: number;
+  updated: number;
+  deleted: number;
+  slices: { name: string; size: number }[];
+  actions: { op: "create" | "update" | "delete"; slice: string; size: number }[];
+}
+
+function portKey(ports: readonly z.output<typeof port>[]): string {
+  return ports.length === 0 ? EMPTY_PORT_KEY : JSON.stringify(ports.map((p) => [p.name, p.port, p.protocol]));
+}
+
+function toEndpoint(e: z.output<typeof endpoint>): EndpointState {
+  return { id: e.id, ready: e.ready, serving: e.serving ?? e.ready, terminating: e.terminating, nodeName: e.nodeName, zone: e.zone };
+}
+
+/** Validates a case (as parsed JSON) and runs it. */
+export function runReconcileCase(raw: unknown, where: string): ReconcileOutput {
+  const parsed = caseSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) throw new InputError(formatIssues(parsed.error.issues, where).replace("invalid scenario", "invalid reconcile case"));
+  const c = parsed.data;
+  const names = new Set<string>();
+  for (const [i, s] of c.existing.entries()) {
+    if (names.has(s.name)) throw new InputError(`${where}: existing.${i}.name: duplicate slice name ${JSON.stringify(s.name)}`);
+    names.add(s.name);
+  }
+  const algorithm = getPackingAlgorithm(c.algorithm);
+  const family = c.addressType as AddressFamily;
+  const existing: SliceState[] = c.existing.map((s) => ({
+    name: s.name,
+    addressType: s.addressType ?? family,
+    portKey: portKey(s.ports ?? c.ports),
+    endpoints: s.endpoints.map(toEndpoint),
+    ownedByService: s.ownedByService,
+    labelsMatch: s.labelsMatch,
+  }));
+  const desired = new Map<string, EndpointState[]>();
+  if (c.desired.length > 0) desired.set(portKey(c.ports), c.desired.map(toEndpoint));
+  let serial = 0;
+  const nameFor = (): string => {
+    let name: string;
+    do name = `created-${++serial}`;
+    while (names.has(name));
+    return name;
+  };
+  let plans;
+  try {
+    plans = reconcileService(algorithm, {
+      families: [family],
+      maxEndpointsPerSlice: c.maxEndpointsPerSlice,
+      desired: new Map([[family, desired]]),
+      existing,
+      nameFor,
+      options: c.options,
+    });
+  } catch (e) {
+    throw new InputError(`${where}: ${(e as Error).message}`);
+  }
+  const actions: ReconcileOutput["actions"] = [];
+  let state = existing;
+  for (const plan of plans) {
+    for (const s of plan.creates) actions.push({ op: "create", slice: s.name, size: s.endpoints.length });
+    for (const s of plan.updates) actions.push({ op: "update", slice: s.name, size: s.endpoints.length });
+    for (const s of plan.deletes) actions.push({ op: "delete", slice: s.name, size: s.endpoints.length });
+    state = applyPlan(state, plan);
+  }
+  return {
+    created: actions.filter((a) => a.op === "create").length,
+    updated: actions.filter((a) => a.op === "update").length,
+    deleted: actions.filter((a) => a.op === "delete").length,
+    slices: state.map((s) => ({ name: s.name, size: s.endpoints.length })),
+    actions,
+  };
+}
