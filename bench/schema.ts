@@ -6,6 +6,7 @@ import { z } from "zod";
 import { formatDuration, parseDuration, type Micros } from "../engine/time.js";
 import { formatBytes, parseBandwidth, parseBytes } from "../engine/units.js";
 import { packingAlgorithms, validatePackingOptions } from "../models/controllers/packing/index.js";
+import { PLACEMENT_NAMES } from "../models/dns/placement.js";
 
 export function int(min: number, max: number) {
   const error = `must be an integer in ${min}..${max}`;
@@ -81,6 +82,8 @@ const common = {
   /** One matrix, or a list of matrices whose expansions are concatenated (for non-rectangular sets of variants). */
   variants: z.union([variantMatrix, z.array(variantMatrix).min(1)]).optional(),
   assumptions: z.array(assumptionSchema).default([]),
+  /** Reports rank the variants on these metrics. */
+  rank: z.array(z.object({ metric: z.string().min(1), better: oneOf(["lower", "higher"]) }).strict()).default([]),
 };
 
 export const pholdSchema = z
@@ -103,6 +106,13 @@ export const pholdScenarioSchema = z
   .strict();
 
 const HOUR = 3600 * 1_000_000;
+
+/** A record over the DNS name classes, every key optional (defaults filled by the caller). */
+function nameClassRecord<T extends z.ZodType>(value: T) {
+  return z
+    .object({ sameNamespace: value.optional(), otherNamespace: value.optional(), clusterFqdn: value.optional(), external: value.optional(), headless: value.optional() })
+    .strict();
+}
 const DAY = 24 * HOUR;
 
 /** A lognormal spread given by median and p99, or a constant duration. */
@@ -174,8 +184,12 @@ const workloadStep = z.discriminatedUnion(
       })
       .strict(),
     z.object({ action: z.literal("create-service"), at: duration(0, 30 * DAY), name: stepName, services: selector }).strict(),
+    // facts dns-conntrack.md §1.4: a node's DNS is down 1-20 s while its node-local-dns pod restarts
+    z.object({ action: z.literal("dns-rollout"), at: duration(0, 30 * DAY), name: stepName, window: duration(0, HOUR).default(10_000_000) }).strict(),
+    z.object({ action: z.literal("coredns-loss"), at: duration(0, 30 * DAY), name: stepName, replicas: int(1, 1_000_000), duration: duration(1, 30 * DAY) }).strict(),
+    z.object({ action: z.literal("dns-cache-oom"), at: duration(0, 30 * DAY), name: stepName, nodes: int(1, 1_000_000), window: duration(0, HOUR).default(20_000_000) }).strict(),
   ],
-  { error: 'must be one of "endpoint-change", "rolling-update", "scale", "zone-outage", "churn", "create-service"' },
+  { error: 'must be one of "endpoint-change", "rolling-update", "scale", "zone-outage", "churn", "create-service", "dns-rollout", "coredns-loss", "dns-cache-oom"' },
 );
 
 const serviceGroup = z
@@ -216,6 +230,8 @@ export const networkScenarioSchema = z
         // staging/src/k8s.io/apiserver/pkg/storage/cacher/watch_cache.go: input and result channels of 100 each
         watchBufferEvents: int(1, 1_000_000).default(200),
         relistDelay: duration(0, HOUR).default(1_000_000),
+        // watch_cache.go eventFreshDuration: the cache keeps at least 75 s of events
+        cacheWindow: duration(0, DAY).default(75_000_000),
         dispatchDelay: duration(0, HOUR).default(5_000),
         writeLatency: duration(0, HOUR).default(5_000),
       })
@@ -253,13 +269,36 @@ export const networkScenarioSchema = z
         burstSyncs: int(1, 100).default(2),
         fullSyncPeriod: duration(1_000_000, 30 * DAY).default(HOUR),
         contentType: oneOf(["protobuf", "json"]).default("protobuf"),
+        /** Nodes per simulated kube-proxy (same zone, back to back on the FIFO): 1 is exact, more is faster. */
+        cohortSize: int(1, 1000).default(1),
       })
       .strict()
       .prefault({}),
     dns: z
       .object({
+        /** Central CoreDNS replicas: a count, or "auto" (cluster-proportional-autoscaler linear defaults). */
         servers: z.union([int(0, 1_000_000), z.literal("auto")], { error: 'must be a count or "auto"' }).default("auto"),
         contentType: oneOf(["protobuf", "json"]).default("protobuf"),
+        placement: oneOf(PLACEMENT_NAMES).default("central"),
+        /** DNS lookups per pod per second; 0 turns DNS traffic off (the control plane only). */
+        lookupsPerPodPerSecond: num(0, 10_000).default(0),
+        resolver: oneOf(["glibc", "musl"]).default("glibc"),
+        // Assumptions (no source gives a name mix or a name count per node): most lookups are Services of the own
+        // namespace, a third external names
+        mix: nameClassRecord(num(0, 1)).prefault({}).transform((m) => ({ sameNamespace: 0.45, otherNamespace: 0.15, clusterFqdn: 0.05, external: 0.3, headless: 0.05, ...m })),
+        namesPerNode: nameClassRecord(int(1, 1_000_000)).prefault({}).transform((m) => ({ sameNamespace: 10, otherNamespace: 10, clusterFqdn: 5, external: 20, headless: 3, ...m })),
+        externalNames: int(1, 100_000_000).default(1000),
+        // facts dns-conntrack.md §3.1: AWS adds 1 host search domain, GKE 2
+        hostSearchDomains: int(0, 6).default(1),
+        kernel: z.string().regex(/^\d+\.\d+(\.\d+)?$/, { error: 'must be a kernel version like "5.15"' }).default("5.15"),
+        corednsCores: num(0.1, 64).default(2),
+        step: duration(100_000, 60_000_000).default(1_000_000),
+        sampleRate: num(0, 1).default(0.0001),
+        latencyMs: z
+          .object({ sameNode: num(0, 1000).default(0.05), cluster: num(0, 1000).default(0.25), upstream: num(0, 10_000).default(1) })
+          .strict()
+          .prefault({}),
+        externalTtl: duration(0, DAY).default(60_000_000),
       })
       .strict()
       .prefault({}),

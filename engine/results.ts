@@ -29,6 +29,13 @@ export interface Results {
   variants?: string[];
   /** Parameters no source pins, named so every report can list them. */
   assumptions?: Assumption[];
+  /** Metrics the scenario asks reports to rank variants on, and which way is better. */
+  rank?: RankRule[];
+}
+
+export interface RankRule {
+  metric: string;
+  better: "lower" | "higher";
 }
 
 export interface Assumption {

@@ -1,4 +1,5 @@
 import type { Results } from "../engine/results.js";
+import { rankVariants } from "./ranking.js";
 import { humanNumber, pivot } from "./table.js";
 
 /** Escapes text for HTML element content and attribute values. */
@@ -14,6 +15,19 @@ export function toHtml(results: Results): string {
   const rows = lines
     .map((l) => `<tr><td>${e(l.metric)}</td><td>${e(l.unit)}</td>${l.values.map((v) => `<td class="n">${e(humanNumber(v))}</td>`).join("")}</tr>`)
     .join("\n");
+  const rankings = rankVariants(results).filter((r) => r.places.length > 0);
+  const rankingHtml =
+    rankings.length === 0
+      ? ""
+      : `<h2>Ranking</h2>\n` +
+        rankings
+          .map(
+            (r) =>
+              `<h3>${e(r.rule.metric)} (${e(r.rule.better)} is better, ${e(r.unit)})</h3>\n<table><tr><th>#</th><th>variant</th><th>value</th></tr>\n` +
+              r.places.map((p) => `<tr><td>${p.rank}</td><td>${e(p.variant)}</td><td class="n">${e(humanNumber(p.value))}</td></tr>`).join("\n") +
+              "\n</table>",
+          )
+          .join("\n");
   const assumptions = (results.assumptions ?? []).map((a) => `<li><b>${e(a.name)}</b> = ${e(a.value)}: ${e(a.why)}</li>`).join("\n");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -23,6 +37,7 @@ export function toHtml(results: Results): string {
 </head><body>
 <h1>${e(results.scenario)}</h1>
 <p>seed ${e(String(results.seed))}, ${variants.length} variant(s)</p>
+${rankingHtml}
 <h2>Results</h2>
 <table>
 ${head}

@@ -1,7 +1,7 @@
 import type { Results } from "../engine/results.js";
 
 /**
- * results.json: `{"scenario":..., "seed":..., "variants":[...], "assumptions":[...], "rows":[{scenario, variant,
+ * results.json: `{"scenario":..., "seed":..., "variants":[...], "assumptions":[...], "rank":[...], "rows":[{scenario, variant,
  * seed, metric, unit, value}]}`, keys in that order, one row per line so diffs of committed baselines stay readable.
  */
 export function toJson(results: Results): string {
@@ -10,6 +10,7 @@ export function toJson(results: Results): string {
     seed: results.seed,
     variants: results.variants ?? [...new Set(results.rows.map((r) => r.variant))],
     assumptions: results.assumptions ?? [],
+    rank: results.rank ?? [],
   };
   const rows = results.rows.map((r) =>
     JSON.stringify({ scenario: r.scenario, variant: r.variant, seed: r.seed, metric: r.metric, unit: r.unit, value: Object.is(r.value, -0) ? 0 : r.value }),

@@ -62,3 +62,27 @@ describe("reports", () => {
     expect([1234567, 0.30000000000000004, 2.5e-7, 12.5, undefined].map(humanNumber)).toEqual(["1,234,567", "0.3", "2.500e-7", "12.5", ""]);
   });
 });
+
+describe("ranking", () => {
+  it("orders variants best first per rule, ties sharing a rank, and prints it", async () => {
+    const { rankVariants } = await import("./ranking.js");
+    const r: Results = {
+      scenario: "s",
+      seed: 1,
+      variants: ["a", "b", "c"],
+      rank: [{ metric: "w", better: "lower" }, { metric: "q", better: "higher" }],
+      rows: [
+        { scenario: "s", variant: "a", seed: 1, metric: "w", unit: "count", value: 5 },
+        { scenario: "s", variant: "b", seed: 1, metric: "w", unit: "count", value: 3 },
+        { scenario: "s", variant: "c", seed: 1, metric: "w", unit: "count", value: 5 },
+        { scenario: "s", variant: "a", seed: 1, metric: "q", unit: "ratio", value: 0.5 },
+        { scenario: "s", variant: "b", seed: 1, metric: "q", unit: "ratio", value: 0.9 },
+      ],
+    };
+    const [w, q] = rankVariants(r);
+    expect(w.places).toEqual([{ rank: 1, variant: "b", value: 3 }, { rank: 2, variant: "a", value: 5 }, { rank: 2, variant: "c", value: 5 }]);
+    expect(q.places.map((p) => p.variant)).toEqual(["b", "a"]);
+    expect(toTextSummary(r)).toMatch(/ranking \(best first\)\n {2}w \(lower is better, count\):\n {4} 1\. +3 {2}b/);
+    expect(toHtml(r)).toContain("<h2>Ranking</h2>");
+  });
+});

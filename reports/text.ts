@@ -1,4 +1,5 @@
 import type { Results } from "../engine/results.js";
+import { rankVariants } from "./ranking.js";
 import { humanNumber, pivot } from "./table.js";
 
 /** The terminal summary: one line per metric, one column per variant (time-series points left out). */
@@ -9,5 +10,17 @@ export function toTextSummary(results: Results, maxWidth = 28): string {
   const body = lines.map((l) => [l.metric, l.unit, ...l.values.map(humanNumber)]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
   const fmt = (r: string[]): string => r.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ").trimEnd();
-  return [fmt(header), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(fmt)].join("\n") + "\n";
+  const table = [fmt(header), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(fmt)].join("\n") + "\n";
+  return table + rankingText(results);
+}
+
+function rankingText(results: Results): string {
+  const rankings = rankVariants(results).filter((r) => r.places.length > 0);
+  if (rankings.length === 0) return "";
+  const lines = ["", "ranking (best first)"];
+  for (const r of rankings) {
+    lines.push(`  ${r.rule.metric} (${r.rule.better} is better, ${r.unit}):`);
+    for (const p of r.places) lines.push(`    ${String(p.rank).padStart(2)}. ${humanNumber(p.value).padStart(16)}  ${p.variant}`);
+  }
+  return lines.join("\n") + "\n";
 }

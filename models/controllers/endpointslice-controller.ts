@@ -12,6 +12,7 @@
  * sync as `untouched`, so a big Service syncs in time proportional to what changed; a property test checks the plans
  * equal the full computation's.
  */
+import { Histogram } from "../../engine/metrics.js";
 import type { Simulation } from "../../engine/simulation.js";
 import type { Micros } from "../../engine/time.js";
 import { suffix } from "../cluster/naming.js";
@@ -41,6 +42,10 @@ const PORT_KEY_PREFIX = "ports:";
 export class EndpointSliceController extends ServiceController {
   /** Per Service, its slices (label-selected list) in creation order. */
   readonly slices: SliceRecord[][];
+  /** endpoint_slice_controller_endpointslices_changed_per_sync: per family per successful sync (facts §4). */
+  readonly changedPerSync = new Histogram("endpointslice_controller.endpointslices_changed_per_sync", "count", { percentiles: [50, 99] });
+  /** The gauges of facts §4 per Service, from its last sync: desired endpoints, desired slices, slices. */
+  readonly gauges: { endpointsDesired: Float64Array; desiredSlices: Float64Array; numSlices: Float64Array };
   private readonly dirty: Set<number>[];
   /**
    * The Service's slices are known to match what was planned, so a sync may take only the pods changed since
@@ -65,6 +70,7 @@ export class EndpointSliceController extends ServiceController {
     super(sim, cluster, config, 1_000_000);
     const n = cluster.services.length;
     this.slices = Array.from({ length: n }, () => []);
+    this.gauges = { endpointsDesired: new Float64Array(n), desiredSlices: new Float64Array(n), numSlices: new Float64Array(n) };
     this.dirty = Array.from({ length: n }, () => new Set<number>());
     this.tracked = new Uint8Array(n);
     this.podSlice = new Map((["IPv4", "IPv6"] as IPFamily[]).map((f) => [f, Array.from({ length: n }, () => new Map<number, string>())]));
@@ -76,6 +82,9 @@ export class EndpointSliceController extends ServiceController {
       if (this.present[svc.index] === 0) continue;
       const plans = this.plan(svc, false);
       for (const plan of plans) {
+        this.gauges.endpointsDesired[svc.index] += plan.metrics.desiredEndpoints;
+        this.gauges.desiredSlices[svc.index] += plan.metrics.desiredSlices;
+        this.gauges.numSlices[svc.index] += plan.metrics.actualSlices;
         for (const s of [...plan.creates, ...plan.updates]) {
           const rec = this.record(svc, s, 0, 1, Number.NaN, "ADDED");
           this.etcd.seed(this.key(svc, s.name), rec.bytes.stored);
@@ -111,9 +120,16 @@ export class EndpointSliceController extends ServiceController {
     this.dirty[svcIndex].clear();
     this.tracked[svcIndex] = 1;
     const calls: ApiCall[] = [];
+    this.gauges.endpointsDesired[svcIndex] = 0;
+    this.gauges.desiredSlices[svcIndex] = 0;
+    this.gauges.numSlices[svcIndex] = 0;
     for (const plan of plans) {
       this.counters.endpointsAdded += plan.metrics.added;
       this.counters.endpointsRemoved += plan.metrics.removed;
+      // summed over the Service's families (upstream keys its cache by Service, so the last family wins: facts §4)
+      this.gauges.endpointsDesired[svcIndex] += plan.metrics.desiredEndpoints;
+      this.gauges.desiredSlices[svcIndex] += plan.metrics.desiredSlices;
+      this.gauges.numSlices[svcIndex] += plan.metrics.actualSlices;
       for (const s of plan.creates) calls.push(() => this.write(svc, s, "ADDED", trigger));
       for (const s of plan.updates) calls.push(() => this.write(svc, s, "MODIFIED", trigger));
       for (const s of plan.deletes) calls.push(() => this.remove(svc, s.name));
@@ -125,6 +141,8 @@ export class EndpointSliceController extends ServiceController {
           // the trigger is not consumed: the retry carries the oldest change still unprogrammed
           this.noteTrigger(svcIndex, trigger);
           this.tracked[svcIndex] = 0;
+        } else {
+          for (const plan of plans) this.changedPerSync.record(plan.metrics.changedPerSync);
         }
         this.queue.done(svcIndex, ok);
       }),

@@ -1,0 +1,24 @@
+import type { RankRule, Results } from "../engine/results.js";
+
+export interface Ranking {
+  rule: RankRule;
+  unit: string;
+  /** Best first; equal values share a rank. Variants without the metric are left out. */
+  places: { rank: number; variant: string; value: number }[];
+}
+
+/** The variants ordered on each of the scenario's rank metrics. */
+export function rankVariants(results: Results): Ranking[] {
+  const variants = results.variants ?? [...new Set(results.rows.map((r) => r.variant))];
+  const order = new Map(variants.map((v, i) => [v, i]));
+  return (results.rank ?? []).map((rule) => {
+    const rows = results.rows.filter((r) => r.metric === rule.metric);
+    const sorted = [...rows].sort((a, b) => (rule.better === "lower" ? a.value - b.value : b.value - a.value) || order.get(a.variant)! - order.get(b.variant)!);
+    let rank = 0;
+    const places = sorted.map((r, i) => {
+      if (i === 0 || r.value !== sorted[i - 1].value) rank = i + 1;
+      return { rank, variant: r.variant, value: r.value };
+    });
+    return { rule, unit: rows[0]?.unit ?? "", places };
+  });
+}
