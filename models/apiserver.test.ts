@@ -2,19 +2,20 @@ import { describe, expect, it } from "vitest";
 import { Histogram } from "../engine/metrics.js";
 import { Simulation } from "../engine/simulation.js";
 import { h, ms, s } from "../engine/time.js";
-import { Apiserver, type ApiserverConfig, type ChangeEvent } from "./apiserver.js";
+import { Apiserver, buildCohorts, type ApiserverConfig, type ChangeEvent } from "./apiserver.js";
 import { KubeProxyFleet } from "./kube-proxy.js";
 
-function setup(nodes: number, dns: number, config: Partial<ApiserverConfig> = {}, listBytes = 0) {
+function setup(nodes: number, dns: number, config: Partial<ApiserverConfig> = {}, listBytes = 0, cohortSize = 1) {
+  const cohorts = buildCohorts(nodes, () => 0, 1, cohortSize);
   const sim = new Simulation();
   const npl = new Histogram("npl", "s", { scale: 1e6 });
   const zero = { base: 0, perService: 0, perEndpoint: 0 };
-  const proxies = new KubeProxyFleet(nodes, { mode: "iptables", minSyncPeriod: s(1), burstSyncs: 2, fullSyncPeriod: h(1), cost: { partial: zero, full: zero } }, npl, () => 0);
+  const proxies = new KubeProxyFleet(cohorts.count, { mode: "iptables", minSyncPeriod: s(1), burstSyncs: 2, fullSyncPeriod: h(1), cost: { partial: zero, full: zero } }, npl, () => 0, cohorts.weight);
   const dnsSeen: number[] = [];
   const api = new Apiserver(
     sim,
-    { replicas: 1, egressBytesPerSecond: 1e6, bufferEvents: 200, relistDelay: s(1), dispatchDelay: 0, ...config },
-    nodes,
+    { replicas: 1, egressBytesPerSecond: 1e6, bufferEvents: 200, relistDelay: s(1), cacheWindow: s(75), dispatchDelay: 0, ...config },
+    cohorts,
     dns,
     proxies,
     { proxyListBytes: () => listBytes, dnsListBytes: () => listBytes * 2 },
@@ -52,15 +53,41 @@ describe("Apiserver watch fan-out", () => {
     expect(Array.from(proxies.syncStart)).toEqual([ms(1), ms(2), ms(3)]);
   });
 
-  it("closes a watcher that falls more than bufferEvents behind, then relists it through the same link", () => {
+  it("closes a watcher that falls more than bufferEvents behind; it resumes from the cache's history", () => {
     // 2 nodes, buffer of 2 events; each event takes 1 s to send to one watcher
     const { sim, api, npl } = setup(2, 0, { bufferEvents: 2, relistDelay: s(1) }, 5e5);
     for (let i = 0; i < 4; i++) sim.schedule(ms(10 * i), () => api.publish(change(1e6, true, sim.now)));
     sim.run();
+    expect(api.resumes).toBeGreaterThan(0);
+    expect(api.resentEvents).toBeGreaterThan(0);
+    expect(api.relists).toBe(0);
+    expect(npl.count).toBe(8); // every change reached every node, live or sent again
+  });
+
+  it("relists through the same link when the missed changes are older than the cache keeps", () => {
+    const { sim, api, npl } = setup(2, 0, { bufferEvents: 2, relistDelay: s(1), cacheWindow: 0 }, 5e5);
+    for (let i = 0; i < 4; i++) sim.schedule(ms(10 * i), () => api.publish(change(1e6, true, sim.now)));
+    sim.run();
     expect(api.relists).toBeGreaterThan(0);
     expect(api.relistBytes).toBe(api.relists * 5e5);
-    // every change reached every node, live or with the relist
     expect(npl.count).toBe(8);
+  });
+
+  it("counts a cohort of nodes as that many deliveries, bytes and samples, sent back to back", () => {
+    const exact = setup(10, 0, {}, 0, 1);
+    const grouped = setup(10, 0, {}, 0, 4); // cohorts of 4, 4, 2
+    for (const x of [exact, grouped]) {
+      x.api.publish(change(1000, true, 0));
+      x.sim.run();
+    }
+    expect(grouped.api.deliveries).toBe(exact.api.deliveries);
+    expect(grouped.api.bytes).toBe(exact.api.bytes);
+    expect(grouped.npl.count).toBe(exact.npl.count);
+    expect(grouped.proxies.syncs).toBe(exact.proxies.syncs);
+    expect(grouped.api.maxNodeBytes()).toBe(1000);
+    // the last node of each cohort: 4, 8, 10 ms, as the exact run's 4th, 8th and 10th node
+    expect(Array.from(grouped.proxies.syncStart)).toEqual([ms(4), ms(8), ms(10)]);
+    expect(grouped.npl.percentile(100)).toBe(exact.npl.percentile(100));
   });
 
   it("delivers nothing to a node that is down and relists it when it returns, without NPL samples for the gap", () => {

@@ -89,14 +89,26 @@ export class KubeProxyFleet {
   samples = 0;
   private partialDuration: Micros = 0;
   private fullDuration: Micros = 0;
+  private readonly minSync: Micros;
+  private readonly burst: number;
+  private readonly fullPeriod: Micros;
+
+  private readonly weight: Int32Array;
 
   constructor(
+    /** Simulated kube-proxies: one per node, or per cohort of nodes sharing a timeline (see NodeCohorts). */
     readonly nodes: number,
     private readonly config: KubeProxyConfig,
     private readonly npl: Histogram,
     /** Per node, when its last full sync ran (spread over the past period: kube-proxies did not all start together). */
     fullSyncPhase: (node: number) => Micros,
+    /** Nodes each simulated kube-proxy stands for; samples and syncs count that many times. Default 1. */
+    weight?: Int32Array,
   ) {
+    this.weight = weight ?? new Int32Array(nodes).fill(1);
+    this.minSync = config.minSyncPeriod;
+    this.burst = config.burstSyncs;
+    this.fullPeriod = config.fullSyncPeriod;
     this.syncStart = new Float64Array(nodes).fill(-Infinity);
     this.syncEnd = new Float64Array(nodes).fill(-Infinity);
     this.tokens = new Float64Array(nodes).fill(config.burstSyncs);
@@ -125,27 +137,28 @@ export class KubeProxyFleet {
       end = this.syncEnd[n];
     } else {
       const earliest = arrival > this.syncEnd[n] ? arrival : this.syncEnd[n];
-      const min = this.config.minSyncPeriod;
+      const min = this.minSync;
       let tok = this.tokens[n] + (earliest - this.tokenTime[n]) / min;
-      if (tok > this.config.burstSyncs) tok = this.config.burstSyncs;
+      if (tok > this.burst) tok = this.burst;
       // ceil: the token must be whole; the epsilon keeps float noise from adding a microsecond
       const start = tok >= 1 ? earliest : earliest + Math.ceil((1 - tok) * min - 1e-6);
       this.tokens[n] = (tok >= 1 ? tok : 1) - 1;
       this.tokenTime[n] = start;
       let duration = this.partialDuration;
-      if (start - this.lastFull[n] >= this.config.fullSyncPeriod) {
+      if (start - this.lastFull[n] >= this.fullPeriod) {
         duration = this.fullDuration;
         this.lastFull[n] = start;
-        this.fullSyncs++;
+        this.fullSyncs += this.weight[n];
       }
       end = start + duration;
       this.syncStart[n] = start;
       this.syncEnd[n] = end;
-      this.syncs++;
+      this.syncs += this.weight[n];
     }
     if (trigger === trigger) {
-      this.npl.record(end - trigger);
-      this.samples++;
+      const w = this.weight[n];
+      this.npl.record(end - trigger, w);
+      this.samples += w;
     }
   }
 }

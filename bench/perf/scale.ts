@@ -56,7 +56,10 @@ function child(nodes: number): Figures {
 }
 
 const args = process.argv.slice(2);
-if (args[0] === "--child") {
+const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
+if (!isMain) {
+  // imported (by a test or a profiler): export only
+} else if (args[0] === "--child") {
   process.stdout.write(JSON.stringify(child(Number(args[1]))) + "\n");
 } else {
   const at = args.indexOf("--nodes");

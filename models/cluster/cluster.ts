@@ -87,6 +87,8 @@ export class Cluster {
 
   private readonly nodeSlots: Int32Array;
   private readonly nodeNames: string[] = [];
+  private readonly podNames: string[] = [];
+  private readonly podUids: string[] = [];
 
   constructor(spec: ClusterSpec, private readonly placement: RandomStream, sizes?: RandomStream) {
     this.nodes = spec.nodes;
@@ -210,13 +212,23 @@ export class Cluster {
   }
 
   podName(pod: number): string {
-    const svc = this.services[this.podService[pod]];
-    return podName(svc.name.replace("-service-", "-deployment-"), this.podSerial[pod]);
+    let name = this.podNames[pod];
+    if (name === undefined) {
+      const svc = this.services[this.podService[pod]];
+      name = podName(svc.name.replace("-service-", "-deployment-"), this.podSerial[pod]);
+      this.podNames[pod] = name;
+    }
+    return name;
   }
 
   podUid(pod: number): string {
-    const svc = this.services[this.podService[pod]];
-    return uid(`pod/${svc.namespace}/${this.podName(pod)}`);
+    let id = this.podUids[pod];
+    if (id === undefined) {
+      const svc = this.services[this.podService[pod]];
+      id = uid(`pod/${svc.namespace}/${this.podName(pod)}`);
+      this.podUids[pod] = id;
+    }
+    return id;
   }
 
   /** Total backend endpoints (live pods) of non-headless and of all Services. */
