@@ -12,6 +12,7 @@ import { InputError, loadScenarioFile } from "./load.js";
 import { slug, writeReports } from "./output.js";
 import { Progress } from "./progress.js";
 import { runReconcileCase } from "./reconcile.js";
+import { answersFrom, resolve as resolveLookup } from "./resolve.js";
 import { runScenario, type VariantOutcome } from "./runner.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -163,6 +164,27 @@ export function buildProgram(): Command {
     .argument("<case.json>", 'e.g. {"algorithm":"k8s","maxEndpointsPerSlice":100,"existing":[...],"desired":[...]}, or - for standard input')
     .action((file: string) => {
       const out = runReconcileCase(readJsonInput(file), file === "-" ? "standard input" : file);
+      process.stdout.write(JSON.stringify(out) + "\n");
+    });
+
+  program
+    .command("resolve")
+    .description("print, in order, the DNS queries a pod's resolver sends for one lookup of <name>")
+    .argument("<name>", "the name as the application passes it to getaddrinfo, e.g. api.example.com")
+    .option("--resolv-conf <file>", "the pod's /etc/resolv.conf (default: what kubelet writes under ClusterFirst in namespace default)")
+    .addOption(new Option("--resolver <kind>", "the C library's resolver").choices(["glibc", "musl"]).default("glibc"))
+    .option("--answers <file>", 'which names exist: {"<fqdn>": ["A", "AAAA"]} (default: only the name as written, with A and AAAA)')
+    .action((name: string, flags: { resolvConf?: string; resolver: string; answers?: string }) => {
+      let resolvConf: string | undefined;
+      if (flags.resolvConf !== undefined) {
+        try {
+          resolvConf = readFileSync(flags.resolvConf, "utf8");
+        } catch (e) {
+          throw new InputError(`cannot read ${flags.resolvConf}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        }
+      }
+      const answers = flags.answers === undefined ? undefined : answersFrom(readJsonInput(flags.answers), flags.answers);
+      const out = resolveLookup(name, { resolvConf, resolver: flags.resolver, answers, where: flags.resolvConf });
       process.stdout.write(JSON.stringify(out) + "\n");
     });
 

@@ -72,6 +72,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
     seed,
     variants: variants.map((v) => v.label),
     assumptions: assumptionsOf(variants),
+    rank: loaded.base.rank,
     rows,
   };
 }
@@ -96,9 +97,9 @@ export function networkConfig(s: NetworkScenario): NetworkConfig {
     controller: s.controller,
     kubeProxy: s.kubeProxy,
     dns: {
+      ...s.dns,
       // cluster-proportional-autoscaler's default linear parameters (facts dns-conntrack.md §5)
       servers: s.dns.servers === "auto" ? linearReplicas(uniformCluster(nodes, s.cluster.coresPerNode)) : s.dns.servers,
-      contentType: s.dns.contentType,
     },
     objects: s.objects,
     slo: s.slo,

@@ -156,3 +156,16 @@ describe("the A/AAAA insertion race (facts §4.6)", () => {
     expect(lookupRaceProbability(5, 0.01)).toBeCloseTo(1 - 0.99 ** 5, 15);
   });
 });
+
+describe("ConntrackTable.clone", () => {
+  it("copies entries and clock; the copies then evolve apart", () => {
+    const a = new ConntrackTable({ max: 1000 });
+    a.step({ udpReplied: 100 });
+    const b = a.clone();
+    expect(b.occupancy).toBe(a.occupancy);
+    a.step({ udpReplied: 50 });
+    b.step({});
+    expect(a.occupancy).toBe(150);
+    expect(b.occupancy).toBe(100);
+  });
+});

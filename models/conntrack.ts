@@ -283,6 +283,16 @@ export class ConntrackTable {
     return { occupancy: this.occupancy, expired, inserted: accepted, earlyDropped, dropped, droppedByKind, acceptedFraction: frac };
   }
 
+  /** A copy with the same entries and clock: a cohort of nodes that splits off keeps its history. */
+  clone(): ConntrackTable {
+    const c = Object.create(ConntrackTable.prototype) as ConntrackTable;
+    Object.assign(c, this);
+    const self = c as unknown as { nonAssured: Float64Array; assured: Float64Array };
+    self.nonAssured = this.nonAssured.slice();
+    self.assured = this.assured.slice();
+    return c;
+  }
+
   /** Empties the table. */
   reset(): void {
     this.nonAssured.fill(0);

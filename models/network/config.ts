@@ -4,6 +4,8 @@
  */
 import type { Micros } from "../../engine/time.js";
 import type { ClusterSpec } from "../cluster/cluster.js";
+import type { PlacementName } from "../dns/placement.js";
+import type { NameClass } from "../dns/traffic.js";
 import type { ProxyMode } from "../kube-proxy.js";
 
 export interface Spread {
@@ -32,7 +34,10 @@ export type WorkloadStep =
   | { action: "scale"; at: Micros; name?: string; services: ServiceSelector; replicas?: number; factor?: number; podStartup: Spread; termination: Spread }
   | { action: "zone-outage"; at: Micros; name?: string; zone: number; duration: Micros; notReadyAfter: Micros; evictAfter: Micros; podStartup: Spread }
   | { action: "churn"; at: Micros; name?: string; until: Micros; services: ServiceSelector; rate: number; podStartup: Spread; termination: Spread }
-  | { action: "create-service"; at: Micros; name?: string; services: ServiceSelector };
+  | { action: "create-service"; at: Micros; name?: string; services: ServiceSelector }
+  | { action: "dns-rollout"; at: Micros; name?: string; window: Micros }
+  | { action: "coredns-loss"; at: Micros; name?: string; replicas: number; duration: Micros }
+  | { action: "dns-cache-oom"; at: Micros; name?: string; nodes: number; window: Micros };
 
 export interface NetworkConfig {
   duration: Micros;
@@ -42,6 +47,7 @@ export interface NetworkConfig {
     egressBytesPerSecond: number;
     watchBufferEvents: number;
     relistDelay: Micros;
+    cacheWindow: Micros;
     dispatchDelay: Micros;
     writeLatency: Micros;
   };
@@ -59,8 +65,25 @@ export interface NetworkConfig {
     syncBase: Micros;
     syncPerEndpoint: number;
   };
-  kubeProxy: { mode: ProxyMode; minSyncPeriod: Micros; burstSyncs: number; fullSyncPeriod: Micros; contentType: "protobuf" | "json" };
-  dns: { servers: number; contentType: "protobuf" | "json" };
+  kubeProxy: { mode: ProxyMode; minSyncPeriod: Micros; burstSyncs: number; fullSyncPeriod: Micros; contentType: "protobuf" | "json"; cohortSize: number };
+  dns: {
+    /** Central CoreDNS replicas. */
+    servers: number;
+    contentType: "protobuf" | "json";
+    placement: PlacementName;
+    lookupsPerPodPerSecond: number;
+    resolver: "glibc" | "musl";
+    mix: Record<NameClass, number>;
+    namesPerNode: Record<NameClass, number>;
+    externalNames: number;
+    hostSearchDomains: number;
+    kernel: string;
+    corednsCores: number;
+    step: Micros;
+    sampleRate: number;
+    latencyMs: { sameNode: number; cluster: number; upstream: number };
+    externalTtl: Micros;
+  };
   objects: { sizeModel: "protobuf" | "kep-752"; bytesPerEndpoint: number; managedFields: boolean };
   slo: { nplThreshold: Micros };
   metrics: { interval: Micros };

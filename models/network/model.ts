@@ -4,13 +4,16 @@
  */
 import { Histogram } from "../../engine/metrics.js";
 import type { Micros } from "../../engine/time.js";
-import { Apiserver } from "../apiserver.js";
+import { Apiserver, buildCohorts } from "../apiserver.js";
 import { Cluster, type Service } from "../cluster/cluster.js";
 import type { ModelContext } from "../context.js";
 import type { WriteSink } from "../controllers/controller-base.js";
 import { EndpointSliceController } from "../controllers/endpointslice-controller.js";
 import { EndpointsController } from "../controllers/endpoints-controller.js";
 import { getPackingAlgorithm } from "../controllers/packing/index.js";
+import { apiWatchers, placementCost, type ClusterShape } from "../dns/placement.js";
+import { getPlacement } from "../dns/placements/index.js";
+import { DnsTraffic, type DnsFault } from "../dns/traffic.js";
 import { Etcd } from "../etcd.js";
 import { KubeProxyFleet, PROXY_COSTS } from "../kube-proxy.js";
 import type { NetworkConfig } from "./config.js";
@@ -45,13 +48,22 @@ export function runNetwork(config: NetworkConfig, ctx: ModelContext): void {
 
   // NPL samples in µs, reported in seconds
   const npl = new Histogram("npl", "s", { scale: 1e6 });
+  const cohorts = buildCohorts(cluster.nodes, (n) => cluster.nodeZone[n], cluster.zones, config.kubeProxy.cohortSize);
   const phaseRng = rng.stream("kube-proxy/full-sync-phase");
   const proxies = new KubeProxyFleet(
-    cluster.nodes,
+    cohorts.count,
     { ...config.kubeProxy, cost: PROXY_COSTS[config.kubeProxy.mode] },
     npl,
     () => -Math.floor(phaseRng.uniform() * config.kubeProxy.fullSyncPeriod),
+    cohorts.weight,
   );
+
+  // Cluster DNS: the placement decides which instances hold API watches (facts dns-conntrack.md §2, §5)
+  const placement = getPlacement(config.dns.placement);
+  const podsTotal = cluster.nodes * cluster.podsPerNode;
+  const shape: ClusterShape = { nodes: cluster.nodes, coresPerNode: cluster.coresPerNode, zones: cluster.zones, pods: podsTotal, services: cluster.services.length, centralReplicas: config.dns.servers };
+  const dnsWatch = apiWatchers(placement, shape);
+  const dnsWatchesPods = dnsWatch.byResource.pods > 0;
 
   let proxyListBytes = 0;
   let dnsListBytes = 0;
@@ -62,10 +74,11 @@ export function runNetwork(config: NetworkConfig, ctx: ModelContext): void {
       egressBytesPerSecond: config.apiserver.egressBytesPerSecond,
       bufferEvents: config.apiserver.watchBufferEvents,
       relistDelay: config.apiserver.relistDelay,
+      cacheWindow: config.apiserver.cacheWindow,
       dispatchDelay: config.apiserver.dispatchDelay,
     },
-    cluster.nodes,
-    config.dns.servers,
+    cohorts,
+    dnsWatch.instances,
     proxies,
     { proxyListBytes: () => proxyListBytes, dnsListBytes: () => dnsListBytes },
   );
@@ -115,9 +128,13 @@ export function runNetwork(config: NetworkConfig, ctx: ModelContext): void {
     podChanged(service, pod, trigger, event) {
       const svc = cluster.services[service];
       if (event === "removed") etcd.delete(podKey(svc, pod));
-      const stored = real.pod(svc).stored;
+      const podBytes = real.pod(svc);
       for (let i = 0; i < POD_WRITES[event]; i++) {
-        if (etcd.write(podKey(svc, pod), stored) === "ok") writesByKind.pods++;
+        if (etcd.write(podKey(svc, pod), podBytes.stored) === "ok") {
+          writesByKind.pods++;
+          // autopath's CoreDNS watches every pod (`pods verified`, facts dns-conntrack.md §3.4): DNS-only events
+          if (dnsWatchesPods) apiserver.publish({ proxyBytes: 0, dnsBytes: podBytes.dnsEvent, proxied: false, trigger: Number.NaN });
+        }
       }
       controller.podChanged(service, pod, trigger);
     },
@@ -132,10 +149,45 @@ export function runNetwork(config: NetworkConfig, ctx: ModelContext): void {
       controller.created(service);
     },
     nodeUp(node, up) {
+      nodesUp += up ? 1 : -1;
       apiserver.setNodeUp(node, up);
     },
   });
+  let nodesUp = cluster.nodes;
   workload.start(config.workload);
+
+  let dns: DnsTraffic | undefined;
+  if (config.dns.lookupsPerPodPerSecond > 0) {
+    dns = new DnsTraffic(
+      sim,
+      { nodes: cluster.nodes, zones: cluster.zones, coresPerNode: cluster.coresPerNode, podsPerNode: cluster.podsPerNode, nodesUp: () => nodesUp },
+      {
+        placement,
+        kubeProxyMode: config.kubeProxy.mode === "ipvs" ? "ipvs" : "iptables",
+        resolver: config.dns.resolver,
+        lookupsPerPodPerSecond: config.dns.lookupsPerPodPerSecond,
+        mix: config.dns.mix,
+        namesPerNode: config.dns.namesPerNode,
+        externalNames: config.dns.externalNames,
+        hostSearchDomains: config.dns.hostSearchDomains,
+        kernel: config.dns.kernel,
+        corednsReplicas: placement.firstTier === "node-coredns" && placement.clusterUpstream === null ? 0 : config.dns.servers,
+        corednsCores: config.dns.corednsCores,
+        step: config.dns.step,
+        sampleRate: config.dns.sampleRate,
+        latencyMs: config.dns.latencyMs,
+        externalTtlS: config.dns.externalTtl / 1e6,
+      },
+      rng.stream("dns/trace"),
+    );
+    const faults: DnsFault[] = [];
+    for (const w of config.workload) {
+      if (w.action === "dns-rollout") faults.push({ kind: "rollout", at: w.at, maxUnavailable: placement.rolloutMaxUnavailable ?? 0, window: w.window });
+      else if (w.action === "coredns-loss") faults.push({ kind: "coredns-loss", at: w.at, replicas: w.replicas, duration: w.duration });
+      else if (w.action === "dns-cache-oom") faults.push({ kind: "cache-oom", at: w.at, nodes: w.nodes, window: w.window });
+    }
+    dns.start(config.duration, faults);
+  }
 
   // kube-proxy prices syncs at the ruleset of the moment, refreshed every metrics interval
   const refreshRuleset = (): void => {
@@ -162,6 +214,11 @@ export function runNetwork(config: NetworkConfig, ctx: ModelContext): void {
   metrics.timeSeries("etcd.db_size", "bytes", () => etcd.dbTotalBytes);
   metrics.timeSeries("watch.bytes.cumulative", "bytes", () => apiserver.bytes);
   metrics.timeSeries("apiserver.egress_backlog", "s", () => apiserver.maxBacklog / 1e6);
+  if (dns !== undefined) {
+    const d = dns;
+    metrics.timeSeries("dns.coredns_qps", "qps", () => d.centralQps);
+    metrics.timeSeries("conntrack.entries.max_node", "entries", () => d.maxConntrackNow);
+  }
   metrics.sampleEvery(sim, interval, config.duration);
 
   // Per-phase deltas: a phase runs from its step's start to the next step's (or the end).
@@ -192,9 +249,7 @@ export function runNetwork(config: NetworkConfig, ctx: ModelContext): void {
   put("etcd.rejected_writes", "count", etcd.stats.rejectedTooLarge + etcd.stats.rejectedNoSpace);
   put("watch.events", "count", apiserver.deliveries);
   put("watch.bytes", "bytes", apiserver.bytes);
-  let perNodeMax = 0;
-  for (let n = 0; n < cluster.nodes; n++) if (apiserver.bytesPerWatcher[n] > perNodeMax) perNodeMax = apiserver.bytesPerWatcher[n];
-  put("watch.bytes.per_node.max", "bytes", perNodeMax);
+  put("watch.bytes.per_node.max", "bytes", apiserver.maxNodeBytes());
   put("watch.relists", "count", apiserver.relists);
   put("kubeproxy.syncs", "count", proxies.syncs);
   const p50 = npl.percentile(50);
@@ -210,6 +265,8 @@ export function runNetwork(config: NetworkConfig, ctx: ModelContext): void {
   put("kubeproxy.full_syncs", "count", proxies.fullSyncs);
   put("kubeproxy.partial_sync_s", "s", proxies.partialSyncDuration / 1e6);
   put("watch.relist_bytes", "bytes", apiserver.relistBytes);
+  put("watch.resumes", "count", apiserver.resumes);
+  put("watch.resent_events", "count", apiserver.resentEvents);
   put("watch.serializations", "count", apiserver.serializations);
   put("apiserver.egress_backlog.max_s", "s", apiserver.maxBacklog / 1e6);
   put("etcd.writes.endpointslices", "count", writesByKind.endpointslices);
@@ -241,8 +298,49 @@ export function runNetwork(config: NetworkConfig, ctx: ModelContext): void {
     put("endpointslice.fill.mean", "ratio", slices === 0 ? 0 : endpoints / (slices * config.controller.maxEndpointsPerSlice));
     put("endpointslice.endpoints_added", "count", c.endpointsAdded);
     put("endpointslice.endpoints_removed", "count", c.endpointsRemoved);
+    // the endpoint_slice_controller_* metrics (facts endpointslice.md §4), gauges summed over Services
+    const sum = (a: Float64Array): number => a.reduce((x, y) => x + y, 0);
+    const p = "endpointslice_controller";
+    put(`${p}.endpoints_desired`, "count", sum(controller.gauges.endpointsDesired));
+    put(`${p}.num_endpoint_slices`, "count", sum(controller.gauges.numSlices));
+    put(`${p}.desired_endpoint_slices`, "count", sum(controller.gauges.desiredSlices));
+    put(`${p}.changes.create`, "count", c.creates);
+    put(`${p}.changes.update`, "count", c.updates);
+    put(`${p}.changes.delete`, "count", c.deletes);
+    put(`${p}.syncs.success`, "count", c.syncs - c.failedSyncs);
+    put(`${p}.syncs.error`, "count", c.failedSyncs);
+    put(`${p}.endpointslices_changed_per_sync.count`, "count", controller.changedPerSync.count);
+    put(`${p}.endpointslices_changed_per_sync.mean`, "count", controller.changedPerSync.mean);
+    put(`${p}.endpointslices_changed_per_sync.p99`, "count", controller.changedPerSync.percentile(99));
   } else {
     put("endpoints.truncated_writes", "count", controller.truncatedWrites);
+  }
+
+  const cost = placementCost(placement, shape);
+  put("dns.placement.instances", "count", cost.instances);
+  put("dns.api_watchers", "count", dnsWatch.instances);
+  put("dns.cpu_request_cores", "cores", cost.cpuRequestMillicores / 1000);
+  if (dns !== undefined) {
+    const traced = Math.max(1, dns.traced);
+    put("dns.queries_per_lookup", "queries", dns.queriesPerLookup);
+    put("dns.upstream_qps.max", "qps", dns.peakCentralQps);
+    put("dns.external_qps.max", "qps", dns.peakExternalQps);
+    put("dns.latency.p50_ms", "ms", dns.latency.percentile(50));
+    put("dns.latency.p99_ms", "ms", dns.latency.percentile(99));
+    put("dns.latency.p999_ms", "ms", dns.latency.percentile(99.9));
+    put("dns.latency.max_ms", "ms", dns.latency.max);
+    put("dns.lookups", "count", Math.round(dns.lookups));
+    put("dns.traced_lookups", "count", dns.traced);
+    put("dns.sample_rate", "ratio", config.dns.sampleRate);
+    // failures and race timeouts are counted on the traced lookups and scaled to all lookups
+    put("dns.failures", "count", Math.round((dns.tracedFailures / traced) * dns.lookups));
+    put("dns.race_timeouts", "count", Math.round((dns.tracedRaceTimeouts / traced) * dns.lookups));
+    put("dns.coredns.replicas", "count", placement.components(shape).filter((g) => g.component === "coredns").reduce((n, g) => n + g.count, 0));
+    put("dns.coredns.dropped_queries", "count", Math.round(dns.corednsDropped));
+    put("dns.cpu_cores", "cores", dns.cpuCoreSeconds / (config.duration / 1e6));
+    put("dns.memory_bytes", "bytes", Math.round(cost.memoryMB * 1e6));
+    put("conntrack.peak_entries.max_node", "entries", Math.round(dns.peakConntrack));
+    put("conntrack.drops", "count", Math.round(dns.conntrackDrops));
   }
 
   marks.forEach((m, i) => {

@@ -25,8 +25,24 @@ export interface WorkloadHooks {
   nodeUp(node: number, up: boolean): void;
 }
 
-/** Matches Services by exact name, by group name, or by a glob with `*` over the Service name. */
+/**
+ * Matches Services by exact name, by group name, or by a glob with `*` over the Service name; several selectors may
+ * be joined with commas.
+ */
 export function selectServices(cluster: Cluster, selector: string): Service[] {
+  if (selector.includes(",")) {
+    const seen = new Set<number>();
+    const out: Service[] = [];
+    for (const part of selector.split(",")) {
+      for (const s of selectServices(cluster, part.trim())) {
+        if (!seen.has(s.index)) {
+          seen.add(s.index);
+          out.push(s);
+        }
+      }
+    }
+    return out;
+  }
   if (selector === "*") return cluster.services;
   const byGroup = cluster.services.filter((s) => s.group === selector);
   if (byGroup.length > 0) return byGroup;
@@ -87,6 +103,9 @@ export class Workload {
         return this.churn(step, rng);
       case "create-service":
         for (const svc of selectServices(this.cluster, step.services)) this.hooks.serviceCreated(svc.index);
+        return;
+      default:
+        // DNS faults (dns-rollout, coredns-loss, dns-cache-oom) act on the DNS model, not on pods
         return;
     }
   }
@@ -234,9 +253,16 @@ export class Workload {
     const meanGap = 1e6 / step.rate;
     const tick = (): void => {
       const svc = rng.weighted(services, weights);
-      const candidates = svc.pods.filter((p) => this.cluster.podTerminating[p] === 0);
-      if (candidates.length > 0) {
-        const old = candidates[Math.floor(rng.uniform() * candidates.length)];
+      // a uniform pod that is not already terminating (a few probes; give up on a Service that is all terminating)
+      let old = -1;
+      for (let probe = 0; probe < 8 && svc.pods.length > 0; probe++) {
+        const p = svc.pods[Math.floor(rng.uniform() * svc.pods.length)];
+        if (this.cluster.podTerminating[p] === 0) {
+          old = p;
+          break;
+        }
+      }
+      if (old >= 0) {
         const startup = draw(rng, step.podStartup);
         const termination = draw(rng, step.termination);
         this.createPod(svc, startup, () => this.deletePod(old, termination));

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { planScenario } from "../../bench/load.js";
+import { runScenario } from "../../bench/runner.js";
+import base from "../../bench/testdata/small-dns.js";
+
+/** Runs the small DNS scenario with overrides, one variant per placement given, and returns a metric getter. */
+function run(overrides: Record<string, unknown>, placements: string[]) {
+  const r = runScenario(planScenario({ ...base, ...overrides, variants: { "dns.placement": placements } }, "small-dns"));
+  return (placement: string, metric: string): number => r.rows.find((x) => x.variant === `dns.placement=${placement}` && x.metric === metric)!.value;
+}
+
+describe("DNS traffic", () => {
+  it("derives queries per lookup from the resolver and routes them per placement", () => {
+    const get = run({ workload: [] }, ["central", "central-autopath", "nodelocal"]);
+    // 200 nodes x 30 pods x 1 lookup/s, every query at central CoreDNS
+    expect(get("central", "dns.upstream_qps.max")).toBeCloseTo(6000 * get("central", "dns.queries_per_lookup"), 0);
+    // autopath: one candidate per lookup, A and AAAA
+    expect(get("central-autopath", "dns.queries_per_lookup")).toBe(2);
+    // a node cache answers most cluster queries itself, and nothing is conntracked between pod and cache
+    expect(get("nodelocal", "dns.upstream_qps.max")).toBeLessThan(0.5 * get("central", "dns.upstream_qps.max"));
+    expect(get("nodelocal", "conntrack.peak_entries.max_node")).toBeLessThan(0.1 * get("central", "conntrack.peak_entries.max_node"));
+    expect(get("nodelocal", "dns.failures")).toBe(0);
+  }, 60_000);
+
+  it("fails lookups when every CoreDNS replica is lost (central), and times out on the 5 s resolver clock", () => {
+    const get = run({ workload: [{ at: "2m", action: "coredns-loss", replicas: 1000, duration: "1m" }] }, ["central", "nodelocal"]);
+    expect(get("central", "dns.failures")).toBeGreaterThan(0);
+    expect(get("central", "dns.latency.max_ms")).toBeGreaterThanOrEqual(5000);
+    // node caches keep answering what they hold; misses fail with SERVFAIL
+    expect(get("nodelocal", "dns.failures")).toBeLessThan(get("central", "dns.failures"));
+  }, 60_000);
+
+  it("a NodeLocal rollout falls back to kube-dns in iptables mode and fails DNS in IPVS mode", () => {
+    const rollout = { workload: [{ at: "1m", action: "dns-rollout", window: "20s" }] };
+    const iptables = run(rollout, ["nodelocal"]);
+    const ipvs = run({ ...rollout, kubeProxy: { mode: "ipvs" } }, ["nodelocal"]);
+    expect(iptables("nodelocal", "dns.failures")).toBe(0);
+    expect(ipvs("nodelocal", "dns.failures")).toBeGreaterThan(0);
+  }, 60_000);
+
+  it("loses A/AAAA pairs to the conntrack race on kernels before 4.19 behind DNAT, not behind NOTRACK", () => {
+    const get = run({ workload: [], dns: { lookupsPerPodPerSecond: 1, sampleRate: 0.05, kernel: "4.14" } }, ["central", "nodelocal"]);
+    expect(get("central", "dns.race_timeouts")).toBeGreaterThan(0);
+    expect(get("nodelocal", "dns.race_timeouts")).toBe(0);
+  }, 60_000);
+
+  it("drops new flows when a node's conntrack table is full", () => {
+    // 2 cores: 131,072 entries; 200 lookups/s from each of 30 pods fill it within the UDP timeout
+    const get = run({ workload: [], cluster: { nodes: 20, zones: 1, coresPerNode: 2 }, dns: { lookupsPerPodPerSecond: 200, sampleRate: 0.001, corednsCores: 64 } }, ["central"]);
+    expect(get("central", "conntrack.drops")).toBeGreaterThan(0);
+    expect(get("central", "conntrack.peak_entries.max_node")).toBeGreaterThanOrEqual(131_072 * 0.99);
+  }, 60_000);
+});
