@@ -199,6 +199,13 @@ export class Apiserver {
     }
   }
 
+  /** The egress queue still ahead of now on the busiest replica, µs. */
+  currentBacklog(): Micros {
+    let max = 0;
+    for (let r = 0; r < this.config.replicas; r++) if (this.busy[r] - this.sim.now > max) max = this.busy[r] - this.sim.now;
+    return max;
+  }
+
   /** Bytes received by the node watchers' busiest node. */
   maxNodeBytes(): number {
     let max = 0;

@@ -83,6 +83,11 @@ export interface EtcdStats {
  * The MVCC store. Sizes only: values are byte counts, keys are strings. Superseded versions (and tombstones) stay
  * counted in the database until a compaction at or past the revision that superseded them.
  */
+/** Kubernetes keys are ASCII (resource names, DNS-1123 namespaces and names), so their bytes are their characters. */
+function keyBytes(key: string): number {
+  return key.length;
+}
+
 export class Etcd {
   revision: number;
   readonly stats: EtcdStats = { writes: 0, writeBytes: 0, deletes: 0, rejectedTooLarge: 0, rejectedNoSpace: 0, largestValueBytes: 0, compactions: 0 };
@@ -118,25 +123,25 @@ export class Etcd {
 
   /** Loads an existing object without counting it as a write (the state of the cluster at time zero). */
   seed(key: string, valueBytes: number): void {
-    this.put(key, valueBytes, false);
+    this.put(key, this.keys.get(key), valueBytes, false);
   }
 
   /** Creates or updates a key through the apiserver's compare-and-swap txn. */
   write(key: string, valueBytes: number): WriteOutcome {
     const live = this.keys.get(key);
-    const request = etcdRequestSize(Buffer.byteLength(key), valueBytes, live?.modRevision ?? 0, this.config.requestIdBytes);
+    const request = etcdRequestSize(keyBytes(key), valueBytes, live?.modRevision ?? 0, this.config.requestIdBytes);
     if (request > this.config.maxRequestBytes) {
       this.stats.rejectedTooLarge++;
       return "too-large";
     }
-    const added = versionBytes(Buffer.byteLength(key), valueBytes, live?.createRevision ?? this.revision + 1, this.revision + 1, (live?.version ?? 0) + 1);
+    const added = versionBytes(keyBytes(key), valueBytes, live?.createRevision ?? this.revision + 1, this.revision + 1, (live?.version ?? 0) + 1);
     // server/storage/quota.go: be.Size() (the file, free pages included) + cost > quota raises NOSPACE
     if (this.noSpaceAlarm || this.dbTotalBytes + added > this.config.quotaBytes) {
       this.noSpaceAlarm = true;
       this.stats.rejectedNoSpace++;
       return "nospace";
     }
-    this.put(key, valueBytes, true);
+    this.put(key, live, valueBytes, true);
     return "ok";
   }
 
@@ -147,7 +152,7 @@ export class Etcd {
     this.revision++;
     this.keys.delete(key);
     this.liveBytes -= live.storedBytes;
-    const tombstone = versionBytes(Buffer.byteLength(key), 0, 0, 0, 0);
+    const tombstone = versionBytes(keyBytes(key), 0, 0, 0, 0);
     this.retire(live.storedBytes + tombstone);
     this.stats.deletes++;
     this.touchHighWater();
@@ -170,13 +175,11 @@ export class Etcd {
     this.stats.compactions++;
   }
 
-  private put(key: string, valueBytes: number, counted: boolean): void {
-    const keyBytes = Buffer.byteLength(key);
-    const live = this.keys.get(key);
+  private put(key: string, live: LiveKey | undefined, valueBytes: number, counted: boolean): void {
     this.revision++;
     const createRevision = live?.createRevision ?? this.revision;
     const version = (live?.version ?? 0) + 1;
-    const stored = versionBytes(keyBytes, valueBytes, createRevision, this.revision, version);
+    const stored = versionBytes(keyBytes(key), valueBytes, createRevision, this.revision, version);
     if (live !== undefined) {
       this.liveBytes -= live.storedBytes;
       if (counted) this.retire(live.storedBytes);

@@ -37,6 +37,10 @@ interface Totals {
   controllerWrites: number;
 }
 
+/** Quantiles exported for CDF charts. */
+const CDF_QUANTILES = [0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999, 1];
+const FILL_BUCKETS = 10;
+
 export function runNetwork(config: NetworkConfig, ctx: ModelContext): void {
   const { sim, rng, metrics } = ctx;
   const cluster = new Cluster(config.cluster, rng.stream("cluster/placement"), rng.stream("cluster/replicas"));
@@ -113,17 +117,20 @@ export function runNetwork(config: NetworkConfig, ctx: ModelContext): void {
         })
       : new EndpointsController(sim, cluster, etcd, sizer, sink, { ...controllerCommon, mode: config.controller.endpointsMode });
 
+  // a pod's etcd key, built once: every write of the pod looks it up by this string
+  const podKeys: string[] = [];
+  const podKey = (svc: Service, pod: number): string => (podKeys[pod] ??= `/registry/pods/${svc.namespace}/${cluster.podName(pod)}`);
+
   // Time zero: the cluster as it stands, in etcd, with no writes counted.
   const absent = new Set<number>();
   for (const sel of config.cluster.absentServices) for (const svc of selectServices(cluster, sel)) absent.add(svc.index);
   for (const svc of cluster.services) {
     if (absent.has(svc.index)) controller.setAbsent(svc.index);
     else etcd.seed(`/registry/services/specs/${svc.namespace}/${svc.name}`, real.service(svc).stored);
-    for (const p of svc.pods) etcd.seed(`/registry/pods/${svc.namespace}/${cluster.podName(p)}`, real.pod(svc).stored);
+    for (const p of svc.pods) etcd.seed(podKey(svc, p), real.pod(svc).stored);
   }
   controller.seed();
 
-  const podKey = (svc: Service, pod: number): string => `/registry/pods/${svc.namespace}/${cluster.podName(pod)}`;
   const workload = new Workload(sim, cluster, rng, {
     podChanged(service, pod, trigger, event) {
       const svc = cluster.services[service];
@@ -213,7 +220,7 @@ export function runNetwork(config: NetworkConfig, ctx: ModelContext): void {
 
   metrics.timeSeries("etcd.db_size", "bytes", () => etcd.dbTotalBytes);
   metrics.timeSeries("watch.bytes.cumulative", "bytes", () => apiserver.bytes);
-  metrics.timeSeries("apiserver.egress_backlog", "s", () => apiserver.maxBacklog / 1e6);
+  metrics.timeSeries("apiserver.egress_backlog", "s", () => apiserver.currentBacklog() / 1e6);
   if (dns !== undefined) {
     const d = dns;
     metrics.timeSeries("dns.coredns_qps", "qps", () => d.centralQps);
@@ -262,6 +269,8 @@ export function runNetwork(config: NetworkConfig, ctx: ModelContext): void {
   put("npl.max_s", "s", npl.max);
   put("npl.samples", "count", npl.count);
   put("npl.threshold_s", "s", config.slo.nplThreshold / 1e6);
+  // the distribution, for CDF charts: `<name>@q<quantile>` rows
+  for (const q of CDF_QUANTILES) put(`npl.latency_s@q${q}`, "s", npl.percentile(q * 100));
   put("kubeproxy.full_syncs", "count", proxies.fullSyncs);
   put("kubeproxy.partial_sync_s", "s", proxies.partialSyncDuration / 1e6);
   put("watch.relist_bytes", "bytes", apiserver.relistBytes);
@@ -288,14 +297,18 @@ export function runNetwork(config: NetworkConfig, ctx: ModelContext): void {
   if (controller instanceof EndpointSliceController) {
     let slices = 0;
     let endpoints = 0;
+    // slices by fill (endpoints / maxEndpointsPerSlice) in tenths: bucket i holds fills in ((i-1)/10, i/10]
+    const fillBuckets = new Array<number>(FILL_BUCKETS + 1).fill(0);
     for (let s = 0; s < cluster.services.length; s++) {
       for (const st of controller.slicesOf(s)) {
         slices++;
         endpoints += st.endpoints.length;
+        fillBuckets[Math.ceil((st.endpoints.length / config.controller.maxEndpointsPerSlice) * FILL_BUCKETS)]++;
       }
     }
     put("endpointslice.count", "count", slices);
     put("endpointslice.fill.mean", "ratio", slices === 0 ? 0 : endpoints / (slices * config.controller.maxEndpointsPerSlice));
+    for (let i = 0; i <= FILL_BUCKETS; i++) put(`endpointslice.fill.slices@le${i / FILL_BUCKETS}`, "count", fillBuckets[i]);
     put("endpointslice.endpoints_added", "count", c.endpointsAdded);
     put("endpointslice.endpoints_removed", "count", c.endpointsRemoved);
     // the endpoint_slice_controller_* metrics (facts endpointslice.md §4), gauges summed over Services
@@ -329,6 +342,7 @@ export function runNetwork(config: NetworkConfig, ctx: ModelContext): void {
     put("dns.latency.p99_ms", "ms", dns.latency.percentile(99));
     put("dns.latency.p999_ms", "ms", dns.latency.percentile(99.9));
     put("dns.latency.max_ms", "ms", dns.latency.max);
+    for (const q of CDF_QUANTILES) put(`dns.latency_ms@q${q}`, "ms", dns.latency.percentile(q * 100));
     put("dns.lookups", "count", Math.round(dns.lookups));
     put("dns.traced_lookups", "count", dns.traced);
     put("dns.sample_rate", "ratio", config.dns.sampleRate);

@@ -28,6 +28,7 @@ import {
   sliceOverheadSize,
   storedSize,
 } from "../objects/index.js";
+import { varintSize } from "../objects/protobuf-size.js";
 import type { EndpointPort, EndpointSlice, Endpoints, ManagedFieldsEntry, ObjectMeta, Pod, Service as ServiceObject } from "../objects/types.js";
 
 export interface ObjectBytes {
@@ -100,6 +101,30 @@ export function rfc3339Nano(t: Micros): string {
   return `${base}.${String(frac * 1000).padStart(9, "0").replace(/0+$/, "")}Z`;
 }
 
+/** Length of rfc3339Nano(t) without formatting it (the date and time part is 19 characters for years 1000-9999). */
+export function rfc3339NanoLength(t: Micros): number {
+  let micros = Math.round(t - Math.floor(t / 1e6) * 1e6);
+  if (micros === 0) return 20;
+  // "." + the nanoseconds' 9 digits without trailing zeros (the 3 of µs -> ns always go) + "Z"
+  let digits = 6;
+  while (micros % 10 === 0) {
+    micros /= 10;
+    digits--;
+  }
+  return 21 + digits;
+}
+
+/**
+ * What of a write's metadata changes its size: the lengths of resourceVersion and of the trigger annotation, and
+ * the generation (its digits, its varint, and whether it is 0, which JSON omits). Timestamps are always 20 characters.
+ */
+function writeMetaShape(meta: WriteMeta): string {
+  const g = meta.generation;
+  const generation = g === 0 ? "0" : `${String(g).length}/${varintSize(g)}`;
+  const trigger = meta.trigger === meta.trigger ? rfc3339NanoLength(meta.trigger) : 0;
+  return `${String(meta.revision).length} ${generation} ${trigger}`;
+}
+
 const TRIGGER_ANNOTATION = "endpoints.kubernetes.io/last-change-trigger-time";
 
 /**
@@ -161,6 +186,8 @@ export class ProtobufSizer implements ObjectSizer {
   private readonly addresses4 = new EntryCache();
   private readonly addresses6 = new EntryCache();
   private readonly podBytes = new Map<number, ObjectBytes>();
+  private readonly sliceOverheads = new Map<string, { body: number; stored: number; jsonEmpty: number; jsonOne: number }>();
+  private readonly entryShapes = new Map<string, [number, number]>();
 
   constructor(
     private readonly cluster: Cluster,
@@ -194,21 +221,32 @@ export class ProtobufSizer implements ObjectSizer {
   }
 
   slice(svc: Service, shape: SliceShape, meta: WriteMeta, type: WatchType): ObjectBytes {
-    const obj: Omit<EndpointSlice, "endpoints"> = {
-      kind: "EndpointSlice",
-      apiVersion: "discovery.k8s.io/v1",
-      metadata: this.metadata(svc, shape.name, `${svc.name}-`, meta, "EndpointSlice", {
-        "endpointslice.kubernetes.io/managed-by": "endpointslice-controller.k8s.io",
-        "kubernetes.io/service-name": svc.name,
-        ...(svc.headless ? { "service.kubernetes.io/headless": "" } : {}),
-      }),
-      addressType: shape.family,
-      ports: svc.ports.map((p) => ({ name: p.name, protocol: p.protocol, port: p.targetPort })),
-    };
-    const body = sliceOverheadSize(obj) + shape.entries;
-    const stored = sliceOverheadSize({ ...obj, metadata: { ...obj.metadata, resourceVersion: undefined } }) + shape.entries;
-    const json = sliceJsonOverheadSize(obj, shape.count) + shape.entriesJson;
-    return this.bytes("EndpointSlice", body, stored, json, type);
+    // everything but the endpoints depends only on the Service and on the lengths of the per-write fields
+    const key = `${svc.index} ${shape.family} ${shape.name.length} ${writeMetaShape(meta)}`;
+    let o = this.sliceOverheads.get(key);
+    if (o === undefined) {
+      const obj: Omit<EndpointSlice, "endpoints"> = {
+        kind: "EndpointSlice",
+        apiVersion: "discovery.k8s.io/v1",
+        metadata: this.metadata(svc, shape.name, `${svc.name}-`, meta, "EndpointSlice", {
+          "endpointslice.kubernetes.io/managed-by": "endpointslice-controller.k8s.io",
+          "kubernetes.io/service-name": svc.name,
+          ...(svc.headless ? { "service.kubernetes.io/headless": "" } : {}),
+        }),
+        addressType: shape.family,
+        ports: svc.ports.map((p) => ({ name: p.name, protocol: p.protocol, port: p.targetPort })),
+      };
+      o = {
+        body: sliceOverheadSize(obj),
+        stored: sliceOverheadSize({ ...obj, metadata: { ...obj.metadata, resourceVersion: undefined } }),
+        jsonEmpty: sliceJsonOverheadSize(obj, 0),
+        jsonOne: sliceJsonOverheadSize(obj, 1),
+      };
+      this.sliceOverheads.set(key, o);
+    }
+    // JSON: one more comma per further endpoint
+    const json = (shape.count === 0 ? o.jsonEmpty : o.jsonOne + shape.count - 1) + shape.entriesJson;
+    return this.bytes("EndpointSlice", o.body + shape.entries, o.stored + shape.entries, json, type);
   }
 
   endpoints(svc: Service, shape: EndpointsShape, meta: WriteMeta, type: WatchType): ObjectBytes {
@@ -349,29 +387,50 @@ export class ProtobufSizer implements ObjectSizer {
   }
 
   private sliceEntries(cache: EntryCache, pod: number, family: IPFamily): number {
-    const c = this.cluster;
-    return cache.get(pod, c.podSlot[pod], () => {
-      const ep = {
-        addresses: [c.podIP(pod, family)],
-        conditions: { ready: true, serving: true, terminating: false },
-        targetRef: { kind: "Pod", namespace: c.services[c.podService[pod]].namespace, name: c.podName(pod), uid: c.podUid(pod) },
-        nodeName: c.nodeName(c.podNode[pod]),
-        zone: c.zoneName(c.podNode[pod]),
-      };
-      return [sliceEndpointEntrySize(ep), sliceEndpointJsonSize(ep)];
-    });
+    return cache.get(pod, this.cluster.podSlot[pod], () =>
+      this.entryShape("slice", pod, family, () => {
+        const c = this.cluster;
+        const ep = {
+          addresses: [c.podIP(pod, family)],
+          conditions: { ready: true, serving: true, terminating: false },
+          targetRef: { kind: "Pod", namespace: c.services[c.podService[pod]].namespace, name: c.podName(pod), uid: c.podUid(pod) },
+          nodeName: c.nodeName(c.podNode[pod]),
+          zone: c.zoneName(c.podNode[pod]),
+        };
+        return [sliceEndpointEntrySize(ep), sliceEndpointJsonSize(ep)];
+      }),
+    );
   }
 
   private addressEntries(cache: EntryCache, pod: number, family: IPFamily): number {
+    return cache.get(pod, this.cluster.podSlot[pod], () =>
+      this.entryShape("address", pod, family, () => {
+        const c = this.cluster;
+        const addr = {
+          ip: c.podIP(pod, family),
+          nodeName: c.nodeName(c.podNode[pod]),
+          targetRef: { kind: "Pod", namespace: c.services[c.podService[pod]].namespace, name: c.podName(pod), uid: c.podUid(pod) },
+        };
+        return [endpointAddressEntrySize(addr), endpointAddressJsonSize(addr)];
+      }),
+    );
+  }
+
+  /**
+   * An entry's sizes depend only on the lengths of its strings (none needs JSON escaping; a Service's pod names all
+   * have one length, uids are 36 characters), so pods alike in those lengths share one computation, and the names
+   * need not be generated to size them.
+   */
+  private entryShape(kind: string, pod: number, family: IPFamily, compute: () => [number, number]): [number, number] {
     const c = this.cluster;
-    return cache.get(pod, c.podSlot[pod], () => {
-      const addr = {
-        ip: c.podIP(pod, family),
-        nodeName: c.nodeName(c.podNode[pod]),
-        targetRef: { kind: "Pod", namespace: c.services[c.podService[pod]].namespace, name: c.podName(pod), uid: c.podUid(pod) },
-      };
-      return [endpointAddressEntrySize(addr), endpointAddressJsonSize(addr)];
-    });
+    const node = c.podNode[pod];
+    const key = `${kind} ${family} ${c.podIP(pod, family).length} ${c.podService[pod]} ${c.nodeName(node).length} ${c.zoneName(node).length}`;
+    let sizes = this.entryShapes.get(key);
+    if (sizes === undefined) {
+      sizes = compute();
+      this.entryShapes.set(key, sizes);
+    }
+    return sizes;
   }
 }
 

@@ -27,14 +27,10 @@ import type { EndpointState, PackingAlgorithm, SliceState } from "./types.js";
 /** FNV-1a 32-bit over the UTF-8 bytes of s, then murmur3's fmix32. Unsigned 32-bit result. */
 export function stableHash(s: string): number {
   let h = 0x811c9dc5;
-  const byte = (b: number): void => {
-    h ^= b;
-    h = Math.imul(h, 0x01000193);
-  };
   for (let i = 0; i < s.length; i++) {
     let c = s.charCodeAt(i);
     if (c < 0x80) {
-      byte(c);
+      h = Math.imul(h ^ c, 0x01000193);
       continue;
     }
     if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
@@ -45,16 +41,16 @@ export function stableHash(s: string): number {
       }
     }
     if (c < 0x800) {
-      byte(0xc0 | (c >> 6));
+      h = Math.imul(h ^ (0xc0 | (c >> 6)), 0x01000193);
     } else if (c < 0x10000) {
-      byte(0xe0 | (c >> 12));
-      byte(0x80 | ((c >> 6) & 0x3f));
+      h = Math.imul(h ^ (0xe0 | (c >> 12)), 0x01000193);
+      h = Math.imul(h ^ (0x80 | ((c >> 6) & 0x3f)), 0x01000193);
     } else {
-      byte(0xf0 | (c >> 18));
-      byte(0x80 | ((c >> 12) & 0x3f));
-      byte(0x80 | ((c >> 6) & 0x3f));
+      h = Math.imul(h ^ (0xf0 | (c >> 18)), 0x01000193);
+      h = Math.imul(h ^ (0x80 | ((c >> 12) & 0x3f)), 0x01000193);
+      h = Math.imul(h ^ (0x80 | ((c >> 6) & 0x3f)), 0x01000193);
     }
-    byte(0x80 | (c & 0x3f));
+    h = Math.imul(h ^ (0x80 | (c & 0x3f)), 0x01000193);
   }
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
