@@ -1,5 +1,6 @@
 import type { Results } from "../engine/results.js";
-import { rankVariants } from "./ranking.js";
+import { renderCharts } from "./charts.js";
+import { rankingNote, rankingTable } from "./ranking.js";
 import { humanNumber, pivot } from "./table.js";
 
 /** Escapes text for HTML element content and attribute values. */
@@ -7,7 +8,10 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
-/** report.html: one self-contained file (no scripts, no network), every printed text escaped. */
+/**
+ * report.html: one self-contained file (no scripts, no network; charts are inline SVG drawn at report time), every
+ * printed text escaped.
+ */
 export function toHtml(results: Results): string {
   const { variants, lines } = pivot(results);
   const e = escapeHtml;
@@ -15,29 +19,20 @@ export function toHtml(results: Results): string {
   const rows = lines
     .map((l) => `<tr><td>${e(l.metric)}</td><td>${e(l.unit)}</td>${l.values.map((v) => `<td class="n">${e(humanNumber(v))}</td>`).join("")}</tr>`)
     .join("\n");
-  const rankings = rankVariants(results).filter((r) => r.places.length > 0);
-  const rankingHtml =
-    rankings.length === 0
-      ? ""
-      : `<h2>Ranking</h2>\n` +
-        rankings
-          .map(
-            (r) =>
-              `<h3>${e(r.rule.metric)} (${e(r.rule.better)} is better, ${e(r.unit)})</h3>\n<table><tr><th>#</th><th>variant</th><th>value</th></tr>\n` +
-              r.places.map((p) => `<tr><td>${p.rank}</td><td>${e(p.variant)}</td><td class="n">${e(humanNumber(p.value))}</td></tr>`).join("\n") +
-              "\n</table>",
-          )
-          .join("\n");
+  const charts = renderCharts(results)
+    .map((c) => `<figure class="chart" id="${e(c.id)}">\n${c.svg}\n</figure>`)
+    .join("\n");
   const assumptions = (results.assumptions ?? []).map((a) => `<li><b>${e(a.name)}</b> = ${e(a.value)}: ${e(a.why)}</li>`).join("\n");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <title>${e(results.scenario)} — k8s-netscale</title>
-<style>body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 8px}td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f4f4f4}</style>
+<style>body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 8px}td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f4f4f4}td.best{background:#e3f4e1;font-weight:600}.rank{color:#777;font-weight:normal}figure.chart{margin:1.5em 0}figure.chart svg{max-width:100%;height:auto}</style>
 </head><body>
 <h1>${e(results.scenario)}</h1>
 <p>seed ${e(String(results.seed))}, ${variants.length} variant(s)</p>
-${rankingHtml}
+${rankingHtml(results)}
+${charts === "" ? "" : `<h2>Charts</h2>\n${charts}`}
 <h2>Results</h2>
 <table>
 ${head}
@@ -47,4 +42,21 @@ ${rows}
 ${assumptions === "" ? "<p>None declared.</p>" : `<ul>\n${assumptions}\n</ul>`}
 </body></html>
 `;
+}
+
+/** Variants down, the scenario's rank metrics across: each cell the value and its rank, the best of each column marked. */
+function rankingHtml(results: Results): string {
+  const { variants, columns } = rankingTable(results);
+  if (columns.length === 0) return "";
+  const e = escapeHtml;
+  const head = `<tr><th>variant</th>${columns.map((c) => `<th>${e(c.rule.metric)}<br><span class="rank">${e(rankingNote(c))}</span></th>`).join("")}</tr>`;
+  const body = variants.map((v, row) => {
+    const cells = columns.map((c) => {
+      const cell = c.cells[row];
+      if (cell === undefined) return "<td></td>";
+      return `<td class="n${cell.rank === 1 ? " best" : ""}">${e(humanNumber(cell.value))} <span class="rank">#${cell.rank}</span></td>`;
+    });
+    return `<tr><td>${e(v)}</td>${cells.join("")}</tr>`;
+  });
+  return `<h2>Ranking</h2>\n<table class="ranking">\n${head}\n${body.join("\n")}\n</table>`;
 }

@@ -1,8 +1,9 @@
 import type { Results } from "../engine/results.js";
 
 /**
- * results.json: `{"scenario":..., "seed":..., "variants":[...], "assumptions":[...], "rank":[...], "rows":[{scenario, variant,
- * seed, metric, unit, value}]}`, keys in that order, one row per line so diffs of committed baselines stay readable.
+ * results.json: `{"scenario":..., "seed":..., "variants":[...], "assumptions":[...], "rank":[...], "gate":[...], "rows":[{scenario,
+ * variant, seed, metric, unit, value}]}`, keys in that order (a shard's results add "shard" before "rows"), one row per
+ * line so diffs of committed baselines stay readable.
  */
 export function toJson(results: Results): string {
   const head = {
@@ -11,6 +12,8 @@ export function toJson(results: Results): string {
     variants: results.variants ?? [...new Set(results.rows.map((r) => r.variant))],
     assumptions: results.assumptions ?? [],
     rank: results.rank ?? [],
+    gate: results.gate ?? [],
+    ...(results.shard === undefined ? {} : { shard: results.shard }),
   };
   const rows = results.rows.map((r) =>
     JSON.stringify({ scenario: r.scenario, variant: r.variant, seed: r.seed, metric: r.metric, unit: r.unit, value: Object.is(r.value, -0) ? 0 : r.value }),

@@ -85,4 +85,25 @@ describe("ranking", () => {
     expect(toTextSummary(r)).toMatch(/ranking \(best first\)\n {2}w \(lower is better, count\):\n {4} 1\. +3 {2}b/);
     expect(toHtml(r)).toContain("<h2>Ranking</h2>");
   });
+
+  it("tabulates each variant's value and rank per rule, marking the best of each column", async () => {
+    const { rankingTable } = await import("./ranking.js");
+    const r: Results = {
+      scenario: "s",
+      seed: 1,
+      variants: ["a", "b"],
+      rank: [{ metric: "w", better: "lower" }, { metric: "absent", better: "lower" }],
+      rows: [
+        { scenario: "s", variant: "a", seed: 1, metric: "w", unit: "count", value: 5000 },
+        { scenario: "s", variant: "b", seed: 1, metric: "w", unit: "count", value: 3 },
+      ],
+    };
+    const table = rankingTable(r);
+    expect(table.columns.map((c) => c.cells)).toEqual([[{ rank: 2, value: 5000 }, { rank: 1, value: 3 }]]);
+    const html = toHtml(r);
+    expect(html).toContain('<tr><td>a</td><td class="n">5,000 <span class="rank">#2</span></td></tr>');
+    expect(html).toContain('<tr><td>b</td><td class="n best">3 <span class="rank">#1</span></td></tr>');
+    expect(html).not.toContain("absent");
+    expect(toHtml({ ...r, rank: [] })).not.toContain("<h2>Ranking</h2>");
+  });
 });

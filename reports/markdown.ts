@@ -1,0 +1,67 @@
+import type { Results } from "../engine/results.js";
+import { rankingNote, rankingTable } from "./ranking.js";
+import { humanNumber, pivot } from "./table.js";
+
+/** Metrics every scenario's contract names, shown after the rank metrics when the run has them. */
+const CONTRACT_METRICS = ["watch.bytes", "etcd.writes", "npl.p99_s", "npl.slo_met", "dns.latency.p99_ms", "dns.failures", "conntrack.peak_entries.max_node"];
+
+/** summary.md: GitHub-flavoured Markdown for CI job summaries, every text from the results escaped. */
+export function toMarkdown(results: Results): string {
+  const { variants } = pivot(results);
+  const sections = [
+    `# ${escapeMarkdown(results.scenario)}`,
+    `seed ${results.seed}, ${variants.length} variant(s)`,
+    rankingSection(results),
+    mainMetricsSection(results),
+    assumptionsSection(results),
+  ];
+  return sections.filter((s) => s !== "").join("\n\n") + "\n";
+}
+
+/** Escapes text for a Markdown table cell or line: Markdown syntax with backslashes, HTML with entities. */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
+    .replace(/[&<>]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;" })[c]!)
+    .replace(/\r?\n/g, " ");
+}
+
+function rankingSection(results: Results): string {
+  const { variants, columns } = rankingTable(results);
+  if (columns.length === 0) return "";
+  const header = ["variant", ...columns.map((c) => escapeMarkdown(`${c.rule.metric} (${rankingNote(c)})`))];
+  const rows = variants.map((v, row) => [
+    escapeMarkdown(v),
+    ...columns.map((c) => {
+      const cell = c.cells[row];
+      if (cell === undefined) return "";
+      const value = humanNumber(cell.value);
+      return cell.rank === 1 ? `**${value}** #1` : `${value} #${cell.rank}`;
+    }),
+  ]);
+  return `## Ranking\n\n${table(header, rows)}`;
+}
+
+/** Variants down, the rank metrics then the contract metrics across. */
+function mainMetricsSection(results: Results): string {
+  const { variants, lines } = pivot(results);
+  const wanted = [...new Set([...(results.rank ?? []).map((r) => r.metric), ...CONTRACT_METRICS])];
+  const shown = wanted.flatMap((m) => lines.filter((l) => l.metric === m));
+  if (shown.length === 0) return "";
+  const header = ["variant", ...shown.map((l) => escapeMarkdown(`${l.metric} (${l.unit})`))];
+  const rows = variants.map((v, i) => [escapeMarkdown(v), ...shown.map((l) => humanNumber(l.values[i]))]);
+  return `## Main metrics\n\n${table(header, rows)}`;
+}
+
+function assumptionsSection(results: Results): string {
+  const assumptions = results.assumptions ?? [];
+  const items = assumptions.map((a) => `- **${escapeMarkdown(a.name)}** = ${escapeMarkdown(a.value)}: ${escapeMarkdown(a.why)}`);
+  return `## Assumptions\n\n${items.length === 0 ? "None declared." : items.join("\n")}`;
+}
+
+/** A GFM table from already escaped cells: the first column left-aligned, the numbers right-aligned. */
+function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]): string => `| ${cells.join(" | ")} |`;
+  const rule = `|${header.map((_, i) => (i === 0 ? " --- " : " ---: ")).join("|")}|`;
+  return [line(header), rule, ...rows.map(line)].join("\n");
+}
