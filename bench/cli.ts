@@ -1,11 +1,14 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { availableParallelism } from "node:os";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Results } from "../engine/results.js";
 import { toCsv } from "../reports/csv.js";
 import { toHtml } from "../reports/html.js";
-import { toJson } from "../reports/json.js";
+import { fromJson, toJson } from "../reports/json.js";
+import { toMarkdown } from "../reports/markdown.js";
+import { gateJunit, gateMarkdown, gateText } from "../reports/gate.js";
 import { toTextSummary } from "../reports/text.js";
 import { jsonSize, parseKubeObject, protobufSize, storedSize } from "../models/objects/index.js";
 import { InputError, loadScenarioFile } from "./load.js";
@@ -13,14 +16,18 @@ import { slug, writeReports } from "./output.js";
 import { Progress } from "./progress.js";
 import { runReconcileCase } from "./reconcile.js";
 import { answersFrom, resolve as resolveLookup } from "./resolve.js";
-import { runScenario, type VariantOutcome } from "./runner.js";
+import { gateResults, ruleFor } from "./gate.js";
+import { mergeShards } from "./merge.js";
+import { Interrupted, runInWorkers } from "./pool.js";
+import { assembleResults, planRun, type VariantOutcome } from "./runner.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const version = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version;
 
-const FORMATS = ["csv", "json", "html"] as const;
+const FORMATS = ["csv", "json", "html", "md"] as const;
 type Format = (typeof FORMATS)[number];
-const FILE_OF: Record<Format, string> = { csv: "results.csv", json: "results.json", html: "report.html" };
+const FILE_OF: Record<Format, string> = { csv: "results.csv", json: "results.json", html: "report.html", md: "summary.md" };
+const RENDER: Record<Format, (r: Results) => string> = { csv: toCsv, json: toJson, html: toHtml, md: toMarkdown };
 
 function parseSeed(v: string): number {
   const n = Number(v);
@@ -35,38 +42,76 @@ function parseFormats(v: string): Format[] {
   return [...new Set(list)] as Format[];
 }
 
+function parseThreads(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < 1 || n > 256) throw new InvalidArgumentError("must be an integer in 1..256");
+  return n;
+}
+
+function parseShard(v: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(v);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || count > 10_000 || index < 1 || index > count) throw new InvalidArgumentError(`must be i/N with 1 <= i <= N, e.g. 1/4 (got ${JSON.stringify(v)})`);
+  return { index, count };
+}
+
 interface RunFlags {
   seed?: number;
   out?: string;
   format: Format[];
   variant?: string;
+  threads: number;
+  shard?: { index: number; count: number };
   quiet?: boolean;
+}
+
+/** Reports for a finished run, rendered in memory and then swapped in all together. */
+function writeFormats(dir: string, results: Results, formats: Format[]): string[] {
+  const files: Record<string, string> = {};
+  for (const f of formats) files[FILE_OF[f]] = RENDER[f](results);
+  return writeReports(dir, files);
+}
+
+function printWritten(written: string[]): void {
+  process.stdout.write(`wrote ${written.map((w) => relative(process.cwd(), w) || w).join(", ")}\n`);
 }
 
 async function runCommand(file: string, flags: RunFlags): Promise<void> {
   const loaded = await loadScenarioFile(file);
+  const plan = planRun(loaded, { seed: flags.seed, variantPattern: flags.variant, shard: flags.shard });
+  const dir = flags.out ?? join("out", slug(loaded.base.name) + (flags.shard ? `-shard-${flags.shard.index}-of-${flags.shard.count}` : ""));
   const progress = new Progress(!flags.quiet && process.stderr.isTTY === true);
-  const outcomes: VariantOutcome[] = [];
-  let results: Results;
+  const outcomes: VariantOutcome[] = new Array(plan.variants.length);
+  const fractions = new Array<number>(plan.variants.length).fill(0);
+  const report = (index: number, fraction: number): void => {
+    fractions[index] = Math.min(1, fraction);
+    progress.update(fractions.reduce((a, b) => a + b, 0) / Math.max(1, fractions.length), plan.variants[index].label);
+  };
+  // Ctrl-C stops the workers; nothing is written, so the previous reports in the output directory stay as they were.
+  const interrupt = new AbortController();
+  const onSigint = (): void => interrupt.abort();
+  process.once("SIGINT", onSigint);
+  let metrics;
   try {
-    results = runScenario(loaded, {
-      seed: flags.seed,
-      variantPattern: flags.variant,
-      onProgress: (i, n, label, f) => progress.update((i + Math.min(1, f)) / n, label),
-      onVariantDone: (o, i, n) => {
-        outcomes.push(o);
-        progress.update((i + 1) / n, o.label);
+    metrics = await runInWorkers(plan, {
+      threads: flags.threads,
+      signal: interrupt.signal,
+      onProgress: report,
+      onVariantDone: (o, i) => {
+        outcomes[i] = o;
+        report(i, 1);
       },
     });
+  } catch (e) {
+    if (e instanceof Interrupted) throw new Interrupted(`interrupted: nothing written; reports already in ${dir} are untouched`);
+    throw e;
   } finally {
+    process.removeListener("SIGINT", onSigint);
     progress.stop();
   }
-  const dir = flags.out ?? join("out", slug(loaded.base.name));
-  const files: Record<string, string> = {};
-  for (const f of flags.format) {
-    files[FILE_OF[f]] = f === "csv" ? toCsv(results) : f === "json" ? toJson(results) : toHtml(results);
-  }
-  const written = writeReports(dir, files);
+  const results = assembleResults(loaded, plan, metrics);
+  const written = writeFormats(dir, results, flags.format);
   if (flags.quiet) return;
   process.stdout.write(toTextSummary(results));
   process.stdout.write("\n");
@@ -74,7 +119,27 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
     const rate = o.wallSeconds > 0 ? Math.round(o.events / o.wallSeconds) : 0;
     process.stdout.write(`variant ${o.label}: ${o.events} events in ${o.wallSeconds.toFixed(2)} s wall (${rate} events/s)\n`);
   }
-  process.stdout.write(`wrote ${written.map((w) => relative(process.cwd(), w) || w).join(", ")}\n`);
+  printWritten(written);
+}
+
+/** `bench merge`: the shards of one sharded run -> the reports an unsharded run writes, byte for byte. */
+function mergeCommand(dirs: string[], flags: { out?: string; format: Format[]; quiet?: boolean }): void {
+  const shards = dirs.map((d) => {
+    const file = join(d, "results.json");
+    try {
+      return fromJson(readFileSync(file, "utf8"));
+    } catch (e) {
+      throw new InputError(`${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "not found (run bench run --shard i/N --out DIR first)" : (e as Error).message}`);
+    }
+  });
+  let merged: Results;
+  try {
+    merged = mergeShards(shards);
+  } catch (e) {
+    throw new InputError((e as Error).message);
+  }
+  const written = writeFormats(flags.out ?? join("out", slug(merged.scenario)), merged, flags.format);
+  if (!flags.quiet) printWritten(written);
 }
 
 async function listCommand(dir: string): Promise<void> {
@@ -134,6 +199,53 @@ function sizeofCommand(file: string): void {
   process.stdout.write(JSON.stringify(out) + "\n");
 }
 
+interface GateFlags {
+  baseline: string;
+  update?: boolean;
+  junit?: string;
+  markdown?: string;
+}
+
+function readResults(file: string, what: string): Results {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(`cannot read ${what} ${file}: ${code ?? (e as Error).message}${code === "ENOENT" && what === "baseline" ? " (create it with --update)" : ""}`);
+  }
+  try {
+    return fromJson(text);
+  } catch (e) {
+    throw new InputError(`${file}: ${(e as Error).message}`);
+  }
+}
+
+/** `bench gate`: exit 1 when a metric regressed against the committed baseline, 0 otherwise. */
+function gateCommand(file: string, flags: GateFlags): number {
+  const current = readResults(file, "results");
+  if (current.shard !== undefined) throw new InputError(`${file} holds one shard of a run: bench merge the shards first`);
+  if (flags.update) {
+    // rows the gate ignores stay out of the baseline, so its diff shows only what is compared
+    const rules = current.gate ?? [];
+    const kept = { ...current, rows: current.rows.filter((r) => ruleFor(rules, r.metric).rule !== "ignore") };
+    writeReports(dirname(resolve(flags.baseline)), { [basename(flags.baseline)]: toJson(kept) });
+    process.stdout.write(`baseline ${flags.baseline} updated from ${file}: review the diff and commit it\n`);
+    return 0;
+  }
+  const baseline = readResults(flags.baseline, "baseline");
+  let outcome;
+  try {
+    outcome = gateResults(current, baseline);
+  } catch (e) {
+    throw new InputError((e as Error).message);
+  }
+  if (flags.junit !== undefined) writeReports(dirname(resolve(flags.junit)), { [basename(flags.junit)]: gateJunit(outcome) });
+  if (flags.markdown !== undefined) writeReports(dirname(resolve(flags.markdown)), { [basename(flags.markdown)]: gateMarkdown(outcome) });
+  process.stdout.write(gateText(outcome));
+  return outcome.failures.length > 0 ? 1 : 0;
+}
+
 export function buildProgram(): Command {
   const program = new Command("bench")
     .description("k8s-netscale: a deterministic discrete-event simulator of the Kubernetes network control plane")
@@ -143,14 +255,25 @@ export function buildProgram(): Command {
 
   program
     .command("run")
-    .description("run a scenario (every variant, same seed) and write results.csv, results.json and report.html")
+    .description("run a scenario (every variant, same seed) and write results.csv, results.json, report.html and summary.md")
     .argument("<scenario>", "scenario file, e.g. scenarios/15k-nodes.ts")
     .option("--seed <n>", "override the scenario's seed", parseSeed)
     .option("--out <dir>", "output directory (default: out/<scenario-name>/)")
     .addOption(new Option("--format <list>", `comma-separated report formats: ${FORMATS.join(",")}`).default([...FORMATS], FORMATS.join(",")).argParser(parseFormats))
     .option("--variant <pattern>", "run only variants whose label matches (glob with *, else substring; | separates alternatives)")
+    .addOption(new Option("--threads <n>", "worker threads running variants in parallel (results do not depend on it)").default(availableParallelism(), "number of cores").argParser(parseThreads))
+    .option("--shard <i/N>", "run only part i of N of the variants (round robin); combine the parts with bench merge", parseShard)
     .option("-q, --quiet", "print nothing on success (no progress bar, no summary)")
     .action(runCommand);
+
+  program
+    .command("merge")
+    .description("combine the results of bench run --shard 1/N ... N/N into the reports of one unsharded run")
+    .argument("<dir...>", "the shards' output directories (each holding results.json)")
+    .option("--out <dir>", "output directory (default: out/<scenario-name>/)")
+    .addOption(new Option("--format <list>", `comma-separated report formats: ${FORMATS.join(",")}`).default([...FORMATS], FORMATS.join(",")).argParser(parseFormats))
+    .option("-q, --quiet", "print nothing on success")
+    .action(mergeCommand);
 
   program
     .command("sizeof")
@@ -189,6 +312,18 @@ export function buildProgram(): Command {
     });
 
   program
+    .command("gate")
+    .description("compare a run's results.json with a committed baseline under the scenario's gate rules; exit 1 on a regression")
+    .argument("<results.json>", "results of bench run (or of bench merge)")
+    .requiredOption("--baseline <file>", "the committed baseline, e.g. bench/baselines/ci-smoke.json")
+    .option("--update", "rewrite the baseline from these results instead of comparing (review the diff, then commit it)")
+    .option("--junit <file>", "also write the comparison as JUnit XML")
+    .option("--markdown <file>", "also write the comparison as Markdown (for a CI job summary)")
+    .action((file: string, flags: GateFlags) => {
+      gateExitCode = gateCommand(file, flags);
+    });
+
+  program
     .command("list")
     .description("list the scenarios in a directory")
     .argument("[dir]", "directory to look in", "scenarios")
@@ -197,12 +332,16 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** Set by `bench gate`, the one command whose success can still exit 1. */
+let gateExitCode = 0;
+
 /** Runs the CLI; returns the process exit code (0 ok, 1 internal error, 2 bad input). */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
+    gateExitCode = 0;
     await program.parseAsync(argv);
-    return 0;
+    return gateExitCode;
   } catch (e) {
     if (e instanceof CommanderError) {
       // help and version exit 0; usage errors were already printed by commander
@@ -211,6 +350,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof InputError) {
       process.stderr.write(`error: ${e.message}\n`);
       return 2;
+    }
+    if (e instanceof Interrupted) {
+      process.stderr.write(`${e.message}\n`);
+      return 130;
     }
     process.stderr.write(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return 1;

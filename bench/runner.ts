@@ -25,6 +25,8 @@ export interface RunOptions {
   seed?: number;
   /** --variant pattern: glob with `*`, else substring; `|` separates alternatives. */
   variantPattern?: string;
+  /** --shard i/N: run only the i-th (1-based) of N deterministic parts of the selected variants. */
+  shard?: { index: number; count: number };
   onProgress?: (done: number, total: number, label: string, fraction: number) => void;
   onVariantDone?: (outcome: VariantOutcome, index: number, total: number) => void;
 }
@@ -37,6 +39,44 @@ export function selectVariants(loaded: LoadedScenario, pattern: string | undefin
     throw new InputError(`--variant ${JSON.stringify(pattern)} matches none of: ${loaded.variants.map((v) => v.label).join(", ")}`);
   }
   return picked;
+}
+
+/** What one run (or one shard of it) executes, and what its results say about the whole run. */
+export interface RunPlan {
+  scenario: string;
+  seed: number;
+  /** Variants this process runs, in run order. */
+  variants: PlannedVariant[];
+  /** Every selected variant (the whole run when sharded). */
+  all: PlannedVariant[];
+  shard?: { index: number; count: number };
+}
+
+export function planRun(loaded: LoadedScenario, options: Pick<RunOptions, "seed" | "variantPattern" | "shard"> = {}): RunPlan {
+  const all = selectVariants(loaded, options.variantPattern);
+  const shard = options.shard;
+  // round robin: shard i of N takes variants i-1, i-1+N, ... so heavy neighbours in a matrix spread across shards
+  const variants = shard === undefined ? all : all.filter((_, k) => k % shard.count === shard.index - 1);
+  return { scenario: loaded.base.name, seed: options.seed ?? loaded.base.seed, variants, all, shard };
+}
+
+/** The results of a plan from each variant's metrics (same order as plan.variants): identical however they were run. */
+export function assembleResults(loaded: LoadedScenario, plan: RunPlan, metricsByVariant: MetricValue[][]): Results {
+  const rows: ResultRow[] = [];
+  plan.variants.forEach((v, i) => {
+    for (const m of metricsByVariant[i]) rows.push({ scenario: plan.scenario, variant: v.label, seed: plan.seed, metric: m.metric, unit: m.unit, value: m.value });
+  });
+  return {
+    scenario: plan.scenario,
+    seed: plan.seed,
+    variants: plan.variants.map((v) => v.label),
+    // over every variant of the run, so merged shards state the same assumptions as one unsharded run
+    assumptions: assumptionsOf(plan.all),
+    rank: loaded.base.rank,
+    gate: loaded.base.gate,
+    ...(plan.shard === undefined ? {} : { shard: { ...plan.shard, variants: plan.all.map((v) => v.label) } }),
+    rows,
+  };
 }
 
 /** Runs one variant of a validated scenario: a pure function of (scenario, seed). */
@@ -55,26 +95,19 @@ export function runVariant(scenario: Scenario, seed: number, progress: (fraction
   return { metrics: metrics.export(), events: sim.eventsProcessed };
 }
 
+/** Runs a plan's variants one after another in this thread. */
 export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): Results {
-  const seed = options.seed ?? loaded.base.seed;
-  const variants = selectVariants(loaded, options.variantPattern);
-  const rows: ResultRow[] = [];
-  variants.forEach((v, i) => {
+  const plan = planRun(loaded, options);
+  const total = plan.variants.length;
+  const metricsByVariant = plan.variants.map((v, i) => {
     const t0 = process.hrtime.bigint();
-    const onFraction = (f: number): void => options.onProgress?.(i, variants.length, v.label, f);
-    const { metrics, events } = runVariant(v.scenario, seed, onFraction);
+    const onFraction = (f: number): void => options.onProgress?.(i, total, v.label, f);
+    const { metrics, events } = runVariant(v.scenario, plan.seed, onFraction);
     const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    for (const m of metrics) rows.push({ scenario: loaded.base.name, variant: v.label, seed, metric: m.metric, unit: m.unit, value: m.value });
-    options.onVariantDone?.({ label: v.label, metrics, events, wallSeconds }, i, variants.length);
+    options.onVariantDone?.({ label: v.label, metrics, events, wallSeconds }, i, total);
+    return metrics;
   });
-  return {
-    scenario: loaded.base.name,
-    seed,
-    variants: variants.map((v) => v.label),
-    assumptions: assumptionsOf(variants),
-    rank: loaded.base.rank,
-    rows,
-  };
+  return assembleResults(loaded, plan, metricsByVariant);
 }
 
 /** The network model's configuration from a validated scenario. */

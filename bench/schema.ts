@@ -73,6 +73,18 @@ export const assumptionSchema = z
   })
   .strict();
 
+const gateRuleSchema = z
+  .object({
+    /** A metric name, or a glob with `*` (e.g. `npl.*`, `*@*` for every series point). */
+    metric: z.string().min(1),
+    rule: z
+      .string()
+      .regex(/^(auto|exact|ignore|rel:\d+(\.\d+)?|abs:\d+(\.\d+)?)$/, { error: 'must be "auto", "exact", "ignore", "rel:<fraction>" or "abs:<amount>"' })
+      .default("auto"),
+    better: oneOf(["lower", "higher", "either"]).default("either"),
+  })
+  .strict();
+
 const common = {
   name: z.string({ error: "must be a non-empty text" }).min(1, { error: "must be a non-empty text" }).max(200, { error: "must be at most 200 characters" }),
   description: z.string().optional(),
@@ -84,6 +96,8 @@ const common = {
   assumptions: z.array(assumptionSchema).default([]),
   /** Reports rank the variants on these metrics. */
   rank: z.array(z.object({ metric: z.string().min(1), better: oneOf(["lower", "higher"]) }).strict()).default([]),
+  /** `bench gate` compares metrics with the first rule whose glob matches; unmatched metrics use the defaults. */
+  gate: z.array(gateRuleSchema).default([]),
 };
 
 export const pholdSchema = z

@@ -31,6 +31,26 @@ export interface Results {
   assumptions?: Assumption[];
   /** Metrics the scenario asks reports to rank variants on, and which way is better. */
   rank?: RankRule[];
+  /** How `bench gate` compares each metric with a baseline (first matching rule wins). */
+  gate?: GateRule[];
+  /** Set on the results of one shard of a sharded run (`--shard i/N`); `bench merge` combines them. */
+  shard?: ShardInfo;
+}
+
+export interface GateRule {
+  /** Metric name or glob (`*` matches any run of characters). */
+  metric: string;
+  /** `auto` (exact for integers, rel:0.01 otherwise), `exact`, `rel:<fraction>`, `abs:<amount>` or `ignore`. */
+  rule: string;
+  better: "lower" | "higher" | "either";
+}
+
+export interface ShardInfo {
+  /** 1-based. */
+  index: number;
+  count: number;
+  /** Every variant of the unsharded run, in run order. */
+  variants: string[];
 }
 
 export interface RankRule {
@@ -42,4 +62,29 @@ export interface Assumption {
   name: string;
   value: string;
   why: string;
+}
+
+// ---- bench gate: a run compared with a committed baseline ----
+
+export type CheckStatus = "same" | "improved" | "regressed" | "changed" | "missing" | "new" | "ignored";
+
+/** One metric of one variant against the baseline. */
+export interface GateCheck {
+  variant: string;
+  metric: string;
+  unit: string;
+  baseline?: number;
+  current?: number;
+  /** The rule applied, resolved: `exact`, `rel:<f>`, `abs:<a>` or `ignore`. */
+  rule: string;
+  better: GateRule["better"];
+  status: CheckStatus;
+}
+
+export interface GateOutcome {
+  scenario: string;
+  seed: number;
+  checks: GateCheck[];
+  /** Checks that fail the gate: regressed, changed (no direction says which way is fine) or missing. */
+  failures: GateCheck[];
 }

@@ -34,8 +34,11 @@ export function getSliceToFill(slices: readonly { endpoints: readonly unknown[] 
   return closest;
 }
 
-/** reconcileByPortMapping (reconciler.go), consuming ctx.desired. */
-export function k8sPackPortMap(ctx: PortMapContext): PortMapResult {
+/**
+ * reconcileByPortMapping (reconciler.go), consuming ctx.desired. `topUp` false skips step 2: not an algorithm anyone
+ * should run, the deliberately broken one the regression-gate test must catch.
+ */
+export function k8sPackPortMap(ctx: PortMapContext, topUp = true): PortMapResult {
   const { existing, desired, max, addressType, portKey, untouched } = ctx;
   const updates = new Map<number, SliceState>(); // input index -> new version
   const unchanged: number[] = [];
@@ -75,7 +78,7 @@ export function k8sPackPortMap(ctx: PortMapContext): PortMapResult {
   const added = pending.length;
 
   // 2. top up slices already being updated, fullest first
-  if (pending.length > 0 && updates.size > 0) {
+  if (topUp && pending.length > 0 && updates.size > 0) {
     const order = [...updates.keys()].sort((a, b) => a - b);
     order.sort((a, b) => updates.get(b)!.endpoints.length - updates.get(a)!.endpoints.length);
     for (const idx of order) {

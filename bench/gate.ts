@@ -1,0 +1,71 @@
+import type { CheckStatus, GateCheck, GateOutcome, GateRule, Results } from "../engine/results.js";
+
+const FAILING: ReadonlySet<CheckStatus> = new Set(["regressed", "changed", "missing"]);
+const DEFAULT_RULE: GateRule = { metric: "*", rule: "auto", better: "either" };
+
+export function globMatches(glob: string, name: string): boolean {
+  if (!glob.includes("*")) return glob === name;
+  return new RegExp("^" + glob.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$").test(name);
+}
+
+/** The first rule whose glob matches, else exact-for-integers / rel:0.01, either direction. */
+export function ruleFor(rules: readonly GateRule[], metric: string): GateRule {
+  return rules.find((r) => globMatches(r.metric, metric)) ?? DEFAULT_RULE;
+}
+
+function resolveRule(rule: string, baseline: number, current: number): string {
+  if (rule !== "auto") return rule;
+  return Number.isInteger(baseline) && Number.isInteger(current) ? "exact" : "rel:0.01";
+}
+
+function withinTolerance(rule: string, baseline: number, current: number): boolean {
+  if (rule === "exact") return Object.is(baseline, current) || baseline === current;
+  const [kind, amount] = rule.split(":");
+  const tolerance = Number(amount);
+  const diff = Math.abs(current - baseline);
+  return kind === "abs" ? diff <= tolerance : diff <= tolerance * Math.abs(baseline);
+}
+
+/**
+ * Compares every (variant, metric) of `current` with `baseline` under the rules the current scenario declares.
+ * Metrics only in the current run are reported as new (not a failure); metrics the run no longer produces fail.
+ */
+export function gateResults(current: Results, baseline: Results): GateOutcome {
+  if (current.scenario !== baseline.scenario) {
+    throw new Error(`results are of scenario ${JSON.stringify(current.scenario)}, the baseline of ${JSON.stringify(baseline.scenario)}`);
+  }
+  if (current.seed !== baseline.seed) throw new Error(`results use seed ${current.seed}, the baseline seed ${baseline.seed}: compare runs of the same seed`);
+  const rules = current.gate ?? baseline.gate ?? [];
+  const key = (variant: string, metric: string): string => `${variant}\u0000${metric}`;
+  const now = new Map(current.rows.map((r) => [key(r.variant, r.metric), r]));
+  const checks: GateCheck[] = [];
+  const seen = new Set<string>();
+  for (const b of baseline.rows) {
+    const k = key(b.variant, b.metric);
+    seen.add(k);
+    const rule = ruleFor(rules, b.metric);
+    const c = now.get(k);
+    const base = { variant: b.variant, metric: b.metric, unit: b.unit, baseline: b.value, better: rule.better };
+    if (rule.rule === "ignore") {
+      checks.push({ ...base, current: c?.value, rule: "ignore", status: "ignored" });
+      continue;
+    }
+    if (c === undefined) {
+      checks.push({ ...base, rule: rule.rule, status: "missing" });
+      continue;
+    }
+    const resolved = resolveRule(rule.rule, b.value, c.value);
+    let status: CheckStatus = "same";
+    if (!withinTolerance(resolved, b.value, c.value)) {
+      if (rule.better === "either") status = "changed";
+      else status = (rule.better === "lower") === c.value < b.value ? "improved" : "regressed";
+    }
+    checks.push({ ...base, current: c.value, rule: resolved, status });
+  }
+  for (const c of current.rows) {
+    if (seen.has(key(c.variant, c.metric))) continue;
+    const rule = ruleFor(rules, c.metric);
+    checks.push({ variant: c.variant, metric: c.metric, unit: c.unit, current: c.value, rule: rule.rule === "ignore" ? "ignore" : rule.rule, better: rule.better, status: rule.rule === "ignore" ? "ignored" : "new" });
+  }
+  return { scenario: current.scenario, seed: current.seed, checks, failures: checks.filter((c) => FAILING.has(c.status)) };
+}

@@ -1,0 +1,43 @@
+import type { ResultRow, Results } from "../engine/results.js";
+
+/**
+ * Combines the results of `bench run --shard 1/N` ... `N/N` into the results of one unsharded run: the same
+ * variants in the same order, so every report is byte-identical to the unsharded one. Throws with a message a user
+ * can act on when the shards do not belong together.
+ */
+export function mergeShards(shards: Results[]): Results {
+  if (shards.length === 0) throw new Error("no shards given");
+  const first = shards[0];
+  const info = first.shard;
+  if (info === undefined) throw new Error("the first results.json is not a shard (it has no \"shard\" field)");
+  const seen = new Map<number, Results>();
+  for (const s of shards) {
+    if (s.shard === undefined) throw new Error(`results of ${JSON.stringify(s.scenario)} without a "shard" field are not a shard`);
+    if (s.scenario !== first.scenario || s.seed !== first.seed) {
+      throw new Error(`shards of different runs: ${JSON.stringify(first.scenario)} seed ${first.seed} vs ${JSON.stringify(s.scenario)} seed ${s.seed}`);
+    }
+    if (s.shard.count !== info.count || s.shard.variants.join("\n") !== info.variants.join("\n")) {
+      throw new Error(`shard ${s.shard.index}/${s.shard.count} comes from a different split than ${info.index}/${info.count} (other variants or shard count)`);
+    }
+    if (seen.has(s.shard.index)) throw new Error(`shard ${s.shard.index}/${info.count} given twice`);
+    seen.set(s.shard.index, s);
+  }
+  const missing = Array.from({ length: info.count }, (_, i) => i + 1).filter((i) => !seen.has(i));
+  if (missing.length > 0) throw new Error(`missing shard(s) ${missing.map((i) => `${i}/${info.count}`).join(", ")}`);
+
+  const rowsByVariant = new Map<string, ResultRow[]>();
+  for (const s of shards) {
+    for (const r of s.rows) {
+      let list = rowsByVariant.get(r.variant);
+      if (list === undefined) rowsByVariant.set(r.variant, (list = []));
+      list.push(r);
+    }
+  }
+  const rows: ResultRow[] = [];
+  for (const v of info.variants) {
+    const list = rowsByVariant.get(v);
+    if (list === undefined) throw new Error(`no shard holds the results of variant ${JSON.stringify(v)}`);
+    rows.push(...list);
+  }
+  return { scenario: first.scenario, seed: first.seed, variants: [...info.variants], assumptions: first.assumptions, rank: first.rank, gate: first.gate, rows };
+}

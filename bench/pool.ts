@@ -1,0 +1,77 @@
+import { Worker } from "node:worker_threads";
+import type { MetricValue } from "../engine/results.js";
+import type { Scenario } from "./schema.js";
+import type { RunPlan, VariantOutcome } from "./runner.js";
+
+export type ToWorker = { index: number; scenario: Scenario; seed: number };
+export type FromWorker =
+  | { type: "progress"; index: number; fraction: number }
+  | { type: "done"; index: number; metrics: MetricValue[]; events: number; wallSeconds: number }
+  | { type: "error"; index: number; message: string };
+
+/** Raised when a run is interrupted (SIGINT): nothing is written. */
+export class Interrupted extends Error {
+  override name = "Interrupted";
+}
+
+export interface PoolOptions {
+  threads: number;
+  signal?: AbortSignal;
+  onProgress?: (index: number, fraction: number) => void;
+  onVariantDone?: (outcome: VariantOutcome, index: number) => void;
+}
+
+/**
+ * Runs a plan's variants on worker threads, each worker taking the next variant when it finishes one. Each variant is
+ * a pure function of (scenario, seed), so the metrics are the same as in one thread; they come back by index.
+ */
+export function runInWorkers(plan: RunPlan, options: PoolOptions): Promise<MetricValue[][]> {
+  const total = plan.variants.length;
+  const results: MetricValue[][] = new Array(total);
+  const threads = Math.max(1, Math.min(options.threads, total));
+  return new Promise((resolve, reject) => {
+    const workers: Worker[] = [];
+    let next = 0;
+    let finished = 0;
+    let settled = false;
+    const stop = (error?: Error): void => {
+      if (settled) return;
+      settled = true;
+      options.signal?.removeEventListener("abort", onAbort);
+      for (const w of workers) void w.terminate();
+      if (error === undefined) resolve(results);
+      else reject(error);
+    };
+    const onAbort = (): void => stop(new Interrupted("interrupted"));
+    const feed = (worker: Worker): void => {
+      if (next >= total) return;
+      const index = next++;
+      const message: ToWorker = { index, scenario: plan.variants[index].scenario, seed: plan.seed };
+      worker.postMessage(message);
+    };
+    if (options.signal?.aborted) return stop(new Interrupted("interrupted"));
+    options.signal?.addEventListener("abort", onAbort);
+    for (let t = 0; t < threads; t++) {
+      const worker = new Worker(new URL("./worker.mjs", import.meta.url));
+      workers.push(worker);
+      worker.on("message", (m: FromWorker) => {
+        if (settled) return;
+        if (m.type === "progress") {
+          options.onProgress?.(m.index, m.fraction);
+        } else if (m.type === "error") {
+          stop(new Error(`variant ${plan.variants[m.index].label}: ${m.message}`));
+        } else {
+          results[m.index] = m.metrics;
+          options.onVariantDone?.({ label: plan.variants[m.index].label, metrics: m.metrics, events: m.events, wallSeconds: m.wallSeconds }, m.index);
+          if (++finished === total) stop();
+          else feed(worker);
+        }
+      });
+      worker.on("error", (e) => stop(e));
+      worker.on("exit", (code) => {
+        if (!settled) stop(new Error(`a worker thread exited (code ${code}) before finishing its variant`));
+      });
+      feed(worker);
+    }
+  });
+}

@@ -1,0 +1,70 @@
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { bench, repoRoot, tempDir } from "./testing.js";
+
+// three of ci-smoke's variants (Endpoints, an EndpointSlice algorithm, a DNS placement) keep the test short
+const VARIANTS = "*endpointsMode=truncating|*=stable-hash,*=100|*placement=nodelocal";
+
+function read(dir: string, file: string): string {
+  return readFileSync(join(dir, file), "utf8");
+}
+
+describe("sweeps: worker threads, shards and merge give the bytes of one single-threaded run", () => {
+  it("threads 1 vs 2, and 2 shards merged vs unsharded, on ci-smoke: byte-identical CSV, JSON and HTML", () => {
+    const [one, two, s1, s2, merged] = [tempDir(), tempDir(), tempDir(), tempDir(), tempDir()];
+    const run = (...args: string[]): void => {
+      const r = bench(["run", "scenarios/ci-smoke.ts", "--variant", VARIANTS, "--quiet", ...args]);
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+    };
+    run("--threads", "1", "--out", one);
+    run("--threads", "2", "--out", two);
+    run("--shard", "1/2", "--out", s1);
+    run("--shard", "2/2", "--out", s2);
+    const m = bench(["merge", s2, s1, "--out", merged, "--quiet"]);
+    expect(m.status).toBe(0);
+
+    expect(JSON.parse(read(one, "results.json")).variants).toHaveLength(3);
+    for (const f of ["results.csv", "results.json", "report.html"]) {
+      expect(read(two, f)).toBe(read(one, f));
+      expect(read(merged, f)).toBe(read(one, f));
+    }
+    // round robin: shard 1 holds variants 1 and 3, shard 2 variant 2
+    expect(JSON.parse(read(s1, "results.json")).variants).toHaveLength(2);
+    expect(JSON.parse(read(s2, "results.json")).shard).toEqual({ index: 2, count: 2, variants: JSON.parse(read(one, "results.json")).variants });
+  }, 240_000);
+
+  it("bench merge names what is wrong: a missing shard, a non-shard, shards of different runs", () => {
+    const [s1, s2, other] = [tempDir(), tempDir(), tempDir()];
+    for (const [dir, shard, seed] of [[s1, "1/2", "7"], [s2, "2/2", "7"], [other, "2/2", "8"]]) {
+      expect(bench(["run", "bench/testdata/tiny-phold.ts", "--shard", shard, "--seed", seed, "--out", dir, "--quiet"]).status).toBe(0);
+    }
+    expect(bench(["merge", s1]).stderr).toContain("missing shard(s) 2/2");
+    expect(bench(["merge", s1, other]).stderr).toContain('shards of different runs: "tiny <phold> & co" seed 7 vs "tiny <phold> & co" seed 8');
+    expect(bench(["merge", s1, s1]).stderr).toContain("shard 1/2 given twice");
+    const r = bench(["merge", tempDir()]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("not found (run bench run --shard i/N --out DIR first)");
+  }, 60_000);
+});
+
+describe("interrupting a run", () => {
+  it("SIGINT stops it with a non-zero exit and leaves the previous reports untouched", async () => {
+    const out = tempDir();
+    const previous = { "results.csv": "previous csv\n", "results.json": "{}\n", "report.html": "<p>previous</p>\n" };
+    for (const [f, text] of Object.entries(previous)) writeFileSync(join(out, f), text);
+    const child = spawn(process.execPath, [join(repoRoot, "bench/bin.mjs"), "run", "scenarios/ci-smoke.ts", "--out", out, "--quiet"], { cwd: repoRoot });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    // interrupt once the workers are running variants (the run as a whole takes far longer)
+    setTimeout(() => child.kill("SIGINT"), 3000);
+    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+    expect(code).toBe(130);
+    expect(stderr).toContain(`interrupted: nothing written; reports already in ${out} are untouched`);
+    for (const [f, text] of Object.entries(previous)) expect(read(out, f)).toBe(text);
+    expect(readdirSync(out).sort()).toEqual(Object.keys(previous).sort());
+    expect(existsSync(join(out, "summary.md"))).toBe(false);
+  }, 60_000);
+});
