@@ -1,0 +1,100 @@
+import type { ScenarioInput } from "../../bench/scenario.js";
+
+type NetworkInput = Extract<ScenarioInput, { model: "network" }>;
+
+export interface HeadlineSize {
+  nodes: number;
+  /** Nodes per simulated kube-proxy (1 is exact). */
+  cohortSize: number;
+  /** Fraction of DNS lookups traced end to end. */
+  dnsSampleRate: number;
+}
+
+const PLACEMENTS = ["central", "central-autopath", "nodelocal", "nodelocal-prefer-same-node", "zonal", "coredns-daemonset"];
+const ALGORITHMS = ["k8s", "compact", "rebalance", "stable-hash", "zone-affine"];
+
+/**
+ * The workload of scenarios/15k-nodes.ts (documented there), at any cluster size: Service counts scale with the
+ * nodes (at least 1 per group) and the very large Services' sizes with them, so pods per node stay the same.
+ */
+export function headlineShape(size: HeadlineSize): Omit<NetworkInput, "name"> {
+  const scale = size.nodes / 15_000;
+  const count = (n: number): number => Math.max(1, Math.round(n * scale));
+  const big = (n: number): number => Math.max(1, Math.round(n * Math.min(1, scale)));
+  return {
+    model: "network",
+    duration: "1h",
+    cluster: { nodes: size.nodes, zones: 3, coresPerNode: 16, podsPerNode: 30 },
+    services: [
+      { name: "small", count: count(3000), replicas: 5 },
+      { name: "medium", count: count(600), replicas: 30 },
+      { name: "big", count: count(75), replicas: 250 },
+      { name: "small-sts", count: count(75), replicas: 5, headless: true },
+      { name: "medium-sts", count: count(75), replicas: 30, headless: true },
+      { name: "large", count: 4, replicas: big(2000) },
+      { name: "huge", count: 1, replicas: big(20_000) },
+    ],
+    // a control plane sized for the cluster: 5 apiservers at 25 Gbit/s (assumption, below)
+    apiserver: { replicas: 5, egressBandwidth: "25Gbit/s" },
+    controller: { qps: 100, burst: 100 },
+    kubeProxy: { cohortSize: size.cohortSize },
+    dns: { lookupsPerPodPerSecond: 1, sampleRate: size.dnsSampleRate, step: "5s" },
+    metrics: { interval: "1m" },
+    workload: [
+      { name: "churn", at: "0s", until: "1h", action: "churn", services: "small,medium,big", rate: 1 },
+      { name: "scale-up", at: "10m", action: "scale", services: "big", factor: 1.5 },
+      { name: "scale-down", at: "20m", action: "scale", services: "big", replicas: 250 },
+      { name: "rollout", at: "30m", action: "rolling-update", services: "huge" },
+      { name: "partition", at: "45m", action: "zone-outage", zone: 1, duration: "4m" },
+      { name: "dns-rollout", at: "52m", action: "dns-rollout", window: "10s" },
+    ],
+    variants: [
+      { "controller.mode": "endpoints", "controller.endpointsMode": ["legacy", "truncating"] },
+      { "controller.algorithm": ALGORITHMS, "controller.maxEndpointsPerSlice": [100, 500] },
+      { "dns.placement": PLACEMENTS },
+    ],
+    rank: [
+      { metric: "watch.bytes", better: "lower" },
+      { metric: "etcd.write_bytes", better: "lower" },
+      { metric: "etcd.rejected_writes", better: "lower" },
+      { metric: "npl.p99_s", better: "lower" },
+      { metric: "endpointslice.count", better: "lower" },
+      { metric: "dns.latency.p99_ms", better: "lower" },
+      { metric: "dns.failures", better: "lower" },
+      { metric: "dns.cpu_cores", better: "lower" },
+      { metric: "dns.memory_bytes", better: "lower" },
+      { metric: "conntrack.peak_entries.max_node", better: "lower" },
+    ],
+    gate: [
+      // series points and distribution rows follow from the scalars gated below; a change there shows up here too
+      { metric: "*@*", rule: "ignore" },
+      { metric: "watch.*", better: "lower" },
+      { metric: "etcd.*", better: "lower" },
+      { metric: "apiserver.egress_backlog*", better: "lower" },
+      { metric: "npl.p*", better: "lower" },
+      { metric: "npl.max_s", better: "lower" },
+      { metric: "npl.slo_met", better: "higher" },
+      { metric: "controller.*", better: "lower" },
+      { metric: "endpointslice_controller.changes.*", better: "lower" },
+      { metric: "endpointslice_controller.syncs.error", better: "lower" },
+      { metric: "kubeproxy.*", better: "lower" },
+      { metric: "endpointslice.count", better: "lower" },
+      { metric: "endpointslice.fill.mean", better: "higher" },
+      { metric: "dns.latency.*", better: "lower" },
+      { metric: "dns.failures", better: "lower" },
+      { metric: "dns.race_timeouts", better: "lower" },
+      { metric: "dns.cpu_cores", better: "lower" },
+      { metric: "dns.memory_bytes", better: "lower" },
+      { metric: "conntrack.*", better: "lower" },
+    ],
+    assumptions: [
+      { name: "pods behind Services", value: "82,375 of 450,000", why: "CL2 puts half its Deployments behind a Service; we keep half of that (the run must fit in a minute); the others only make DNS lookups here" },
+      { name: "apiservers", value: "5 x 25 Gbit/s", why: "a control plane sized for 15k nodes; no published figure" },
+      { name: "controller client", value: "100 QPS, burst 100", why: "scale clusters raise kube-controller-manager's --kube-api-qps above the default 20" },
+      { name: "pod startup / termination", value: "5 s / 20 s p99; 2 s / 10 s p99", why: "typical small images; no published distribution" },
+      { name: "zone partition", value: "4 min", why: "shorter than the 300 s eviction toleration, so pods return instead of being replaced" },
+      { name: "kube-proxy cohorts", value: `${size.cohortSize} nodes`, why: "speed; bytes and counts exact, NPL within (cohort-1) x event bytes / bandwidth" },
+      { name: "DNS lookups", value: "1 per pod per second, 5 s steps", why: "ClusterLoader2's DNS probes send 1 QPS (facts scale.md §6); real pods vary widely" },
+    ],
+  };
+}
