@@ -90,6 +90,22 @@ describe("Apiserver watch fan-out", () => {
     expect(grouped.npl.percentile(100)).toBe(exact.npl.percentile(100));
   });
 
+  it("groups the DNS servers of each replica into one weighted watch: same deliveries, bytes and egress per replica", () => {
+    for (const [nodes, dns] of [[7, 11], [3, 2], [10, 938]]) {
+      const exact = setup(nodes, dns, { replicas: 3 });
+      const grouped = setup(nodes, dns, { replicas: 3, groupDnsWatchers: true });
+      for (const x of [exact, grouped]) {
+        for (let i = 0; i < 5; i++) x.api.publish(change(1000 + i));
+        x.sim.run();
+      }
+      expect(grouped.api.deliveries).toBe(exact.api.deliveries);
+      expect(grouped.api.bytes).toBe(exact.api.bytes);
+      expect(grouped.api.currentBacklog()).toBe(exact.api.currentBacklog());
+      expect(grouped.api.maxBacklog).toBe(exact.api.maxBacklog); // each replica's queue ends at the same time
+      expect(grouped.dnsSeen.length).toBe(5 * Math.min(dns, 3)); // one call per watch: a group per replica
+    }
+  });
+
   it("delivers nothing to a node that is down and relists it when it returns, without NPL samples for the gap", () => {
     const { sim, api, npl } = setup(2, 0, {}, 100);
     api.setNodeUp(1, false);

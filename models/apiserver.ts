@@ -34,6 +34,11 @@ export interface ApiserverConfig {
   cacheWindow: Micros;
   /** From etcd commit to dispatch by the watch cache. */
   dispatchDelay: Micros;
+  /**
+   * The DNS servers attached to one replica share one weighted watch, like kube-proxy cohorts: bytes and event
+   * counts stay exact; all of a replica's DNS servers close and relist together when they fall behind.
+   */
+  groupDnsWatchers?: boolean;
 }
 
 export interface ChangeEvent {
@@ -53,7 +58,7 @@ export interface ListSizes {
   dnsListBytes(): number;
 }
 
-/** Something else that consumes deliveries to DNS watchers (the DNS model); optional. */
+/** Something else that consumes deliveries to DNS watchers (the DNS model; one call per DNS watch); optional. */
 export interface DnsWatchSink {
   receive(dnsIndex: number, arrival: Micros, event: number): void;
 }
@@ -137,9 +142,11 @@ export class Apiserver {
   private readonly dispatchHandler: (arg: number) => void;
   private readonly reopenHandler: (arg: number) => void;
 
-  /** Node watchers (cohorts) are ids 0..nodes-1, then one per DNS server. */
+  /** Node watchers (cohorts) are ids 0..nodes-1, then the DNS servers' watches. */
   readonly nodes: number;
+  /** Clients behind each watch (nodes of a cohort, DNS servers of a group). */
   private readonly weight: Int32Array;
+  private readonly replicaOf: Int32Array;
   private readonly cohortOf: Int32Array;
 
   constructor(
@@ -152,22 +159,44 @@ export class Apiserver {
     private readonly dns?: DnsWatchSink,
   ) {
     const nodes = cohorts.count;
+    const R = config.replicas;
     this.nodes = nodes;
-    this.weight = cohorts.weight;
     this.cohortOf = cohorts.cohortOf;
-    const w = nodes + dnsWatchers;
+    // DNS server j is attached to replica (nodes + j) mod R, grouped per replica or each on its own
+    const dnsWeights: number[] = [];
+    const dnsReplicas: number[] = [];
+    if (config.groupDnsWatchers) {
+      for (let r = 0; r < R; r++) {
+        const onReplica = dnsWatchers > 0 ? Math.floor((dnsWatchers - 1 - ((r - nodes) % R + R) % R) / R) + 1 : 0;
+        if (onReplica <= 0) continue;
+        dnsWeights.push(onReplica);
+        dnsReplicas.push(r);
+      }
+    } else {
+      for (let j = 0; j < dnsWatchers; j++) {
+        dnsWeights.push(1);
+        dnsReplicas.push((nodes + j) % R);
+      }
+    }
+    const w = nodes + dnsWeights.length;
     this.watchers = w;
+    this.weight = new Int32Array(w);
+    this.weight.set(cohorts.weight);
+    this.weight.set(dnsWeights, nodes);
+    this.replicaOf = new Int32Array(w);
+    for (let i = 0; i < nodes; i++) this.replicaOf[i] = i % R;
+    this.replicaOf.set(dnsReplicas, nodes);
     this.bytesPerWatcher = new Float64Array(w);
     this.state = new Uint8Array(w);
     this.lastChange = new Float64Array(w).fill(-1);
     this.ring = new Float64Array(w * config.bufferEvents).fill(-Infinity);
     this.ringNext = new Int32Array(w);
-    this.busy = new Float64Array(config.replicas);
-    this.dispatched = new Float64Array(config.replicas).fill(-1);
+    this.busy = new Float64Array(R);
+    this.dispatched = new Float64Array(R).fill(-1);
     this.restarted = new Uint8Array(w);
     this.usPerByte = 1e6 / config.egressBytesPerSecond;
-    const perReplica: number[][] = Array.from({ length: config.replicas }, () => []);
-    for (let i = 0; i < w; i++) perReplica[i % config.replicas].push(i);
+    const perReplica: number[][] = Array.from({ length: R }, () => []);
+    for (let i = 0; i < w; i++) perReplica[this.replicaOf[i]].push(i);
     this.replicaWatchers = perReplica.map((l) => Int32Array.from(l));
     this.dispatchHandler = (arg) => this.dispatch(arg);
     this.reopenHandler = (arg) => this.reopen(arg);
@@ -249,7 +278,7 @@ export class Apiserver {
         this.close(w, now);
         continue;
       }
-      const n = isNode ? weight[w] : 1;
+      const n = weight[w];
       const size = isNode ? proxyBytes : dnsBytes;
       cur += (isNode ? proxyDt : dnsDt) * n;
       ring[slot] = cur;
@@ -280,10 +309,10 @@ export class Apiserver {
    */
   private reopen(w: number): void {
     if (this.state[w] !== CLOSED) return;
-    const r = w % this.config.replicas;
+    const r = this.replicaOf[w];
     const now = this.sim.now;
     const isNode = w < this.nodes;
-    const n = isNode ? this.weight[w] : 1;
+    const n = this.weight[w];
     const first = this.lastChange[w] + 1;
     // Changes this replica already dispatched come now; later ones through the watch as usual.
     const upTo = this.dispatched[r];

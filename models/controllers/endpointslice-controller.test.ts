@@ -30,7 +30,7 @@ class CheckedController extends EndpointSliceController {
   }
 }
 
-function setup(replicas: number, max: number, ipFamilies: ("IPv4" | "IPv6")[] = ["IPv4"]) {
+function setup(replicas: number, max: number, ipFamilies: ("IPv4" | "IPv6")[] = ["IPv4"], algorithm = "k8s") {
   const sim = new Simulation();
   const cluster = new Cluster({ nodes: 12, zones: 3, coresPerNode: 4, podsPerNode: 10, namespaces: 1, services: [{ name: "web", count: 1, replicas, headless: false, ports: 1, ipFamilies }] }, new RandomStreams(3).stream("p"));
   cluster.populate(0);
@@ -38,7 +38,7 @@ function setup(replicas: number, max: number, ipFamilies: ("IPv4" | "IPv6")[] = 
   const sizer = new KepSizer(100, new ProtobufSizer(cluster, false, false, false));
   const writes: number[] = [];
   const sink: WriteSink = { committed: (_s, b) => writes.push(b.stored), objectBytesChanged: () => {} };
-  const controller = new CheckedController(sim, cluster, etcd, sizer, sink, getPackingAlgorithm("k8s"), {
+  const controller = new CheckedController(sim, cluster, etcd, sizer, sink, getPackingAlgorithm(algorithm), {
     maxEndpointsPerSlice: max, batchPeriod: 0, workers: 1, qps: 1e6, burst: 1e6, writeLatency: 1000, syncBase: 0, syncPerEndpoint: 0, options: {},
   });
   controller.seed();
@@ -68,11 +68,11 @@ describe("EndpointSliceController", () => {
    * The incremental sync (only slices holding changed pods are examined) plans exactly what the full reconcile of
    * every pod plans, for any history of adds, deletes, readiness flips, terminations and in-place replacements.
    */
-  it("plans incrementally exactly what a full reconcile plans (property)", () => {
+  it.each(["k8s", "compact", "rebalance", "zone-affine"])("%s plans incrementally exactly what a full reconcile plans (property)", (algorithm) => {
     const op = fc.record({ kind: fc.constantFrom("add", "delete", "ready", "unready", "terminate", "replace"), pick: fc.nat(), n: fc.integer({ min: 1, max: 40 }) });
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 25 }), fc.integer({ min: 0, max: 300 }), fc.constantFrom(5, 20, 100), fc.boolean(), (ops, replicas, max, dual) => {
-        const { sim, cluster, controller } = setup(replicas, max, dual ? ["IPv4", "IPv6"] : ["IPv4"]);
+        const { sim, cluster, controller } = setup(replicas, max, dual ? ["IPv4", "IPv6"] : ["IPv4"], algorithm);
         const svc = cluster.services[0];
         for (const o of ops) {
           for (let k = 0; k < o.n; k++) {

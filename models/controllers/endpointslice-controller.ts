@@ -15,6 +15,7 @@
 import { Histogram } from "../../engine/metrics.js";
 import type { Simulation } from "../../engine/simulation.js";
 import type { Micros } from "../../engine/time.js";
+import { growInt32 } from "../../engine/typed-arrays.js";
 import { suffix } from "../cluster/naming.js";
 import type { Cluster, IPFamily, Service } from "../cluster/cluster.js";
 import type { Etcd } from "../etcd.js";
@@ -52,8 +53,8 @@ export class EndpointSliceController extends ServiceController {
    * (`dirty`); false before its first sync and after a failed one, which then recomputes from all pods.
    */
   private readonly tracked: Uint8Array;
-  /** Per family, per Service: pod -> name of the slice holding its endpoint. */
-  private readonly podSlice: Map<IPFamily, Map<number, string>[]>;
+  /** Per family: pod -> the slice holding its endpoint. */
+  private readonly podSlice: Map<IPFamily, PodSliceIndex>;
   private readonly stateCache = new Map<IPFamily, { version: Int32Array; slot: Int32Array; state: EndpointState[] }>();
   private nameSerial = 0;
 
@@ -73,7 +74,7 @@ export class EndpointSliceController extends ServiceController {
     this.gauges = { endpointsDesired: new Float64Array(n), desiredSlices: new Float64Array(n), numSlices: new Float64Array(n) };
     this.dirty = Array.from({ length: n }, () => new Set<number>());
     this.tracked = new Uint8Array(n);
-    this.podSlice = new Map((["IPv4", "IPv6"] as IPFamily[]).map((f) => [f, Array.from({ length: n }, () => new Map<number, string>())]));
+    this.podSlice = new Map((["IPv4", "IPv6"] as IPFamily[]).map((f) => [f, new PodSliceIndex()]));
   }
 
   /** Builds every present Service's slices as they stand at time zero: no API calls, no watch events. */
@@ -160,7 +161,7 @@ export class EndpointSliceController extends ServiceController {
       untouched = new Map();
       const dirty = this.dirty[svc.index];
       for (const family of families) {
-        const index = this.podSlice.get(family)![svc.index];
+        const index = this.podSlice.get(family)!;
         const affected = new Set<string>();
         for (const pod of dirty) {
           const name = index.get(pod);
@@ -272,7 +273,7 @@ export class EndpointSliceController extends ServiceController {
     this.etcd.delete(this.key(svc, name));
     this.counters.deletes++;
     list.splice(at, 1);
-    this.unindex(svc, rec.state);
+    this.unindex(rec.state);
     this.sink.objectBytesChanged(svc, -rec.bytes.proxyEvent, -rec.bytes.dnsEvent);
     // kube-proxy drops trigger times on slice deletion (endpointschangetracker.go): no NPL sample
     this.sink.committed(svc, rec.bytes, Number.NaN, "endpointslice");
@@ -283,24 +284,56 @@ export class EndpointSliceController extends ServiceController {
     const list = this.slices[svc.index];
     const at = list.findIndex((r) => r.state.name === rec.state.name);
     if (at >= 0) {
-      this.unindex(svc, list[at].state);
+      this.unindex(list[at].state);
       this.sink.objectBytesChanged(svc, rec.bytes.proxyEvent - list[at].bytes.proxyEvent, rec.bytes.dnsEvent - list[at].bytes.dnsEvent);
       list[at] = rec;
     } else {
       list.push(rec);
       this.sink.objectBytesChanged(svc, rec.bytes.proxyEvent, rec.bytes.dnsEvent);
     }
-    const index = this.podSlice.get(rec.state.addressType as IPFamily)?.[svc.index];
-    if (index !== undefined) for (const e of rec.state.endpoints) index.set(podOf(e.id), rec.state.name);
+    const index = this.podSlice.get(rec.state.addressType as IPFamily);
+    if (index === undefined) return;
+    const slice = index.idOf(rec.state.name);
+    for (const e of rec.state.endpoints) index.set(podOf(e.id), slice);
   }
 
-  private unindex(svc: Service, s: SliceState): void {
-    const index = this.podSlice.get(s.addressType as IPFamily)?.[svc.index];
+  private unindex(s: SliceState): void {
+    const index = this.podSlice.get(s.addressType as IPFamily);
     if (index === undefined) return;
-    for (const e of s.endpoints) {
-      const pod = podOf(e.id);
-      if (index.get(pod) === s.name) index.delete(pod);
+    const slice = index.idOf(s.name);
+    for (const e of s.endpoints) index.clear(podOf(e.id), slice);
+  }
+}
+
+/** pod -> the slice holding its endpoint, for one address family: pod ids are cluster-wide, slice names interned. */
+class PodSliceIndex {
+  private sliceOf = new Int32Array(1024).fill(-1);
+  private readonly ids = new Map<string, number>();
+  private readonly names: string[] = [];
+
+  idOf(name: string): number {
+    let id = this.ids.get(name);
+    if (id === undefined) {
+      id = this.names.length;
+      this.ids.set(name, id);
+      this.names.push(name);
     }
+    return id;
+  }
+
+  get(pod: number): string | undefined {
+    const id = pod < this.sliceOf.length ? this.sliceOf[pod] : -1;
+    return id < 0 ? undefined : this.names[id];
+  }
+
+  set(pod: number, slice: number): void {
+    if (pod >= this.sliceOf.length) this.sliceOf = growInt32(this.sliceOf, Math.max(pod + 1, this.sliceOf.length * 2), -1);
+    this.sliceOf[pod] = slice;
+  }
+
+  /** Forgets the pod's slice if it is still `slice`. */
+  clear(pod: number, slice: number): void {
+    if (pod < this.sliceOf.length && this.sliceOf[pod] === slice) this.sliceOf[pod] = -1;
   }
 }
 

@@ -80,6 +80,8 @@ export function runNetwork(config: NetworkConfig, ctx: ModelContext): void {
       relistDelay: config.apiserver.relistDelay,
       cacheWindow: config.apiserver.cacheWindow,
       dispatchDelay: config.apiserver.dispatchDelay,
+      // with kube-proxy cohorts the run already trades per-node timing for speed; DNS servers follow
+      groupDnsWatchers: config.kubeProxy.cohortSize > 1,
     },
     cohorts,
     dnsWatch.instances,

@@ -5,9 +5,12 @@
 // - the m existing slices holding the most still-desired endpoints are kept (ties: input order), the others deleted
 //   (finalize then recycles deletes into the creates, facts endpointslice.md §1.6);
 // - a kept slice keeps its endpoints in place (at most MAX; a slice above MAX from a larger MAX is cut down);
-// - leftovers go first into kept slices that are being written anyway (fullest first), then into the m − kept new
-//   slices, and only then into untouched kept slices (the fullest that takes all of them, else the emptiest);
+// - leftovers (new endpoints in desired order, then the endpoints of dropped slices and what a slice above MAX sheds,
+//   in slice order) go first into kept slices that are being written anyway (fullest first), then into the m − kept
+//   new slices, and only then into unchanged kept slices (the fullest that takes all of them, else the emptiest);
 // - a kept slice whose content and labels would not change is not written.
+// Slices the caller knows are unchanged (untouched, as k8s takes them) are claimed whole without looking at their
+// endpoints, and the plan is the same as with the whole desired set.
 // The placeholder rule is kept (shared.ts): with no endpoints the Service has one empty slice, as upstream.
 
 import { type FamilyAlgorithm, type PortMapContext, type PortMapResult, claimExisting, newSlice, reconcileFamily } from "./shared.js";
@@ -20,9 +23,10 @@ interface Slot {
 }
 
 export function compactPackPortMap(ctx: PortMapContext): PortMapResult {
-  const { existing, desired, max, addressType, portKey } = ctx;
-  const claim = claimExisting(existing, desired);
-  const n = desired.size;
+  const { existing, desired, max, addressType, portKey, untouched } = ctx;
+  const claim = ctx.claim ?? claimExisting(existing, desired, untouched);
+  let n = desired.size;
+  if (untouched !== undefined) for (const s of existing) if (untouched.has(s.name)) n += s.endpoints.length;
   const m = n === 0 ? 0 : Math.ceil(n / max);
 
   const ranked = existing
@@ -31,22 +35,20 @@ export function compactPackPortMap(ctx: PortMapContext): PortMapResult {
     .sort((a, b) => Math.min(claim.kept[b].length, max) - Math.min(claim.kept[a].length, max) || a - b);
   const keptIdx = new Set(ranked.slice(0, m));
 
-  const placed = new Set<string>();
+  const leftovers: EndpointState[] = [];
+  for (const e of desired.values()) if (!claim.claimed.has(e.id)) leftovers.push(e);
   const slots: Slot[] = [];
   const deletes: SliceState[] = [];
   existing.forEach((s, i) => {
+    const kept = claim.kept[i];
     if (!keptIdx.has(i)) {
       deletes.push(s);
+      leftovers.push(...kept);
       return;
     }
-    const kept = claim.kept[i];
-    const endpoints = kept.slice(0, max);
-    for (const e of endpoints) placed.add(e.id);
-    slots.push({ idx: i, endpoints, dirty: claim.changed[i] || kept.length > max || !s.labelsMatch });
+    if (kept.length > max) leftovers.push(...kept.slice(max));
+    slots.push({ idx: i, endpoints: kept.slice(0, max), dirty: claim.changed[i] || kept.length > max || !s.labelsMatch });
   });
-
-  const leftovers: EndpointState[] = [];
-  for (const e of desired.values()) if (!placed.has(e.id)) leftovers.push(e);
   let next = 0;
   const fill = (target: EndpointState[]): void => {
     while (next < leftovers.length && target.length < max) target.push(leftovers[next++]);
@@ -93,6 +95,7 @@ export function compactPackPortMap(ctx: PortMapContext): PortMapResult {
 const family: FamilyAlgorithm = {
   name: "compact",
   options: {},
+  acceptsUntouched: true,
   packPortMap: (ctx) => compactPackPortMap(ctx),
 };
 
@@ -100,5 +103,6 @@ export const compact: PackingAlgorithm = {
   name: "compact",
   description: "Always ceil(n/MAX) slices per port map, reusing existing slices and leaving unchanged ones alone",
   options: {},
+  acceptsUntouched: true,
   reconcile: (input) => reconcileFamily(input, family),
 };

@@ -25,6 +25,8 @@ export interface PortMapContext {
   desired: Map<string, EndpointState>;
   /** Existing slices known to be unchanged (ReconcileInput.untouched); their endpoints are not in `desired`. */
   untouched?: ReadonlySet<string>;
+  /** claimExisting(existing, desired, untouched), computed by the driver for algorithms that do not count claims. */
+  claim?: Claim;
 }
 
 export interface PortMapResult {
@@ -134,18 +136,26 @@ export interface Claim {
   added: number;
   /** Endpoints dropped from existing slices (stale, or already claimed by an earlier slice). */
   removed: number;
+  /** Ids of desired endpoints some existing slice claims. */
+  claimed: ReadonlySet<string>;
 }
 
 /**
  * Step 1 of reconcileByPortMapping without consuming the desired set: slices are walked in input order and the first
  * slice holding an endpoint id claims it (facts §1.4 step 1).
  */
-export function claimExisting(existing: readonly SliceState[], desired: ReadonlyMap<string, EndpointState>): Claim {
+export function claimExisting(existing: readonly SliceState[], desired: ReadonlyMap<string, EndpointState>, untouched?: ReadonlySet<string>): Claim {
   const claimed = new Set<string>();
   const kept: EndpointState[][] = [];
   const changed: boolean[] = [];
   let removed = 0;
   for (const s of existing) {
+    if (untouched !== undefined && untouched.has(s.name)) {
+      // exactly desired endpoints with equal attributes, left out of `desired`: kept as they are
+      kept.push([...s.endpoints]);
+      changed.push(false);
+      continue;
+    }
     const keep: EndpointState[] = [];
     let attrsChanged = false;
     for (const e of s.endpoints) {
@@ -159,7 +169,7 @@ export function claimExisting(existing: readonly SliceState[], desired: Readonly
     kept.push(keep);
     changed.push(attrsChanged || keep.length !== s.endpoints.length);
   }
-  return { kept, changed, added: desired.size - claimed.size, removed };
+  return { kept, changed, added: desired.size - claimed.size, removed, claimed };
 }
 
 /** Same ids in the same order with equal attributes. */
@@ -249,8 +259,8 @@ export function reconcileFamily(input: ReconcileInput, algorithm: FamilyAlgorith
     if (untouched !== undefined) for (const s of existing) if (untouched.has(s.name)) n += s.endpoints.length;
     efficiency.set(portKey, { endpoints: n, slices: 0 });
     // computed before packing because a packer may consume `desired`
-    const claim = algorithm.countsClaims ? undefined : claimExisting(existing, desired);
-    const result = algorithm.packPortMap({ portKey, addressType: at, max, existing, desired, untouched }, options);
+    const claim = algorithm.countsClaims ? undefined : claimExisting(existing, desired, untouched);
+    const result = algorithm.packPortMap({ portKey, addressType: at, max, existing, desired, untouched, claim }, options);
     const counts = result.added !== undefined && result.removed !== undefined ? result : claim;
     if (counts === undefined) throw new Error(`packing algorithm "${algorithm.name}" reported no added/removed counts`);
     added += counts.added!;

@@ -75,46 +75,89 @@ export function chooseBucketCount(n: number, current: number, max: number, headr
 
 /** Bucket contents for B buckets of at most max endpoints (B·max ≥ endpoints.length). */
 export function placeByHash(endpoints: readonly EndpointState[], buckets: number, max: number): EndpointState[][] {
-  if (buckets * max < endpoints.length) throw new Error("stable-hash: bucket capacity below endpoint count");
-  const homes: { e: EndpointState; h: number }[][] = Array.from({ length: buckets }, () => []);
-  for (const e of endpoints) {
-    const h = stableHash(e.id);
-    homes[h % buckets].push({ e, h });
-  }
-  const out: EndpointState[][] = [];
-  const spill: { e: EndpointState; home: number }[] = [];
-  homes.forEach((list, b) => {
-    list.sort((x, y) => x.h - y.h || (x.e.id < y.e.id ? -1 : x.e.id > y.e.id ? 1 : 0));
-    out.push(list.slice(0, max).map((x) => x.e));
-    for (const x of list.slice(max)) spill.push({ e: x.e, home: b });
-  });
-  for (const { e, home } of spill) {
-    let b = (home + 1) % buckets;
-    while (out[b].length >= max) b = (b + 1) % buckets;
-    out[b].push(e);
+  return placement(endpoints, buckets, max).buckets;
+}
+
+const INDEX_BITS = 2 ** 21;
+
+/**
+ * Endpoint indices ordered by (hash, id). Hot: a numeric sort of hash·2^21 + index (exact below 2^53), then the rare
+ * runs of equal hashes put in id order.
+ */
+function orderByHashThenId(indices: number[], hashes: Float64Array, endpoints: readonly EndpointState[]): number[] {
+  const byId = (x: number, y: number): number => (endpoints[x].id < endpoints[y].id ? -1 : endpoints[x].id > endpoints[y].id ? 1 : 0);
+  if (endpoints.length >= INDEX_BITS) return indices.sort((x, y) => hashes[x] - hashes[y] || byId(x, y));
+  const keys = new Float64Array(indices.length);
+  for (let k = 0; k < indices.length; k++) keys[k] = hashes[indices[k]] * INDEX_BITS + indices[k];
+  keys.sort();
+  const out = new Array<number>(keys.length);
+  for (let k = 0; k < keys.length; k++) out[k] = keys[k] % INDEX_BITS;
+  for (let k = 0; k < out.length; ) {
+    let end = k + 1;
+    while (end < out.length && hashes[out[end]] === hashes[out[k]]) end++;
+    if (end - k > 1) out.splice(k, end - k, ...out.slice(k, end).sort(byId));
+    k = end;
   }
   return out;
 }
 
+interface Placement {
+  buckets: EndpointState[][];
+  /** Endpoints not in their home bucket (hash mod B), with the bucket they went to. */
+  spilled: Map<EndpointState, number>;
+}
+
+function placement(endpoints: readonly EndpointState[], buckets: number, max: number): Placement {
+  if (buckets * max < endpoints.length) throw new Error("stable-hash: bucket capacity below endpoint count");
+  const hashes = new Float64Array(endpoints.length);
+  const homes: number[][] = Array.from({ length: buckets }, () => []);
+  for (let i = 0; i < endpoints.length; i++) {
+    const h = stableHash(endpoints[i].id);
+    hashes[i] = h;
+    homes[h % buckets].push(i);
+  }
+  const out: EndpointState[][] = [];
+  const spill: { i: number; home: number }[] = [];
+  for (let b = 0; b < buckets; b++) {
+    const list = orderByHashThenId(homes[b], hashes, endpoints);
+    const bucket: EndpointState[] = [];
+    for (let k = 0; k < list.length; k++) {
+      if (k < max) bucket.push(endpoints[list[k]]);
+      else spill.push({ i: list[k], home: b });
+    }
+    out.push(bucket);
+  }
+  const spilled = new Map<EndpointState, number>();
+  for (const { i, home } of spill) {
+    let b = (home + 1) % buckets;
+    while (out[b].length >= max) b = (b + 1) % buckets;
+    out[b].push(endpoints[i]);
+    spilled.set(endpoints[i], b);
+  }
+  return { buckets: out, spilled };
+}
+
 export function stableHashPackPortMap(ctx: PortMapContext, headroom: number): PortMapResult {
   const { existing, desired, max, addressType, portKey } = ctx;
-  const claim = claimExisting(existing, desired);
+  const claim = ctx.claim ?? claimExisting(existing, desired);
   const n = desired.size;
   const count = chooseBucketCount(n, existing.length, max, headroom);
-  const buckets = placeByHash([...desired.values()], count, max);
-  const bucketOf = new Map<string, number>();
-  buckets.forEach((list, b) => {
-    for (const e of list) bucketOf.set(e.id, b);
-  });
+  const { buckets, spilled } = placement([...desired.values()], count, max);
+  // kept endpoints are the desired objects themselves: their bucket is home unless they spilled
+  const bucketOf = (e: EndpointState): number => spilled.get(e) ?? stableHash(e.id) % count;
 
   // overlap-greedy matching of buckets to existing slices
   const pairs: { b: number; j: number; overlap: number }[] = [];
+  const keptBuckets: Int32Array[] = [];
   claim.kept.forEach((kept, j) => {
+    const bs = new Int32Array(kept.length);
     const per = new Map<number, number>();
-    for (const e of kept) {
-      const b = bucketOf.get(e.id)!;
+    for (let k = 0; k < kept.length; k++) {
+      const b = bucketOf(kept[k]);
+      bs[k] = b;
       per.set(b, (per.get(b) ?? 0) + 1);
     }
+    keptBuckets.push(bs);
     for (const [b, overlap] of per) pairs.push({ b, j, overlap });
   });
   pairs.sort((x, y) => y.overlap - x.overlap || x.b - y.b || x.j - y.j);
@@ -146,9 +189,16 @@ export function stableHashPackPortMap(ctx: PortMapContext, headroom: number): Po
       deletes.push(s);
       return;
     }
-    const content = claim.kept[idx].filter((e) => bucketOf.get(e.id) === b);
-    const held = new Set(content.map((e) => e.id));
-    for (const e of buckets[b]) if (!held.has(e.id)) content.push(e);
+    const kept = claim.kept[idx];
+    const bs = keptBuckets[idx];
+    const content: EndpointState[] = [];
+    const held = new Set<EndpointState>();
+    for (let k = 0; k < kept.length; k++) {
+      if (bs[k] !== b) continue;
+      content.push(kept[k]);
+      held.add(kept[k]);
+    }
+    for (const e of buckets[b]) if (!held.has(e)) content.push(e);
     if (!sameEndpoints(s.endpoints, content) || !s.labelsMatch) {
       updates.push({ ...s, endpoints: content, labelsMatch: true });
     }

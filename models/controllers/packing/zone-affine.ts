@@ -6,8 +6,8 @@
 // zone-less group first, then the smallest zone name); an empty slice belongs to the zone-less group. An endpoint
 // whose zone changed is removed from its old group's slice and added in its new group, i.e. it moves slices; upstream
 // would update it in place.
-// Groups are processed in the order their zones first appear among the desired endpoints, then groups that only
-// exist in slices, in input order. Metrics keep the per-port-map definitions of facts endpointslice.md §4 (desired
+// Groups are processed in zone order (the zone-less group first), so a sync that is given only the changed endpoints
+// (untouched slices, as k8s takes them) plans exactly what the full sync plans. Metrics keep the per-port-map definitions of facts endpointslice.md §4 (desired
 // slices ignore zones), so they are comparable across algorithms.
 // The placeholder rule is kept (shared.ts): with no endpoints the Service has one empty slice, as upstream.
 
@@ -57,7 +57,8 @@ export function zoneAffinePackPortMap(ctx: PortMapContext): PortMapResult {
   });
 
   const result = { creates: [] as SliceState[], updates: [] as SliceState[], deletes: [] as SliceState[] };
-  for (const g of groups.values()) {
+  for (const z of [...groups.keys()].sort(compareZones)) {
+    const g = groups.get(z)!;
     const r = k8sPackPortMap({ ...ctx, existing: g.existing, desired: g.desired });
     result.creates.push(...r.creates);
     result.updates.push(...r.updates);
@@ -72,6 +73,7 @@ export function zoneAffinePackPortMap(ctx: PortMapContext): PortMapResult {
 const family: FamilyAlgorithm = {
   name: "zone-affine",
   options: {},
+  acceptsUntouched: true,
   packPortMap: (ctx) => zoneAffinePackPortMap(ctx),
 };
 
@@ -79,5 +81,6 @@ export const zoneAffine: PackingAlgorithm = {
   name: "zone-affine",
   description: "Slices per (port map, zone), k8s packing within each zone",
   options: {},
+  acceptsUntouched: true,
   reconcile: (input) => reconcileFamily(input, family),
 };
