@@ -52,7 +52,7 @@ export function runInWorkers(plan: RunPlan, options: PoolOptions): Promise<Metri
     if (options.signal?.aborted) return stop(new Interrupted("interrupted"));
     options.signal?.addEventListener("abort", onAbort);
     for (let t = 0; t < threads; t++) {
-      const worker = new Worker(new URL("./worker.mjs", import.meta.url));
+      const worker = new Worker(new URL("./worker.mjs", import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 96 } });
       workers.push(worker);
       worker.on("message", (m: FromWorker) => {
         if (settled) return;
