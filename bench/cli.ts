@@ -19,7 +19,7 @@ import { answersFrom, resolve as resolveLookup } from "./resolve.js";
 import { gateResults, ruleFor } from "./gate.js";
 import { mergeShards } from "./merge.js";
 import { Interrupted, runInWorkers } from "./pool.js";
-import { assembleResults, planRun, type VariantOutcome } from "./runner.js";
+import { assembleResults, distinctRuns, planRun, type VariantOutcome } from "./runner.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const version = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version;
@@ -81,20 +81,21 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
   const loaded = await loadScenarioFile(file);
   const plan = planRun(loaded, { seed: flags.seed, variantPattern: flags.variant, shard: flags.shard });
   const dir = flags.out ?? join("out", slug(loaded.base.name) + (flags.shard ? `-shard-${flags.shard.index}-of-${flags.shard.count}` : ""));
+  const { runs, runOf } = distinctRuns(plan);
   const progress = new Progress(!flags.quiet && process.stderr.isTTY === true);
-  const outcomes: VariantOutcome[] = new Array(plan.variants.length);
-  const fractions = new Array<number>(plan.variants.length).fill(0);
+  const outcomes: VariantOutcome[] = new Array(runs.variants.length);
+  const fractions = new Array<number>(runs.variants.length).fill(0);
   const report = (index: number, fraction: number): void => {
     fractions[index] = Math.min(1, fraction);
-    progress.update(fractions.reduce((a, b) => a + b, 0) / Math.max(1, fractions.length), plan.variants[index].label);
+    progress.update(fractions.reduce((a, b) => a + b, 0) / Math.max(1, fractions.length), runs.variants[index].label);
   };
   // Ctrl-C stops the workers; nothing is written, so the previous reports in the output directory stay as they were.
   const interrupt = new AbortController();
   const onSigint = (): void => interrupt.abort();
   process.once("SIGINT", onSigint);
-  let metrics;
+  let metricsByRun;
   try {
-    metrics = await runInWorkers(plan, {
+    metricsByRun = await runInWorkers(runs, {
       threads: flags.threads,
       signal: interrupt.signal,
       onProgress: report,
@@ -110,15 +111,20 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
     process.removeListener("SIGINT", onSigint);
     progress.stop();
   }
-  const results = assembleResults(loaded, plan, metrics);
+  const results = assembleResults(loaded, plan, runOf.map((i) => metricsByRun[i]));
   const written = writeFormats(dir, results, flags.format);
   if (flags.quiet) return;
   process.stdout.write(toTextSummary(results));
   process.stdout.write("\n");
-  for (const o of outcomes) {
+  plan.variants.forEach((v, i) => {
+    const o = outcomes[runOf[i]];
+    if (o.label !== v.label) {
+      process.stdout.write(`variant ${v.label}: the same scenario as ${o.label}, its results reused\n`);
+      return;
+    }
     const rate = o.wallSeconds > 0 ? Math.round(o.events / o.wallSeconds) : 0;
     process.stdout.write(`variant ${o.label}: ${o.events} events in ${o.wallSeconds.toFixed(2)} s wall (${rate} events/s)\n`);
-  }
+  });
   printWritten(written);
 }
 

@@ -60,6 +60,27 @@ export function planRun(loaded: LoadedScenario, options: Pick<RunOptions, "seed"
   return { scenario: loaded.base.name, seed: options.seed ?? loaded.base.seed, variants, all, shard };
 }
 
+/**
+ * The plan's distinct runs: variants whose validated scenarios are identical (e.g. a DNS placement variant that sets
+ * the defaults an algorithm variant runs with) run once, since a run is a pure function of (scenario, seed).
+ * `runOf[i]` is the run that gives variant i its metrics.
+ */
+export function distinctRuns(plan: RunPlan): { runs: RunPlan; runOf: number[] } {
+  const byScenario = new Map<string, number>();
+  const unique: PlannedVariant[] = [];
+  const runOf = plan.variants.map((v) => {
+    const key = JSON.stringify(v.scenario);
+    let i = byScenario.get(key);
+    if (i === undefined) {
+      i = unique.length;
+      byScenario.set(key, i);
+      unique.push(v);
+    }
+    return i;
+  });
+  return { runs: { ...plan, variants: unique }, runOf };
+}
+
 /** The results of a plan from each variant's metrics (same order as plan.variants): identical however they were run. */
 export function assembleResults(loaded: LoadedScenario, plan: RunPlan, metricsByVariant: MetricValue[][]): Results {
   const rows: ResultRow[] = [];
@@ -98,8 +119,9 @@ export function runVariant(scenario: Scenario, seed: number, progress: (fraction
 /** Runs a plan's variants one after another in this thread. */
 export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): Results {
   const plan = planRun(loaded, options);
-  const total = plan.variants.length;
-  const metricsByVariant = plan.variants.map((v, i) => {
+  const { runs, runOf } = distinctRuns(plan);
+  const total = runs.variants.length;
+  const metricsByRun = runs.variants.map((v, i) => {
     const t0 = process.hrtime.bigint();
     const onFraction = (f: number): void => options.onProgress?.(i, total, v.label, f);
     const { metrics, events } = runVariant(v.scenario, plan.seed, onFraction);
@@ -107,7 +129,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
     options.onVariantDone?.({ label: v.label, metrics, events, wallSeconds }, i, total);
     return metrics;
   });
-  return assembleResults(loaded, plan, metricsByVariant);
+  return assembleResults(loaded, plan, runOf.map((i) => metricsByRun[i]));
 }
 
 /** The network model's configuration from a validated scenario. */
