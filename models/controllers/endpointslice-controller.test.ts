@@ -68,7 +68,7 @@ describe("EndpointSliceController", () => {
    * The incremental sync (only slices holding changed pods are examined) plans exactly what the full reconcile of
    * every pod plans, for any history of adds, deletes, readiness flips, terminations and in-place replacements.
    */
-  it.each(["k8s", "compact", "rebalance", "zone-affine"])("%s plans incrementally exactly what a full reconcile plans (property)", (algorithm) => {
+  it.each(["k8s", "compact", "rebalance", "stable-hash", "zone-affine"])("%s plans incrementally exactly what a full reconcile plans (property)", (algorithm) => {
     const op = fc.record({ kind: fc.constantFrom("add", "delete", "ready", "unready", "terminate", "replace"), pick: fc.nat(), n: fc.integer({ min: 1, max: 40 }) });
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 25 }), fc.integer({ min: 0, max: 300 }), fc.constantFrom(5, 20, 100), fc.boolean(), (ops, replicas, max, dual) => {

@@ -103,6 +103,8 @@ function orderByHashThenId(indices: number[], hashes: Float64Array, endpoints: r
 
 interface Placement {
   buckets: EndpointState[][];
+  /** The bucket of each endpoint, by its index in the input. */
+  bucketAt: Int32Array;
   /** Endpoints not in their home bucket (hash mod B), with the bucket they went to. */
   spilled: Map<EndpointState, number>;
 }
@@ -110,10 +112,12 @@ interface Placement {
 function placement(endpoints: readonly EndpointState[], buckets: number, max: number): Placement {
   if (buckets * max < endpoints.length) throw new Error("stable-hash: bucket capacity below endpoint count");
   const hashes = new Float64Array(endpoints.length);
+  const bucketAt = new Int32Array(endpoints.length);
   const homes: number[][] = Array.from({ length: buckets }, () => []);
   for (let i = 0; i < endpoints.length; i++) {
     const h = stableHash(endpoints[i].id);
     hashes[i] = h;
+    bucketAt[i] = h % buckets;
     homes[h % buckets].push(i);
   }
   const out: EndpointState[][] = [];
@@ -133,31 +137,45 @@ function placement(endpoints: readonly EndpointState[], buckets: number, max: nu
     while (out[b].length >= max) b = (b + 1) % buckets;
     out[b].push(endpoints[i]);
     spilled.set(endpoints[i], b);
+    bucketAt[i] = b;
   }
-  return { buckets: out, spilled };
+  return { buckets: out, bucketAt, spilled };
 }
 
 export function stableHashPackPortMap(ctx: PortMapContext, headroom: number): PortMapResult {
-  const { existing, desired, max, addressType, portKey } = ctx;
-  const claim = ctx.claim ?? claimExisting(existing, desired);
-  const n = desired.size;
+  const { existing, desired, max, addressType, portKey, untouched } = ctx;
+  const claim = ctx.claim ?? claimExisting(existing, desired, untouched);
+  // Placement is a function of the set of endpoints, so slices known to be unchanged (untouched) contribute their
+  // endpoints as they stand, without a lookup each: the plan is the one the whole desired set gives.
+  const all = [...desired.values()];
+  const offsetOf = new Map<number, number>(); // untouched slice -> where its endpoints start in `all`
+  existing.forEach((s, j) => {
+    if (untouched === undefined || !untouched.has(s.name)) return;
+    offsetOf.set(j, all.length);
+    for (const e of s.endpoints) all.push(e);
+  });
+  const n = all.length;
   const count = chooseBucketCount(n, existing.length, max, headroom);
-  const { buckets, spilled } = placement([...desired.values()], count, max);
-  // kept endpoints are the desired objects themselves: their bucket is home unless they spilled
-  const bucketOf = (e: EndpointState): number => spilled.get(e) ?? stableHash(e.id) % count;
+  const { buckets, bucketAt, spilled } = placement(all, count, max);
 
   // overlap-greedy matching of buckets to existing slices
   const pairs: { b: number; j: number; overlap: number }[] = [];
   const keptBuckets: Int32Array[] = [];
   claim.kept.forEach((kept, j) => {
-    const bs = new Int32Array(kept.length);
-    const per = new Map<number, number>();
-    for (let k = 0; k < kept.length; k++) {
-      const b = bucketOf(kept[k]);
-      bs[k] = b;
-      per.set(b, (per.get(b) ?? 0) + 1);
-    }
+    // an untouched slice's endpoints were placed from where they stand; others are the desired objects placed,
+    // whose bucket is home unless they spilled
+    const offset = offsetOf.get(j);
+    const bs = offset !== undefined ? bucketAt.subarray(offset, offset + kept.length) : new Int32Array(kept.length);
+    if (offset === undefined) for (let k = 0; k < kept.length; k++) bs[k] = spilled.get(kept[k]) ?? stableHash(kept[k].id) % count;
     keptBuckets.push(bs);
+    let single = true;
+    for (let k = 1; k < bs.length && single; k++) single = bs[k] === bs[0];
+    if (single) {
+      if (bs.length > 0) pairs.push({ b: bs[0], j, overlap: bs.length });
+      return;
+    }
+    const per = new Map<number, number>();
+    for (const b of bs) per.set(b, (per.get(b) ?? 0) + 1);
     for (const [b, overlap] of per) pairs.push({ b, j, overlap });
   });
   pairs.sort((x, y) => y.overlap - x.overlap || x.b - y.b || x.j - y.j);
@@ -192,13 +210,11 @@ export function stableHashPackPortMap(ctx: PortMapContext, headroom: number): Po
     const kept = claim.kept[idx];
     const bs = keptBuckets[idx];
     const content: EndpointState[] = [];
-    const held = new Set<EndpointState>();
-    for (let k = 0; k < kept.length; k++) {
-      if (bs[k] !== b) continue;
-      content.push(kept[k]);
-      held.add(kept[k]);
+    for (let k = 0; k < kept.length; k++) if (bs[k] === b) content.push(kept[k]);
+    if (content.length < buckets[b].length) {
+      const held = new Set(content);
+      for (const e of buckets[b]) if (!held.has(e)) content.push(e);
     }
-    for (const e of buckets[b]) if (!held.has(e)) content.push(e);
     if (!sameEndpoints(s.endpoints, content) || !s.labelsMatch) {
       updates.push({ ...s, endpoints: content, labelsMatch: true });
     }
@@ -217,6 +233,7 @@ const family: FamilyAlgorithm = {
       description: "buckets = ceil(headroom·n/MAX): 1/headroom is the target fill; the band is [1/(2h), (1+1/h)/2]",
     },
   },
+  acceptsUntouched: true,
   packPortMap: (ctx, options) => stableHashPackPortMap(ctx, options.headroom),
 };
 
@@ -224,5 +241,6 @@ export const stableHashAlgorithm: PackingAlgorithm = {
   name: "stable-hash",
   description: "Endpoints placed by a hash of their id into ~n·headroom/MAX buckets (one slice each), with hysteresis on the count",
   options: family.options,
+  acceptsUntouched: true,
   reconcile: (input) => reconcileFamily(input, family),
 };
