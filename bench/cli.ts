@@ -130,14 +130,7 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
 
 /** `bench merge`: the shards of one sharded run -> the reports an unsharded run writes, byte for byte. */
 function mergeCommand(dirs: string[], flags: { out?: string; format: Format[]; quiet?: boolean }): void {
-  const shards = dirs.map((d) => {
-    const file = join(d, "results.json");
-    try {
-      return fromJson(readFileSync(file, "utf8"));
-    } catch (e) {
-      throw new InputError(`${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "not found (run bench run --shard i/N --out DIR first)" : (e as Error).message}`);
-    }
-  });
+  const shards = dirs.map((d) => readResults(join(d, "results.json"), "shard"));
   let merged: Results;
   try {
     merged = mergeShards(shards);
@@ -212,13 +205,20 @@ interface GateFlags {
   markdown?: string;
 }
 
-function readResults(file: string, what: string): Results {
+const HINTS: Record<string, string> = {
+  baseline: " (create it with --update)",
+  shard: " (run bench run --shard i/N --out DIR first)",
+};
+
+/** A results.json (of a run, a shard or a baseline), or an input error that says which and how to get it. */
+function readResults(file: string, what: "results" | "baseline" | "shard"): Results {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`cannot read ${what} ${file}: ${code ?? (e as Error).message}${code === "ENOENT" && what === "baseline" ? " (create it with --update)" : ""}`);
+    if (code === "ENOENT") throw new InputError(`${file}: not found${HINTS[what] ?? ""}`);
+    throw new InputError(`cannot read ${what} ${file}: ${code ?? (e as Error).message}`);
   }
   try {
     return fromJson(text);

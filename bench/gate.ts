@@ -1,11 +1,11 @@
 import type { CheckStatus, GateCheck, GateOutcome, GateRule, Results } from "../engine/results.js";
+import { matchesGlob } from "./variants.js";
 
 const FAILING: ReadonlySet<CheckStatus> = new Set(["regressed", "changed", "missing"]);
 const DEFAULT_RULE: GateRule = { metric: "*", rule: "auto", better: "either" };
 
 export function globMatches(glob: string, name: string): boolean {
-  if (!glob.includes("*")) return glob === name;
-  return new RegExp("^" + glob.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$").test(name);
+  return glob.includes("*") ? matchesGlob(glob, name) : glob === name;
 }
 
 /** The first rule whose glob matches, else exact-for-integers / rel:0.01, either direction. */

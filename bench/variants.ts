@@ -59,9 +59,10 @@ export function applyVariant<T>(base: T, variant: Variant): T {
  * Several patterns may be given separated by `|`.
  */
 export function matchesVariant(label: string, pattern: string): boolean {
-  return pattern.split("|").some((p) => {
-    if (!p.includes("*")) return label.includes(p);
-    const re = new RegExp("^" + p.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$");
-    return re.test(label);
-  });
+  return pattern.split("|").some((p) => (p.includes("*") ? matchesGlob(p, label) : label.includes(p)));
+}
+
+/** Does `text` match `glob` as a whole, `*` standing for any run of characters (nothing else is special)? */
+export function matchesGlob(glob: string, text: string): boolean {
+  return new RegExp("^" + glob.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$").test(text);
 }

@@ -1,13 +1,11 @@
 import { parentPort } from "node:worker_threads";
-import type { Scenario } from "./schema.js";
 import { runVariant } from "./runner.js";
 import type { FromWorker, ToWorker } from "./pool.js";
 
 const port = parentPort!;
 const send = (message: FromWorker): void => port.postMessage(message);
 
-port.on("message", (message: ToWorker) => {
-  const { index, scenario, seed } = message as { index: number; scenario: Scenario; seed: number };
+port.on("message", ({ index, scenario, seed }: ToWorker) => {
   try {
     const t0 = process.hrtime.bigint();
     const { metrics, events } = runVariant(scenario, seed, (fraction) => send({ type: "progress", index, fraction }));

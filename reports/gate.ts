@@ -1,4 +1,6 @@
 import type { CheckStatus, GateCheck, GateOutcome } from "../engine/results.js";
+import { escapeHtml } from "./html.js";
+import { escapeMarkdown } from "./markdown.js";
 import { humanNumber } from "./table.js";
 
 /** The relative change in percent, or "" when there is nothing to compare. */
@@ -47,26 +49,22 @@ export function gateText(outcome: GateOutcome, limit = 200): string {
   return out.join("\n") + "\n";
 }
 
-function mdCell(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\n/g, " ");
-}
-
 /** Markdown for a CI job summary. */
 export function gateMarkdown(outcome: GateOutcome, limit = 200): string {
   const list = notable(outcome);
-  const out = [`### bench gate: ${mdCell(verdict(outcome))}`, ""];
+  const out = [`### bench gate: ${escapeMarkdown(verdict(outcome))}`, ""];
   if (list.length > 0) {
     out.push(`| ${HEADER.join(" | ")} |`, `|${HEADER.map((_, i) => (i >= 3 && i <= 5 ? " ---: " : " --- ")).join("|")}|`);
-    for (const c of list.slice(0, limit)) out.push(`| ${cells(c).map(mdCell).join(" | ")} |`);
+    for (const c of list.slice(0, limit)) out.push(`| ${cells(c).map(escapeMarkdown).join(" | ")} |`);
     if (list.length > limit) out.push("", `... and ${list.length - limit} more.`);
   }
   return out.join("\n") + "\n";
 }
 
+/** Text for XML content and attributes: characters XML 1.0 cannot hold at all are dropped, the rest escaped. */
 function xml(text: string): string {
-  // characters XML 1.0 cannot hold at all are dropped
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "").replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[ch]!);
+  return escapeHtml(text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, ""));
 }
 
 /** JUnit XML: one test suite per variant, one test case per compared metric; failures carry the numbers. */
