@@ -112,7 +112,7 @@ describe("bench sizeof", () => {
     expect(ok.stderr).toContain("spec.brandNew");
     expect(JSON.parse(ok.stdout).kind).toBe("Service");
     const secret = bench(["sizeof", "-"], { input: '{"apiVersion":"v1","kind":"Secret"}' });
-    expect([secret.status, secret.stderr]).toEqual([2, 'error: standard input: kind: must be one of EndpointSlice, Endpoints, Service, Pod (got "Secret")\n']);
+    expect([secret.status, secret.stderr]).toEqual([2, 'error: standard input: kind: must be one of EndpointSlice, Endpoints, Service, Pod, Node, Lease, Event (got "Secret")\n']);
     expect(bench(["sizeof", "-"], { input: '{"apiVersion":"v1","kind":"List","items":[]}' }).stderr).toContain("not a list");
     expect(bench(["sizeof", "-"], { input: "{" }).stderr).toContain("not JSON");
     expect(bench(["sizeof", "missing.json"]).status).toBe(2);

@@ -81,13 +81,13 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
   const loaded = await loadScenarioFile(file);
   const plan = planRun(loaded, { seed: flags.seed, variantPattern: flags.variant, shard: flags.shard });
   const dir = flags.out ?? join("out", slug(loaded.base.name) + (flags.shard ? `-shard-${flags.shard.index}-of-${flags.shard.count}` : ""));
-  const { runs, runOf } = distinctRuns(plan);
+  const { runs, partsOf } = distinctRuns(plan);
   const progress = new Progress(!flags.quiet && process.stderr.isTTY === true);
-  const outcomes: VariantOutcome[] = new Array(runs.variants.length);
-  const fractions = new Array<number>(runs.variants.length).fill(0);
+  const outcomes: VariantOutcome[] = new Array(runs.length);
+  const fractions = new Array<number>(runs.length).fill(0);
   const report = (index: number, fraction: number): void => {
     fractions[index] = Math.min(1, fraction);
-    progress.update(fractions.reduce((a, b) => a + b, 0) / Math.max(1, fractions.length), runs.variants[index].label);
+    progress.update(fractions.reduce((a, b) => a + b, 0) / Math.max(1, fractions.length), runs[index].label);
   };
   // Ctrl-C stops the workers; nothing is written, so the previous reports in the output directory stay as they were.
   const interrupt = new AbortController();
@@ -95,7 +95,7 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
   process.once("SIGINT", onSigint);
   let metricsByRun;
   try {
-    metricsByRun = await runInWorkers(runs, {
+    metricsByRun = await runInWorkers(runs, plan.seed, {
       threads: flags.threads,
       signal: interrupt.signal,
       onProgress: report,
@@ -111,19 +111,19 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
     process.removeListener("SIGINT", onSigint);
     progress.stop();
   }
-  const results = assembleResults(loaded, plan, runOf.map((i) => metricsByRun[i]));
+  const results = assembleResults(loaded, plan, partsOf.map((parts) => parts.flatMap((i) => metricsByRun[i])));
   const written = writeFormats(dir, results, flags.format);
   if (flags.quiet) return;
   process.stdout.write(toTextSummary(results));
   process.stdout.write("\n");
-  plan.variants.forEach((v, i) => {
-    const o = outcomes[runOf[i]];
-    if (o.label !== v.label) {
-      process.stdout.write(`variant ${v.label}: the same scenario as ${o.label}, its results reused\n`);
-      return;
-    }
+  outcomes.forEach((o) => {
     const rate = o.wallSeconds > 0 ? Math.round(o.events / o.wallSeconds) : 0;
-    process.stdout.write(`variant ${o.label}: ${o.events} events in ${o.wallSeconds.toFixed(2)} s wall (${rate} events/s)\n`);
+    const part = o.part === "whole" ? "" : ` (${o.part === "dns" ? "DNS traffic" : "control plane"})`;
+    process.stdout.write(`variant ${o.label}${part}: ${o.events} events in ${o.wallSeconds.toFixed(2)} s wall (${rate} events/s)\n`);
+  });
+  plan.variants.forEach((v, i) => {
+    const shared = partsOf[i].filter((r) => runs[r].label !== v.label).map((r) => `its ${runs[r].part === "dns" ? "DNS traffic" : runs[r].part === "control-plane" ? "control plane" : "run"} is ${runs[r].label}'s`);
+    if (shared.length > 0) process.stdout.write(`variant ${v.label}: ${shared.join(", ")} (the same configuration)\n`);
   });
   printWritten(written);
 }
@@ -284,7 +284,7 @@ export function buildProgram(): Command {
   program
     .command("sizeof")
     .description("print the protobuf body, etcd-stored and JSON sizes of one object (kubectl get ... -o json output)")
-    .argument("<file>", "a JSON file holding one Service, Pod, Endpoints or EndpointSlice, or - for standard input")
+    .argument("<file>", "a JSON file holding one Service, Pod, Endpoints, EndpointSlice, Node, Lease or Event, or - for standard input")
     .action(sizeofCommand);
 
   program

@@ -8,6 +8,9 @@ import type {
   EndpointSlicePort,
   EndpointSubset,
   Endpoints,
+  Event,
+  Lease,
+  Node,
   ObjectMeta,
   ObjectReference,
 } from "./types.js";
@@ -131,3 +134,150 @@ export const endpoints: fc.Arbitrary<Endpoints> = fc.record({
   metadata: objectMeta,
   subsets: fc.array(subset, { maxLength: 3 }),
 });
+
+/** A metav1.Time: whole seconds, 1970..2096. */
+const time: fc.Arbitrary<string> = fc
+  .integer({ min: 0, max: 4_000_000_000 })
+  .map((s) => new Date(s * 1000).toISOString().replace(/\.\d{3}Z$/, "Z"));
+
+/** A metav1.MicroTime as the apiserver prints it: years 0001..9999 (zero time included), six fraction digits. */
+export const microTime: fc.Arbitrary<string> = fc.oneof(
+  { weight: 1, arbitrary: fc.constant("0001-01-01T00:00:00.000000Z") },
+  {
+    weight: 8,
+    arbitrary: fc
+      .tuple(fc.integer({ min: -62_135_596_800, max: 253_402_300_799 }), fc.integer({ min: 0, max: 999_999 }))
+      .map(([s, us]) => new Date(s * 1000).toISOString().replace(/\.\d{3}Z$/, `.${String(us).padStart(6, "0")}Z`)),
+  },
+);
+
+const int32 = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
+
+export const lease: fc.Arbitrary<Lease> = fc.record(
+  {
+    kind: fc.constant("Lease" as const),
+    apiVersion: fc.constant("coordination.k8s.io/v1" as const),
+    metadata: objectMeta,
+    spec: fc.record(
+      {
+        holderIdentity: text,
+        leaseDurationSeconds: int32,
+        acquireTime: microTime,
+        renewTime: microTime,
+        leaseTransitions: int32,
+        strategy: text,
+        preferredHolder: text,
+      },
+      { requiredKeys: [] },
+    ),
+  },
+  { requiredKeys: ["kind", "apiVersion"] },
+);
+
+export const event: fc.Arbitrary<Event> = fc.record(
+  {
+    kind: fc.constant("Event" as const),
+    apiVersion: fc.constant("v1" as const),
+    metadata: objectMeta,
+    involvedObject: objectReference,
+    reason: text,
+    message: text,
+    source: fc.record({ component: text, host: text }, { requiredKeys: [] }),
+    firstTimestamp: time,
+    lastTimestamp: time,
+    count: int32,
+    type: fc.constantFrom("Normal", "Warning", ""),
+    eventTime: microTime,
+    series: fc.record({ count: int32, lastObservedTime: microTime }, { requiredKeys: [] }),
+    action: text,
+    related: objectReference,
+    reportingComponent: text,
+    reportingInstance: text,
+  },
+  { requiredKeys: ["kind", "apiVersion"] },
+);
+
+const quantities = fc.dictionary(text, fc.constantFrom("0", "8", "7910m", "32866876Ki", "47060071478", "110"), { maxKeys: 6 });
+
+export const node: fc.Arbitrary<Node> = fc.record(
+  {
+    kind: fc.constant("Node" as const),
+    apiVersion: fc.constant("v1" as const),
+    metadata: objectMeta,
+    spec: fc.record(
+      {
+        podCIDR: text,
+        podCIDRs: fc.array(text, { maxLength: 2 }),
+        providerID: text,
+        unschedulable: fc.boolean(),
+        taints: fc.array(
+          fc.record({ key: text, value: text, effect: text, timeAdded: time }, { requiredKeys: [] }),
+          { maxLength: 3 },
+        ),
+        externalID: text,
+      },
+      { requiredKeys: [] },
+    ),
+    status: fc.record(
+      {
+        capacity: quantities,
+        allocatable: quantities,
+        phase: text,
+        conditions: fc.array(
+          fc.record(
+            { type: text, status: text, lastHeartbeatTime: time, lastTransitionTime: time, reason: text, message: text },
+            { requiredKeys: [] },
+          ),
+          { maxLength: 6 },
+        ),
+        addresses: fc.array(fc.record({ type: text, address: text }, { requiredKeys: [] }), { maxLength: 3 }),
+        daemonEndpoints: fc.record(
+          { kubeletEndpoint: fc.record({ Port: int32 }, { requiredKeys: [] }) },
+          { requiredKeys: [] },
+        ),
+        nodeInfo: fc.record(
+          {
+            machineID: text,
+            systemUUID: text,
+            bootID: text,
+            kernelVersion: text,
+            osImage: text,
+            containerRuntimeVersion: text,
+            kubeletVersion: text,
+            kubeProxyVersion: text,
+            operatingSystem: text,
+            architecture: text,
+            swap: fc.record({ capacity: fc.integer({ min: 0, max: 2 ** 40 }) }, { requiredKeys: [] }),
+          },
+          { requiredKeys: [] },
+        ),
+        images: fc.array(
+          fc.record(
+            { names: fc.array(text, { maxLength: 3 }), sizeBytes: fc.integer({ min: 0, max: 2 ** 40 }) },
+            { requiredKeys: [] },
+          ),
+          { maxLength: 12 },
+        ),
+        volumesInUse: fc.array(text, { maxLength: 2 }),
+        volumesAttached: fc.array(fc.record({ name: text, devicePath: text }, { requiredKeys: [] }), { maxLength: 2 }),
+        runtimeHandlers: fc.array(
+          fc.record(
+            {
+              name: text,
+              features: fc.record(
+                { recursiveReadOnlyMounts: fc.boolean(), userNamespaces: fc.boolean() },
+                { requiredKeys: [] },
+              ),
+            },
+            { requiredKeys: [] },
+          ),
+          { maxLength: 2 },
+        ),
+        features: fc.record({ supplementalGroupsPolicy: fc.boolean() }, { requiredKeys: [] }),
+        declaredFeatures: fc.array(text, { maxLength: 2 }),
+      },
+      { requiredKeys: [] },
+    ),
+  },
+  { requiredKeys: ["kind", "apiVersion"] },
+);

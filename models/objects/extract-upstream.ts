@@ -211,6 +211,13 @@ function main(): void {
       pbFile: "generated.pb.go",
       messages: CORE_MESSAGES,
     },
+    {
+      protoPackage: "k8s.io.api.coordination.v1",
+      dir: join(apiDir, "coordination/v1"),
+      typesFiles: ["types.go"],
+      pbFile: "generated.pb.go",
+      messages: ["Lease", "LeaseSpec"],
+    },
   ];
   const result: UpstreamMessage[] = [];
   for (const pkg of packages) {
@@ -313,6 +320,24 @@ const CORE_MESSAGES = [
   "VolumeMountStatus",
   "ContainerUser",
   "LinuxContainerUser",
+  "Node",
+  "NodeSpec",
+  "Taint",
+  "NodeStatus",
+  "NodeCondition",
+  "NodeAddress",
+  "NodeDaemonEndpoints",
+  "DaemonEndpoint",
+  "NodeSystemInfo",
+  "NodeSwapStatus",
+  "ContainerImage",
+  "AttachedVolume",
+  "NodeRuntimeHandler",
+  "NodeRuntimeHandlerFeatures",
+  "NodeFeatures",
+  "Event",
+  "EventSource",
+  "EventSeries",
 ];
 
 if (process.argv[1] && /extract-upstream\.ts$/.test(process.argv[1])) main();

@@ -1,4 +1,7 @@
-/** Serialized sizes of Kubernetes API objects (EndpointSlice, Endpoints, Service, Pod) by arithmetic. */
+/**
+ * Serialized sizes of Kubernetes API objects (EndpointSlice, Endpoints, Service, Pod, Node, Lease, Event) by
+ * arithmetic.
+ */
 export type * from "./types.js";
 export {
   protobufSize,

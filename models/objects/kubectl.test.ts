@@ -35,7 +35,83 @@ const KUBECTL_SLICE = `{
     "ports": [ { "name": "http", "port": 8080, "protocol": "TCP" } ]
 }`;
 
+// Shaped like `kubectl get node -o json` from an older cluster: status.config and spec.configSource (dynamic
+// kubelet config, not modelled), volumes attached, a cordoned node's taint; managedFields hidden.
+const KUBECTL_NODE = `{
+    "apiVersion": "v1",
+    "kind": "Node",
+    "metadata": {
+        "annotations": { "node.alpha.kubernetes.io/ttl": "0", "volumes.kubernetes.io/controller-managed-attach-detach": "true" },
+        "creationTimestamp": "2026-01-01T00:00:05Z",
+        "labels": { "kubernetes.io/hostname": "node-1", "kubernetes.io/os": "linux", "topology.kubernetes.io/zone": "us-central1-a" },
+        "name": "node-1",
+        "resourceVersion": "48213990",
+        "uid": "6f1c2a3b-4d5e-4f60-8a9b-000000000011"
+    },
+    "spec": {
+        "configSource": { "configMap": { "name": "kubelet-config", "namespace": "kube-system", "kubeletConfigKey": "kubelet" } },
+        "podCIDR": "10.64.1.0/24",
+        "podCIDRs": ["10.64.1.0/24"],
+        "taints": [ { "effect": "NoSchedule", "key": "node.kubernetes.io/unschedulable", "timeAdded": "2026-01-02T00:00:00Z" } ],
+        "unschedulable": true
+    },
+    "status": {
+        "addresses": [ { "address": "10.128.0.17", "type": "InternalIP" }, { "address": "node-1", "type": "Hostname" } ],
+        "allocatable": { "cpu": "7910m", "memory": "29094972Ki", "pods": "110" },
+        "capacity": { "cpu": "8", "memory": "32866876Ki", "pods": "110" },
+        "conditions": [
+            { "lastHeartbeatTime": "2026-01-01T06:14:52Z", "lastTransitionTime": "2026-01-01T00:00:25Z", "message": "kubelet is posting ready status", "reason": "KubeletReady", "status": "True", "type": "Ready" }
+        ],
+        "config": { "active": { "configMap": { "name": "kubelet-config" } } },
+        "daemonEndpoints": { "kubeletEndpoint": { "Port": 10250 } },
+        "images": [ { "names": ["registry.k8s.io/pause:3.10"], "sizeBytes": 320368 } ],
+        "nodeInfo": {
+            "architecture": "amd64", "bootID": "b", "containerRuntimeVersion": "containerd://1.7.24", "kernelVersion": "6.1.0",
+            "kubeProxyVersion": "v1.28.9", "kubeletVersion": "v1.28.9", "machineID": "m", "operatingSystem": "linux",
+            "osImage": "Ubuntu 22.04.4 LTS", "systemUUID": "s"
+        },
+        "volumesAttached": [ { "devicePath": "", "name": "kubernetes.io/csi/pd.csi.storage.gke.io^pvc-1" } ],
+        "volumesInUse": [ "kubernetes.io/csi/pd.csi.storage.gke.io^pvc-1" ]
+    }
+}`;
+
 describe("parseKubeObject", () => {
+  it("reads a Node as kubectl prints it, listing the fields it drops", () => {
+    const { object, ignored } = parseKubeObject(JSON.parse(KUBECTL_NODE));
+    expect(object.kind).toBe("Node");
+    expect(ignored).toEqual(["spec.configSource", "status.config"]);
+    expect(protobufSize(object)).toBe(encodeBody(object).length);
+    expect(jsonSize(object)).toBe(encodeJson(object).length);
+  });
+
+  it("reads a Lease and an Event, MicroTimes included", () => {
+    const lease = JSON.parse(JSON.stringify(sample.nodeLease(1)));
+    lease.spec.acquireTime = "2026-01-01T00:00:05.000000+00:00";
+    const event = JSON.parse(JSON.stringify(sample.podEvent(sample.deploymentPod("ns", "web", 1, "node-1", "10.0.0.1"), "Scheduled")));
+    event.series = { count: 2, lastObservedTime: "2026-01-01T00:01:00.000001Z" };
+    event.deprecatedField = 1;
+    for (const o of [lease, event]) {
+      const { object } = parseKubeObject(o);
+      expect(protobufSize(object)).toBe(encodeBody(object).length);
+      expect(jsonSize(object)).toBe(encodeJson(object).length);
+    }
+    expect(parseKubeObject(event).ignored).toEqual(["deprecatedField"]);
+  });
+
+  it("takes a MicroTime only with six fraction digits, as RFC3339Micro parsing does", () => {
+    const lease = (renewTime: unknown): (() => unknown) => () =>
+      parseKubeObject({ ...sample.nodeLease(1), spec: { renewTime } });
+    expect(lease("2026-01-01T06:15:32.482913Z")).not.toThrow();
+    for (const bad of ["2026-01-01T06:15:32Z", "2026-01-01T06:15:32.482Z", "2026-01-01T06:15:32.482913123Z", "2026-13-01T06:15:32.482913Z", 1767248132]) {
+      expect(lease(bad)).toThrow(
+        `spec.renewTime: must be an RFC 3339 time with microseconds such as "2026-01-01T00:00:00.000000Z" (got ${JSON.stringify(bad)})`,
+      );
+    }
+    expect(() => parseKubeObject({ kind: "Lease", apiVersion: "v1" })).toThrow(
+      'apiVersion: must be "coordination.k8s.io/v1" for kind Lease (got "v1")',
+    );
+  });
+
   it("reads an EndpointSlice as kubectl prints it, listing the fields it drops", () => {
     const { object, ignored } = parseKubeObject(JSON.parse(KUBECTL_SLICE));
     expect(object.kind).toBe("EndpointSlice");
@@ -50,6 +126,12 @@ describe("parseKubeObject", () => {
       sample.endpoints(sample.SCALE_MD_SHAPE, "checkout-api", 3, { notReady: 1 }),
       sample.clusterIPService("team-payments", "checkout-api", { dualStack: true }),
       sample.deploymentPod("team-payments", "checkout-api-service", 1, "node-00001", "10.64.0.5"),
+      sample.typicalDeploymentPod("team-payments", "checkout-api-service", 1, sample.nodeName(1), "10.64.0.5"),
+      sample.kubeletNode(1),
+      sample.nodeLease(1),
+      ...(["Scheduled", "Pulled", "Started"] as const).map((r) =>
+        sample.podEvent(sample.deploymentPod("team-payments", "checkout-api-service", 1, sample.nodeName(1), "10.64.0.5"), r),
+      ),
     ];
     for (const o of objects) {
       const { object, ignored } = parseKubeObject(JSON.parse(JSON.stringify(o)));
@@ -113,7 +195,7 @@ describe("parseKubeObject", () => {
 
   it("rejects other kinds, lists, wrong apiVersions and non-objects", () => {
     expect(() => parseKubeObject({ kind: "Deployment", apiVersion: "apps/v1" })).toThrow(
-      'kind: must be one of EndpointSlice, Endpoints, Service, Pod (got "Deployment")',
+      'kind: must be one of EndpointSlice, Endpoints, Service, Pod, Node, Lease, Event (got "Deployment")',
     );
     expect(() => parseKubeObject({ kind: "List", apiVersion: "v1", items: [{}, {}] })).toThrow(
       "kind: List holds 2 item(s); pass a single object (kubectl get <kind> <name> -o json), not a list",
@@ -125,6 +207,6 @@ describe("parseKubeObject", () => {
       'apiVersion: must be "discovery.k8s.io/v1" for kind EndpointSlice (got "discovery.k8s.io/v1beta1")',
     );
     expect(() => parseKubeObject([])).toThrow("expected one JSON object (kubectl get ... -o json), got a list");
-    expect(() => parseKubeObject({ apiVersion: "v1" })).toThrow("kind: must be one of EndpointSlice, Endpoints, Service, Pod (got nothing)");
+    expect(() => parseKubeObject({ apiVersion: "v1" })).toThrow("kind: must be one of EndpointSlice, Endpoints, Service, Pod, Node, Lease, Event (got nothing)");
   });
 });

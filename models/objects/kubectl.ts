@@ -6,7 +6,7 @@
  */
 import { KIND_SCHEMAS } from "./schema.js";
 import type { FieldSchema, MessageSchema, ScalarType } from "./schema.js";
-import { timeSeconds } from "./object-size.js";
+import { microTimeParts, timeSeconds } from "./object-size.js";
 import type { KubeObject } from "./types.js";
 
 export interface ParsedObject {
@@ -108,6 +108,11 @@ function parseValue(type: ScalarType | MessageSchema, v: unknown, path: string, 
         throw new Error(`${path}: must be ${what(type)} (got ${describe(v)})`);
       }
       return v;
+    case "microTime":
+      if (typeof v !== "string" || !RFC3339_MICRO.test(v) || !isMicroTime(v)) {
+        throw new Error(`${path}: must be ${what(type)} (got ${describe(v)})`);
+      }
+      return v;
     case "intOrString":
       if (typeof v === "string") return v;
       if (Number.isInteger(v) && (v as number) >= INT32_MIN && (v as number) <= INT32_MAX) return v;
@@ -123,9 +128,21 @@ function parseValue(type: ScalarType | MessageSchema, v: unknown, path: string, 
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
+// metav1.MicroTime.UnmarshalJSON parses with RFC3339Micro, "2006-01-02T15:04:05.000000Z07:00": exactly six digits.
+const RFC3339_MICRO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}(Z|[+-]\d{2}:\d{2})$/;
+
 function isTime(v: string): boolean {
   try {
     timeSeconds(v);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isMicroTime(v: string): boolean {
+  try {
+    microTimeParts(v);
     return true;
   } catch {
     return false;
@@ -146,6 +163,8 @@ function what(type: ScalarType | MessageSchema): string {
       return "an integer (within ±2^53)";
     case "time":
       return 'an RFC 3339 time such as "2026-01-01T00:00:00Z"';
+    case "microTime":
+      return 'an RFC 3339 time with microseconds such as "2026-01-01T00:00:00.000000Z"';
     case "intOrString":
       return `an integer in ${INT32_MIN}..${INT32_MAX} or a string`;
     case "fieldsV1":

@@ -12,7 +12,7 @@ import {
 import { encodeBody, encodeEnvelope, encodeJson, encodeWatchEvent } from "./reference-encoders.js";
 import * as sample from "./samples.js";
 import type { EndpointShape } from "./samples.js";
-import type { Endpoint, EndpointSlice, Endpoints, KubeObject, WatchEventType } from "./types.js";
+import type { Endpoint, EndpointSlice, Endpoints, Event, KubeObject, Node, WatchEventType } from "./types.js";
 
 const SHAPE: EndpointShape = sample.SCALE_MD_SHAPE;
 const IPV6_SHAPE: EndpointShape = { ...SHAPE, ip: sample.ipv6 };
@@ -283,5 +283,197 @@ describe("Pod sizes equal real encodings", () => {
 
   it("a pod with nothing set", () => {
     expectAllSizesExact({ kind: "Pod", apiVersion: "v1" });
+  });
+
+  it("a Deployment pod with its managedFields (kube-controller-manager, kubelet status)", () => {
+    const pod = sample.typicalDeploymentPod("team-payments", "checkout-api-service", 1, sample.nodeName(1), "10.64.0.5");
+    expect(pod.metadata!.managedFields).toHaveLength(2);
+    expectAllSizesExact(pod);
+  });
+});
+
+describe("Node sizes equal real encodings", () => {
+  it("a node as the kubelet and the controllers write it", () => {
+    for (const i of [1, 300, 4999]) expectAllSizesExact(sample.kubeletNode(i));
+  });
+
+  it("a node with nothing set, and with empty spec and status", () => {
+    expectAllSizesExact({ kind: "Node", apiVersion: "v1" });
+    expectAllSizesExact({ kind: "Node", apiVersion: "v1", metadata: { name: "n" }, spec: {}, status: {} });
+  });
+
+  it("with and without taints, unschedulable, externalID, volumes, declaredFeatures and the optional status parts", () => {
+    const base = sample.kubeletNode(2);
+    const status = base.status!;
+    const variants: Node[] = [
+      {
+        ...base,
+        spec: {
+          ...base.spec,
+          unschedulable: true,
+          externalID: "i-0123456789abcdef0",
+          taints: [
+            { key: "node.kubernetes.io/unschedulable", effect: "NoSchedule", timeAdded: "2026-01-02T03:04:05Z" },
+            { key: "dedicated", value: "payments", effect: "NoExecute" },
+            {},
+          ],
+        },
+      },
+      {
+        ...base,
+        status: {
+          ...status,
+          phase: "Running",
+          volumesInUse: ["kubernetes.io/csi/pd.csi.storage.gke.io^projects/p/zones/z/disks/pvc-1"],
+          volumesAttached: [{ name: "kubernetes.io/csi/pd.csi.storage.gke.io^projects/p/zones/z/disks/pvc-1", devicePath: "" }, {}],
+          declaredFeatures: ["InPlacePodVerticalScaling"],
+        },
+      },
+      // what an older kubelet writes: no swap, runtimeHandlers or features
+      {
+        ...base,
+        status: {
+          ...status,
+          nodeInfo: { ...status.nodeInfo, swap: undefined, kubeProxyVersion: "v1.28.9" },
+          runtimeHandlers: undefined,
+          features: undefined,
+        },
+      },
+      {
+        ...base,
+        status: {
+          ...status,
+          nodeInfo: { ...status.nodeInfo, swap: {} },
+          runtimeHandlers: [{ name: "" }, { name: "gvisor", features: {} }],
+          features: {},
+          images: [{ sizeBytes: 0 }, { names: [] }, { names: ["a"] }],
+          conditions: [{ type: "Ready", status: "Unknown" }],
+          addresses: [{}],
+          daemonEndpoints: {},
+        },
+      },
+      { ...base, status: { ...status, nodeInfo: undefined, daemonEndpoints: undefined, images: undefined, conditions: undefined } },
+    ];
+    for (const n of variants) expectAllSizesExact(n);
+  });
+
+  it("with 50 images of 3 names (the kubelet's cap), crossing multi-byte length prefixes", () => {
+    const base = sample.kubeletNode(3);
+    const images = Array.from({ length: 50 }, (_, k) => ({
+      names: [`registry.example.com/team-${k}/service@sha256:${"ab".repeat(32)}`, `registry.example.com/team-${k}/service:v${k}`, `registry.example.com/team-${k}/service:latest`],
+      sizeBytes: 1_000_000 * (50 - k),
+    }));
+    expectAllSizesExact({ ...base, status: { ...base.status, images } });
+  });
+
+  it("for random nodes (property)", () => {
+    fc.assert(fc.property(arb.node, (n) => expectAllSizesExact(n)), { numRuns: 150 });
+  });
+});
+
+describe("Lease sizes equal real encodings", () => {
+  it("a kubelet node Lease", () => {
+    expectAllSizesExact(sample.nodeLease(1));
+    expectAllSizesExact(sample.nodeLease(4999));
+  });
+
+  it("a lease with nothing set, with an empty spec, and with every field", () => {
+    expectAllSizesExact({ kind: "Lease", apiVersion: "coordination.k8s.io/v1" });
+    expectAllSizesExact({ kind: "Lease", apiVersion: "coordination.k8s.io/v1", metadata: { name: "l", namespace: "kube-system" }, spec: {} });
+    const lease = sample.nodeLease(1);
+    expectAllSizesExact({
+      ...lease,
+      spec: {
+        ...lease.spec,
+        acquireTime: "2026-01-01T00:00:00.000000Z",
+        leaseTransitions: 0,
+        strategy: "OldestEmulationVersion",
+        preferredHolder: "kube-controller-manager-b",
+      },
+    });
+  });
+
+  it("MicroTime edge cases: zero time, microseconds at the zero second, before 1970, offsets, fraction digits", () => {
+    const lease = sample.nodeLease(1);
+    const times = [
+      "0001-01-01T00:00:00.000000Z", // zero: an empty Timestamp, JSON null
+      "0001-01-01T00:00:00.000001Z",
+      "1969-12-31T23:59:59.999999Z",
+      "1970-01-01T00:00:00.000000Z",
+      "2026-01-01T06:15:32.482913+02:00",
+      "2026-01-01T06:15:32.4829139Z", // nanoseconds truncated to microseconds
+      "2026-01-01T06:15:32Z",
+      "9999-12-31T23:59:59.999999Z",
+    ];
+    for (const t of times) expectAllSizesExact({ ...lease, spec: { ...lease.spec, renewTime: t, acquireTime: t } });
+  });
+
+  it("for random leases (property)", () => {
+    fc.assert(fc.property(arb.lease, (l) => expectAllSizesExact(l)), { numRuns: 300 });
+  });
+});
+
+describe("Event sizes equal real encodings", () => {
+  const pod = sample.typicalDeploymentPod("team-payments", "checkout-api-service", 1, sample.nodeName(1), "10.64.0.5");
+
+  it("Scheduled (events.k8s.io/v1 recorder), Pulled and Started (core/v1 recorder)", () => {
+    for (const reason of ["Scheduled", "Pulled", "Started"] as const) expectAllSizesExact(sample.podEvent(pod, reason));
+  });
+
+  it("an event with nothing set: metadata, involvedObject, source, eventTime are written anyway", () => {
+    const empty: Event = { kind: "Event", apiVersion: "v1" };
+    expectAllSizesExact(empty);
+    expect(jsonSize(empty)).toBe(
+      '{"kind":"Event","apiVersion":"v1","metadata":{},"involvedObject":{},"source":{},"firstTimestamp":null,"lastTimestamp":null,"eventTime":null,"reportingComponent":"","reportingInstance":""}'.length,
+    );
+  });
+
+  it("a series with a related object, and an empty series", () => {
+    const ev = sample.podEvent(pod, "Scheduled");
+    expectAllSizesExact({
+      ...ev,
+      series: { count: 12, lastObservedTime: "2026-01-01T00:10:00.123456Z" },
+      related: { kind: "Node", name: sample.nodeName(1), apiVersion: "v1" },
+      count: 0,
+    });
+    expectAllSizesExact({ ...ev, series: {} });
+  });
+
+  it("for random events (property)", () => {
+    fc.assert(fc.property(arb.event, (e) => expectAllSizesExact(e)), { numRuns: 300 });
+  });
+});
+
+
+describe("typical objects of a 1.3x cluster (regression values)", () => {
+  const pod = sample.deploymentPod("team-payments", "checkout-api-service", 1, sample.nodeName(1), "10.64.0.5");
+  const typical = sample.typicalDeploymentPod("team-payments", "checkout-api-service", 1, sample.nodeName(1), "10.64.0.5");
+  const rows: [string, KubeObject, { body: number; stored: number; json: number }][] = [
+    ["kubeletNode(1)", sample.kubeletNode(1), { body: 5309, stored: 5324, json: 7159 }],
+    ["nodeLease(1)", sample.nodeLease(1), { body: 544, stored: 580, json: 908 }],
+    ["podEvent Scheduled", sample.podEvent(typical, "Scheduled"), { body: 697, stored: 713, json: 1144 }],
+    ["podEvent Pulled", sample.podEvent(typical, "Pulled"), { body: 840, stored: 856, json: 1331 }],
+    ["podEvent Started", sample.podEvent(typical, "Started"), { body: 718, stored: 734, json: 1208 }],
+    ["typicalDeploymentPod", typical, { body: 3875, stored: 3889, json: 6199 }],
+    ["deploymentPod", pod, { body: 1771, stored: 1785, json: 3912 }],
+  ];
+  for (const [name, obj, want] of rows) {
+    it(`${name}: ${want.body} B body, ${want.stored} B in etcd, ${want.json} B JSON`, () => {
+      expect({ body: protobufSize(obj), stored: storedSize(obj), json: jsonSize(obj) }).toEqual(want);
+    });
+  }
+
+  it("a 10-digit resourceVersion adds 2 B to body and JSON, nothing in etcd (cleared there) except an Event's involvedObject's", () => {
+    for (const [name, obj] of rows) {
+      const rv10 = JSON.parse(JSON.stringify(obj));
+      rv10.metadata.resourceVersion = "4821399012";
+      expect(protobufSize(rv10) - protobufSize(obj), name).toBe(2);
+      expect(jsonSize(rv10) - jsonSize(obj), name).toBe(2);
+      expect(storedSize(rv10), name).toBe(storedSize(obj));
+      if (rv10.kind === "Event") {
+        rv10.involvedObject.resourceVersion = "4821394100";
+        expect(storedSize(rv10) - storedSize(obj), name).toBe(2);
+      }
+    }
   });
 });

@@ -73,6 +73,10 @@ function payloadSize(type: ScalarType | MessageSchema, v: unknown): number {
       const body = timeBodySize(v as string | undefined);
       return varintSize(body) + body;
     }
+    case "microTime": {
+      const body = microTimeBodySize(v as string | undefined);
+      return varintSize(body) + body;
+    }
     case "quantity": {
       // quantity_proto.go: one always-written string field, the canonical form
       const len = utf8Length((v as string | undefined) ?? "0");
@@ -121,6 +125,34 @@ export function timeSeconds(t: string | undefined | null): number | undefined {
 export function timeBodySize(t: string | undefined | null): number {
   const s = timeSeconds(t);
   return s === undefined ? 0 : 1 + varintSize(s) + 2;
+}
+
+/** An RFC 3339 time split at its fraction: "2026-01-01T00:00:00.123456Z" -> whole-second time, "123456". */
+const FRACTION = /^(.*T\d{2}:\d{2}:\d{2})[.,](\d+)(.*)$/;
+
+/**
+ * Unix seconds and nanoseconds of a metav1.MicroTime (RFC 3339, any number of fraction digits), or undefined for
+ * an unset or zero one. Nanoseconds are truncated to whole microseconds, as ProtoMicroTime does (apimachinery
+ * pkg/apis/meta/v1/micro_time_proto.go).
+ */
+export function microTimeParts(t: string | undefined | null): { seconds: number; nanos: number } | undefined {
+  if (t === undefined || t === null || t === "") return undefined;
+  const m = FRACTION.exec(t);
+  const whole = m ? m[1] + m[3] : t;
+  const ms = Date.parse(whole);
+  if (Number.isNaN(ms)) throw new Error(`not an RFC 3339 time: ${JSON.stringify(t)}`);
+  const seconds = Math.floor(ms / 1000);
+  const nanos = m ? Number(m[2].slice(0, 6).padEnd(6, "0")) * 1000 : 0;
+  return seconds === ZERO_TIME_SECONDS && nanos === 0 ? undefined : { seconds, nanos };
+}
+
+/**
+ * micro_time_proto.go: a zero MicroTime marshals to nothing; otherwise a Timestamp with seconds and nanos, both
+ * written (generated.pb.go Timestamp), nanos holding the microseconds.
+ */
+export function microTimeBodySize(t: string | undefined | null): number {
+  const p = microTimeParts(t);
+  return p === undefined ? 0 : 1 + varintSize(p.seconds) + 1 + varintSize(p.nanos);
 }
 
 // ---- storage envelope and watch events ----
@@ -277,6 +309,9 @@ function valueJsonSize(type: ScalarType | MessageSchema, v: unknown): number {
     case "time":
       // metav1.Time.MarshalJSON: null when zero, else RFC 3339 in UTC to the second, "2026-01-01T00:00:00Z"
       return timeSeconds(v as string | undefined) === undefined ? 4 : 22;
+    case "microTime":
+      // metav1.MicroTime.MarshalJSON: null when zero, else RFC3339Micro in UTC, "2026-01-01T00:00:00.000000Z"
+      return microTimeParts(v as string | undefined) === undefined ? 4 : 29;
     case "quantity":
       return jsonStringSize((v as string | undefined) ?? "0");
     case "intOrString":

@@ -24,9 +24,13 @@ const KIND_PROTO: Record<KubeKind, { type: string; apiVersion: string }> = {
   Endpoints: { type: "k8s.io.api.core.v1.Endpoints", apiVersion: "v1" },
   Service: { type: "k8s.io.api.core.v1.Service", apiVersion: "v1" },
   Pod: { type: "k8s.io.api.core.v1.Pod", apiVersion: "v1" },
+  Node: { type: "k8s.io.api.core.v1.Node", apiVersion: "v1" },
+  Lease: { type: "k8s.io.api.coordination.v1.Lease", apiVersion: "coordination.k8s.io/v1" },
+  Event: { type: "k8s.io.api.core.v1.Event", apiVersion: "v1" },
 };
 
 const TIME = "k8s.io.apimachinery.pkg.apis.meta.v1.Time";
+const MICRO_TIME = "k8s.io.apimachinery.pkg.apis.meta.v1.MicroTime";
 const QUANTITY = "k8s.io.apimachinery.pkg.api.resource.Quantity";
 const INT_OR_STRING = "k8s.io.apimachinery.pkg.util.intstr.IntOrString";
 const FIELDS_V1 = "k8s.io.apimachinery.pkg.apis.meta.v1.FieldsV1";
@@ -49,6 +53,15 @@ function unixSeconds(t: unknown): number | undefined {
   if (typeof t !== "string" || t === "") return undefined;
   const s = Math.floor(Date.parse(t) / 1000);
   return s === -62135596800 ? undefined : s;
+}
+
+/** A MicroTime's Unix seconds and microseconds (fraction digits past six dropped), or undefined when zero. */
+function unixMicros(t: unknown): { seconds: number; micros: number } | undefined {
+  if (typeof t !== "string" || t === "") return undefined;
+  const fraction = /\.(\d+)/.exec(t)?.[1] ?? "";
+  const seconds = Math.floor(Date.parse(t.replace(/\.\d+/, "")) / 1000);
+  const micros = Number(fraction.slice(0, 6).padEnd(6, "0"));
+  return seconds === -62135596800 && micros === 0 ? undefined : { seconds, micros };
 }
 
 /**
@@ -85,6 +98,10 @@ function convert(f: protobuf.Field, v: unknown, gogo: boolean): unknown {
       case TIME: {
         const s = unixSeconds(v);
         return s === undefined ? {} : { seconds: s, nanos: 0 };
+      }
+      case MICRO_TIME: {
+        const t = unixMicros(v);
+        return t === undefined ? {} : { seconds: t.seconds, nanos: t.micros * 1000 };
       }
       case QUANTITY:
         return { string: v ?? "0" };
@@ -201,6 +218,12 @@ function goShapedValue(f: protobuf.Field, v: unknown): unknown {
       case TIME: {
         const s = unixSeconds(v);
         return s === undefined ? null : new Date(s * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+      }
+      case MICRO_TIME: {
+        const t = unixMicros(v);
+        if (t === undefined) return null;
+        const micros = String(t.micros).padStart(6, "0");
+        return new Date(t.seconds * 1000).toISOString().replace(/\.\d{3}Z$/, `.${micros}Z`);
       }
       case QUANTITY:
         return v ?? "0";

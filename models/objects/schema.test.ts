@@ -85,6 +85,7 @@ function protoTypeOf(f: protobuf.Field): string {
     const name = t.fullName.replace(/^\./, "");
     const special: Record<string, string> = {
       "k8s.io.apimachinery.pkg.apis.meta.v1.Time": "time",
+      "k8s.io.apimachinery.pkg.apis.meta.v1.MicroTime": "microTime",
       "k8s.io.apimachinery.pkg.api.resource.Quantity": "quantity",
       "k8s.io.apimachinery.pkg.util.intstr.IntOrString": "intOrString",
       "k8s.io.apimachinery.pkg.apis.meta.v1.FieldsV1": "fieldsV1",

@@ -17,12 +17,22 @@ import { tagSize } from "./protobuf-size.js";
 export type GoKind = "value" | "pointer" | "slice" | "map";
 
 /**
- * Scalar kinds. "time" is metav1.Time (JSON: RFC 3339 or null; protobuf: Timestamp message), "quantity" is
- * resource.Quantity (JSON: string; protobuf: {string=1}), "intOrString" (JSON: number or string; protobuf:
- * {type=1, intVal=2, strVal=3}), "fieldsV1" is metav1.FieldsV1 (JSON: any object; protobuf: {Raw=1} holding the
- * JSON text).
+ * Scalar kinds. "time" is metav1.Time (JSON: RFC 3339 to the second or null; protobuf: Timestamp message, nanos
+ * 0), "microTime" is metav1.MicroTime (JSON: RFC 3339 with exactly six fraction digits or null; protobuf:
+ * Timestamp message whose nanos hold the microseconds), "quantity" is resource.Quantity (JSON: string; protobuf:
+ * {string=1}), "intOrString" (JSON: number or string; protobuf: {type=1, intVal=2, strVal=3}), "fieldsV1" is
+ * metav1.FieldsV1 (JSON: any object; protobuf: {Raw=1} holding the JSON text).
  */
-export type ScalarType = "string" | "bool" | "int32" | "int64" | "time" | "quantity" | "intOrString" | "fieldsV1";
+export type ScalarType =
+  | "string"
+  | "bool"
+  | "int32"
+  | "int64"
+  | "time"
+  | "microTime"
+  | "quantity"
+  | "intOrString"
+  | "fieldsV1";
 
 export interface MessageSchema {
   /** Fully qualified protobuf name, e.g. k8s.io.api.discovery.v1.Endpoint. */
@@ -82,6 +92,7 @@ function inline(proto: string, num: number, type: MessageSchema): FieldSchema {
 const META = "k8s.io.apimachinery.pkg.apis.meta.v1";
 const CORE = "k8s.io.api.core.v1";
 const DISCOVERY = "k8s.io.api.discovery.v1";
+const COORDINATION = "k8s.io.api.coordination.v1";
 const O = "omitempty";
 
 // ---- meta/v1 ----
@@ -677,15 +688,172 @@ export const PodSchema = message(`${CORE}.Pod`, [
   ["status", 3, PodStatusSchema, "value", O],
 ]);
 
+// ---- core/v1 Node (kubernetes/api core/v1/types.go Node, NodeSpec, NodeStatus) ----
+
+export const TaintSchema = message(`${CORE}.Taint`, [
+  ["key", 1, "string", "value"],
+  ["value", 2, "string", "value", O],
+  ["effect", 3, "string", "value"],
+  ["timeAdded", 4, "time", "pointer", O],
+]);
+
+// Not modelled: configSource (DynamicKubeletConfig, removed in 1.24), podPreemptionPolicy (alpha); both pointers.
+export const NodeSpecSchema = message(`${CORE}.NodeSpec`, [
+  ["podCIDR", 1, "string", "value", O],
+  ["podCIDRs", 7, "string", "slice", O],
+  ["providerID", 3, "string", "value", O],
+  ["unschedulable", 4, "bool", "value", O],
+  ["taints", 5, TaintSchema, "slice", O],
+  ["externalID", 2, "string", "value", O],
+]);
+
+export const NodeConditionSchema = message(`${CORE}.NodeCondition`, [
+  ["type", 1, "string", "value"],
+  ["status", 2, "string", "value"],
+  ["lastHeartbeatTime", 3, "time", "value", O],
+  ["lastTransitionTime", 4, "time", "value", O],
+  ["reason", 5, "string", "value", O],
+  ["message", 6, "string", "value", O],
+]);
+
+export const NodeAddressSchema = message(`${CORE}.NodeAddress`, [
+  ["type", 1, "string", "value"],
+  ["address", 2, "string", "value"],
+]);
+
+// JSON "Port", capitalised upstream for backward compatibility.
+export const DaemonEndpointSchema = message(`${CORE}.DaemonEndpoint`, [["Port", 1, "int32", "value"]]);
+
+export const NodeDaemonEndpointsSchema = message(`${CORE}.NodeDaemonEndpoints`, [
+  ["kubeletEndpoint", 1, DaemonEndpointSchema, "value", O],
+]);
+
+export const NodeSwapStatusSchema = message(`${CORE}.NodeSwapStatus`, [["capacity", 1, "int64", "pointer", O]]);
+
+export const NodeSystemInfoSchema = message(`${CORE}.NodeSystemInfo`, [
+  ["machineID", 1, "string", "value"],
+  ["systemUUID", 2, "string", "value"],
+  ["bootID", 3, "string", "value"],
+  ["kernelVersion", 4, "string", "value"],
+  ["osImage", 5, "string", "value"],
+  ["containerRuntimeVersion", 6, "string", "value"],
+  ["kubeletVersion", 7, "string", "value"],
+  ["kubeProxyVersion", 8, "string", "value"],
+  ["operatingSystem", 9, "string", "value"],
+  ["architecture", 10, "string", "value"],
+  ["swap", 11, NodeSwapStatusSchema, "pointer", O],
+]);
+
+export const ContainerImageSchema = message(`${CORE}.ContainerImage`, [
+  ["names", 1, "string", "slice"],
+  ["sizeBytes", 2, "int64", "value", O],
+]);
+
+export const AttachedVolumeSchema = message(`${CORE}.AttachedVolume`, [
+  ["name", 1, "string", "value"],
+  ["devicePath", 2, "string", "value"],
+]);
+
+export const NodeRuntimeHandlerFeaturesSchema = message(`${CORE}.NodeRuntimeHandlerFeatures`, [
+  ["recursiveReadOnlyMounts", 1, "bool", "pointer", O],
+  ["userNamespaces", 2, "bool", "pointer", O],
+]);
+
+export const NodeRuntimeHandlerSchema = message(`${CORE}.NodeRuntimeHandler`, [
+  ["name", 1, "string", "value"],
+  ["features", 2, NodeRuntimeHandlerFeaturesSchema, "pointer", O],
+]);
+
+export const NodeFeaturesSchema = message(`${CORE}.NodeFeatures`, [
+  ["supplementalGroupsPolicy", 1, "bool", "pointer", O],
+]);
+
+// Not modelled: config (NodeConfigStatus, DynamicKubeletConfig, removed in 1.24), a pointer.
+export const NodeStatusSchema = message(`${CORE}.NodeStatus`, [
+  ["capacity", 1, "quantity", "map", O],
+  ["allocatable", 2, "quantity", "map", O],
+  ["phase", 3, "string", "value", O],
+  ["conditions", 4, NodeConditionSchema, "slice", O],
+  ["addresses", 5, NodeAddressSchema, "slice", O],
+  ["daemonEndpoints", 6, NodeDaemonEndpointsSchema, "value", O],
+  ["nodeInfo", 7, NodeSystemInfoSchema, "value", O],
+  ["images", 8, ContainerImageSchema, "slice", O],
+  ["volumesInUse", 9, "string", "slice", O],
+  ["volumesAttached", 10, AttachedVolumeSchema, "slice", O],
+  ["runtimeHandlers", 12, NodeRuntimeHandlerSchema, "slice", O],
+  ["features", 13, NodeFeaturesSchema, "pointer", O],
+  ["declaredFeatures", 14, "string", "slice", O],
+]);
+
+export const NodeSchema = message(`${CORE}.Node`, [
+  ...TYPE_META,
+  ["metadata", 1, ObjectMetaSchema, "value", O],
+  ["spec", 2, NodeSpecSchema, "value", O],
+  ["status", 3, NodeStatusSchema, "value", O],
+]);
+
+// ---- coordination/v1 Lease (kubernetes/api coordination/v1/types.go) ----
+
+export const LeaseSpecSchema = message(`${COORDINATION}.LeaseSpec`, [
+  ["holderIdentity", 1, "string", "pointer", O],
+  ["leaseDurationSeconds", 2, "int32", "pointer", O],
+  ["acquireTime", 3, "microTime", "pointer", O],
+  ["renewTime", 4, "microTime", "pointer", O],
+  ["leaseTransitions", 5, "int32", "pointer", O],
+  ["strategy", 6, "string", "pointer", O],
+  ["preferredHolder", 7, "string", "pointer", O],
+]);
+
+export const LeaseSchema = message(`${COORDINATION}.Lease`, [
+  ...TYPE_META,
+  ["metadata", 1, ObjectMetaSchema, "value", O],
+  ["spec", 2, LeaseSpecSchema, "value", O],
+]);
+
+// ---- core/v1 Event (kubernetes/api core/v1/types.go Event; events.k8s.io/v1 Events are stored as these) ----
+
+export const EventSourceSchema = message(`${CORE}.EventSource`, [
+  ["component", 1, "string", "value", O],
+  ["host", 2, "string", "value", O],
+]);
+
+export const EventSeriesSchema = message(`${CORE}.EventSeries`, [
+  ["count", 1, "int32", "value", O],
+  ["lastObservedTime", 2, "microTime", "value", O],
+]);
+
+// metadata and involvedObject have no omitempty; reportingComponent is the Go field ReportingController.
+export const EventSchema = message(`${CORE}.Event`, [
+  ...TYPE_META,
+  ["metadata", 1, ObjectMetaSchema, "value"],
+  ["involvedObject", 2, ObjectReferenceSchema, "value"],
+  ["reason", 3, "string", "value", O],
+  ["message", 4, "string", "value", O],
+  ["source", 5, EventSourceSchema, "value", O],
+  ["firstTimestamp", 6, "time", "value", O],
+  ["lastTimestamp", 7, "time", "value", O],
+  ["count", 8, "int32", "value", O],
+  ["type", 9, "string", "value", O],
+  ["eventTime", 10, "microTime", "value", O],
+  ["series", 11, EventSeriesSchema, "pointer", O],
+  ["action", 12, "string", "value", O],
+  ["related", 13, ObjectReferenceSchema, "pointer", O],
+  ["reportingComponent", 14, "string", "value"],
+  ["reportingInstance", 15, "string", "value"],
+]);
+
 /** The schema of each modelled kind, and the apiVersion the apiserver serves it as. */
 export const KIND_SCHEMAS = {
   EndpointSlice: { schema: EndpointSliceSchema, apiVersion: "discovery.k8s.io/v1" },
   Endpoints: { schema: EndpointsSchema, apiVersion: "v1" },
   Service: { schema: ServiceSchema, apiVersion: "v1" },
   Pod: { schema: PodSchema, apiVersion: "v1" },
+  Node: { schema: NodeSchema, apiVersion: "v1" },
+  Lease: { schema: LeaseSchema, apiVersion: "coordination.k8s.io/v1" },
+  Event: { schema: EventSchema, apiVersion: "v1" },
 } as const;
 
-/** Every message schema reachable from the four kinds, each once. */
+/** Every message schema reachable from the modelled kinds, each once. */
 export function allMessageSchemas(): MessageSchema[] {
   const seen = new Set<MessageSchema>();
   const visit = (m: MessageSchema): void => {

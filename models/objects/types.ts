@@ -1,15 +1,17 @@
 /**
  * Kubernetes API objects in their JSON shape (what `kubectl get -o json` prints), restricted to the fields the
- * sizers model. Field names and nesting follow kubernetes/api core/v1 and discovery/v1 types.go and
- * kubernetes/apimachinery meta/v1 types.go (versions in k8s.proto). An absent optional field is Go's zero value
+ * sizers model. Field names and nesting follow kubernetes/api core/v1, discovery/v1 and coordination/v1 types.go
+ * and kubernetes/apimachinery meta/v1 types.go (versions in k8s.proto). An absent optional field is Go's zero value
  * (non-pointer fields) or nil (pointers, slices, maps); the sizers treat an empty array or map like nil, as the
  * apiserver does after a protobuf round trip through etcd.
  *
- * Scalars: Time is an RFC 3339 string ("2026-01-01T00:00:00Z"); Quantity its canonical string ("100m", "128Mi");
- * IntOrString a number or a string.
+ * Scalars: Time is an RFC 3339 string ("2026-01-01T00:00:00Z"); MicroTime one with microseconds
+ * ("2026-01-01T00:00:00.123456Z"); Quantity its canonical string ("100m", "128Mi"); IntOrString a number or a
+ * string.
  */
 
 export type Time = string;
+export type MicroTime = string;
 export type Quantity = string;
 export type IntOrString = number | string;
 
@@ -465,8 +467,133 @@ export interface ContainerState {
   };
 }
 
-// ---- the four modelled objects ----
+// ---- core/v1 Node ----
 
-export type KubeObject = EndpointSlice | Endpoints | Service | Pod;
+export interface Node {
+  kind: "Node";
+  apiVersion: "v1";
+  metadata?: ObjectMeta;
+  spec?: NodeSpec;
+  status?: NodeStatus;
+}
+
+export interface NodeSpec {
+  podCIDR?: string;
+  podCIDRs?: string[];
+  providerID?: string;
+  unschedulable?: boolean;
+  taints?: Taint[];
+  /** Go DoNotUseExternalID, deprecated. */
+  externalID?: string;
+}
+
+export interface Taint {
+  key?: string;
+  value?: string;
+  effect?: string;
+  timeAdded?: Time;
+}
+
+export interface NodeStatus {
+  capacity?: Record<string, Quantity>;
+  allocatable?: Record<string, Quantity>;
+  phase?: string;
+  conditions?: NodeCondition[];
+  addresses?: NodeAddress[];
+  /** JSON key "Port" is capitalised upstream. */
+  daemonEndpoints?: { kubeletEndpoint?: { Port?: number } };
+  nodeInfo?: NodeSystemInfo;
+  images?: ContainerImage[];
+  volumesInUse?: string[];
+  volumesAttached?: { name?: string; devicePath?: string }[];
+  runtimeHandlers?: NodeRuntimeHandler[];
+  features?: { supplementalGroupsPolicy?: boolean };
+  declaredFeatures?: string[];
+}
+
+export interface NodeCondition {
+  type?: string;
+  status?: string;
+  lastHeartbeatTime?: Time;
+  lastTransitionTime?: Time;
+  reason?: string;
+  message?: string;
+}
+
+export interface NodeAddress {
+  type?: string;
+  address?: string;
+}
+
+export interface NodeSystemInfo {
+  machineID?: string;
+  systemUUID?: string;
+  bootID?: string;
+  kernelVersion?: string;
+  osImage?: string;
+  containerRuntimeVersion?: string;
+  kubeletVersion?: string;
+  kubeProxyVersion?: string;
+  operatingSystem?: string;
+  architecture?: string;
+  swap?: { capacity?: number };
+}
+
+export interface ContainerImage {
+  names?: string[];
+  sizeBytes?: number;
+}
+
+export interface NodeRuntimeHandler {
+  name?: string;
+  features?: { recursiveReadOnlyMounts?: boolean; userNamespaces?: boolean };
+}
+
+// ---- coordination/v1 Lease ----
+
+export interface Lease {
+  kind: "Lease";
+  apiVersion: "coordination.k8s.io/v1";
+  metadata?: ObjectMeta;
+  spec?: LeaseSpec;
+}
+
+/** Every field is a pointer. */
+export interface LeaseSpec {
+  holderIdentity?: string;
+  leaseDurationSeconds?: number;
+  acquireTime?: MicroTime;
+  renewTime?: MicroTime;
+  leaseTransitions?: number;
+  strategy?: string;
+  preferredHolder?: string;
+}
+
+// ---- core/v1 Event ----
+
+export interface Event {
+  kind: "Event";
+  apiVersion: "v1";
+  metadata?: ObjectMeta;
+  involvedObject?: ObjectReference;
+  reason?: string;
+  message?: string;
+  source?: { component?: string; host?: string };
+  firstTimestamp?: Time;
+  lastTimestamp?: Time;
+  count?: number;
+  type?: string;
+  eventTime?: MicroTime;
+  series?: { count?: number; lastObservedTime?: MicroTime };
+  action?: string;
+  related?: ObjectReference;
+  /** Go ReportingController. */
+  reportingComponent?: string;
+  reportingInstance?: string;
+}
+
+// ---- the modelled objects ----
+
+export type KubeObject = EndpointSlice | Endpoints | Service | Pod | Node | Lease | Event;
 export type KubeKind = KubeObject["kind"];
 export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED";
