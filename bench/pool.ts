@@ -1,9 +1,9 @@
 import { Worker } from "node:worker_threads";
 import type { MetricValue } from "../engine/results.js";
 import type { Scenario } from "./schema.js";
-import type { RunPlan, VariantOutcome } from "./runner.js";
+import type { PartRun, RunPart, VariantOutcome } from "./runner.js";
 
-export type ToWorker = { index: number; scenario: Scenario; seed: number };
+export type ToWorker = { index: number; scenario: Scenario; seed: number; part: RunPart };
 export type FromWorker =
   | { type: "progress"; index: number; fraction: number }
   | { type: "done"; index: number; metrics: MetricValue[]; events: number; wallSeconds: number }
@@ -22,11 +22,11 @@ export interface PoolOptions {
 }
 
 /**
- * Runs a plan's variants on worker threads, each worker taking the next variant when it finishes one. Each variant is
- * a pure function of (scenario, seed), so the metrics are the same as in one thread; they come back by index.
+ * Runs a plan's runs on worker threads, each worker taking the next run when it finishes one. Each run is a pure
+ * function of (scenario, part, seed), so the metrics are the same as in one thread; they come back by index.
  */
-export function runInWorkers(plan: RunPlan, options: PoolOptions): Promise<MetricValue[][]> {
-  const total = plan.variants.length;
+export function runInWorkers(runs: PartRun[], seed: number, options: PoolOptions): Promise<MetricValue[][]> {
+  const total = runs.length;
   const results: MetricValue[][] = new Array(total);
   const threads = Math.max(1, Math.min(options.threads, total));
   return new Promise((resolve, reject) => {
@@ -46,23 +46,23 @@ export function runInWorkers(plan: RunPlan, options: PoolOptions): Promise<Metri
     const feed = (worker: Worker): void => {
       if (next >= total) return;
       const index = next++;
-      const message: ToWorker = { index, scenario: plan.variants[index].scenario, seed: plan.seed };
+      const message: ToWorker = { index, scenario: runs[index].scenario, seed, part: runs[index].part };
       worker.postMessage(message);
     };
     if (options.signal?.aborted) return stop(new Interrupted("interrupted"));
     options.signal?.addEventListener("abort", onAbort);
     for (let t = 0; t < threads; t++) {
-      const worker = new Worker(new URL("./worker.mjs", import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 96 } });
+      const worker = new Worker(new URL("./worker.mjs", import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 192 } });
       workers.push(worker);
       worker.on("message", (m: FromWorker) => {
         if (settled) return;
         if (m.type === "progress") {
           options.onProgress?.(m.index, m.fraction);
         } else if (m.type === "error") {
-          stop(new Error(`variant ${plan.variants[m.index].label}: ${m.message}`));
+          stop(new Error(`variant ${runs[m.index].label}: ${m.message}`));
         } else {
           results[m.index] = m.metrics;
-          options.onVariantDone?.({ label: plan.variants[m.index].label, metrics: m.metrics, events: m.events, wallSeconds: m.wallSeconds }, m.index);
+          options.onVariantDone?.({ label: runs[m.index].label, part: runs[m.index].part, metrics: m.metrics, events: m.events, wallSeconds: m.wallSeconds }, m.index);
           if (++finished === total) stop();
           else feed(worker);
         }

@@ -1,27 +1,64 @@
 import { describe, expect, it } from "vitest";
 import ciSmoke from "../scenarios/ci-smoke.js";
 import { planScenario } from "./load.js";
-import { distinctRuns, planRun } from "./runner.js";
+import { distinctRuns, networkConfig, planRun } from "./runner.js";
+import type { NetworkScenario } from "./schema.js";
 
 describe("planning a run", () => {
-  it("runs identical scenarios once: the central DNS placement is the k8s/100 variant", () => {
+  it("runs each part once for the variants that read the same configuration", () => {
     const plan = planRun(planScenario(ciSmoke, "scenarios/ci-smoke.ts"));
-    const { runs, runOf } = distinctRuns(plan);
-    expect(plan.variants).toHaveLength(18);
-    expect(runs.variants).toHaveLength(17);
-    const label = (i: number): string => plan.variants[i].label;
-    const central = plan.variants.findIndex((v) => v.label === "dns.placement=central");
-    expect(runs.variants[runOf[central]].label).toBe("controller.algorithm=k8s,controller.maxEndpointsPerSlice=100");
-    // every other variant runs itself
-    expect(plan.variants.map((_, i) => i).filter((i) => runs.variants[runOf[i]].label !== label(i))).toEqual([central]);
+    const { runs, partsOf } = distinctRuns(plan);
+    expect(plan.variants).toHaveLength(14);
+    const of = (label: string, part: string): string => {
+      const i = plan.variants.findIndex((v) => v.label === label);
+      return runs[partsOf[i].find((r) => runs[r].part === part)!].label;
+    };
+    const k8s100 = "controller.algorithm=k8s,controller.maxEndpointsPerSlice=100";
+    // DNS placements whose servers watch the API as the central CoreDNS does share the k8s/100 control plane
+    for (const p of ["central", "nodelocal", "nodelocal-prefer-same-node", "zonal"]) expect(of(`dns.placement=${p}`, "control-plane")).toBe(k8s100);
+    // autopath's CoreDNS also watches every pod; a CoreDNS per node is 500 watchers: their own control planes
+    for (const p of ["central-autopath", "coredns-daemonset"]) expect(of(`dns.placement=${p}`, "control-plane")).toBe(`dns.placement=${p}`);
+    // every era and packing variant has the central placement's traffic: one DNS run, the first variant's
+    for (const v of plan.variants.slice(0, 8)) expect(of(v.label, "dns")).toBe(plan.variants[0].label);
+    expect(runs.filter((r) => r.part === "control-plane")).toHaveLength(10);
+    expect(runs.filter((r) => r.part === "dns")).toHaveLength(6);
   });
 
   it("shards round robin over the selected variants", () => {
     const loaded = planScenario(ciSmoke, "scenarios/ci-smoke.ts");
     const all = planRun(loaded).variants.map((v) => v.label);
     const parts = [1, 2, 3].map((index) => planRun(loaded, { shard: { index, count: 3 } }).variants.map((v) => v.label));
-    expect(parts.map((p) => p.length)).toEqual([6, 6, 6]);
+    expect(parts.map((p) => p.length)).toEqual([5, 5, 4]);
     expect(parts[1][0]).toBe(all[1]);
     expect(parts.flat().sort()).toEqual([...all].sort());
+  });
+});
+
+describe("validating network scenarios", () => {
+  const base = { name: "v", model: "network", duration: "1m", cluster: { nodes: 3 }, services: [{ name: "web", replicas: 3 }] };
+  const issues = (extra: Record<string, unknown>): string => {
+    try {
+      planScenario({ ...base, ...extra }, "v.ts");
+      return "";
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+
+  it("names the release range and refuses a release it does not model", () => {
+    expect(issues({ cluster: { nodes: 3, kubernetesVersion: "1.17" } })).toContain('cluster.kubernetesVersion: must be a Kubernetes release "1.18" .. "1.37" (got "1.17")');
+    expect(issues({ cluster: { nodes: 3, kubernetesVersion: "1.21" } })).toBe("");
+  });
+
+  it("refuses the fields this model replaced, naming what replaced them", () => {
+    expect(issues({ controller: { mode: "endpoints" } })).toContain("controller.mode: no longer a field: kube-proxy reads Endpoints up to v1.18");
+    expect(issues({ controller: { qps: 100 } })).toContain("controller.qps: no longer a field: every kube-controller-manager controller has its own client");
+    expect(issues({ workload: [{ action: "zone-outage", at: "0s", zone: 0, duration: "1m", evictAfter: "5m" }] })).toContain("workload.0.evictAfter: no longer a field: the taint eviction controller decides it");
+  });
+
+  it("defaults the grace period by release: 50 s from v1.32, 40 s before", () => {
+    const grace = (v: string): number => networkConfig(planScenario({ ...base, cluster: { nodes: 3, kubernetesVersion: v } }, "v.ts").base as NetworkScenario).nodeLifecycle.gracePeriod;
+    expect(grace("1.32")).toBe(50_000_000);
+    expect(grace("1.31")).toBe(40_000_000);
   });
 });

@@ -5,7 +5,8 @@ import { Simulation } from "../engine/simulation.js";
 import { runPhold } from "../models/phold.js";
 import { linearReplicas, uniformCluster } from "../models/dns/autoscaler.js";
 import type { NetworkConfig } from "../models/network/config.js";
-import { runNetwork } from "../models/network/model.js";
+import { networkParts, runControlPlane, runDns } from "../models/network/model.js";
+import { defaultGracePeriod } from "../models/network/versions.js";
 import { networkAssumptions } from "../models/network/assumptions.js";
 import type { ModelContext } from "../models/context.js";
 import type { LoadedScenario, PlannedVariant } from "./load.js";
@@ -15,6 +16,7 @@ import { InputError } from "./load.js";
 
 export interface VariantOutcome {
   label: string;
+  part: RunPart;
   metrics: MetricValue[];
   /** Simulation events processed: for the progress line and speed figures, never written to results. */
   events: number;
@@ -60,25 +62,46 @@ export function planRun(loaded: LoadedScenario, options: Pick<RunOptions, "seed"
   return { scenario: loaded.base.name, seed: options.seed ?? loaded.base.seed, variants, all, shard };
 }
 
+/** A part of a variant's model run on its own (network: the control plane and the DNS traffic). */
+export type RunPart = "whole" | "control-plane" | "dns";
+
+/** One simulation to run: a part of the first variant whose scenario needs it. */
+export interface PartRun {
+  label: string;
+  scenario: Scenario;
+  part: RunPart;
+}
+
 /**
- * The plan's distinct runs: variants whose validated scenarios are identical (e.g. a DNS placement variant that sets
- * the defaults an algorithm variant runs with) run once, since a run is a pure function of (scenario, seed).
- * `runOf[i]` is the run that gives variant i its metrics.
+ * The plan's distinct runs. A network variant is two parts (network/model.ts): variants whose parts read the same
+ * configuration share that part's run (a DNS placement variant's control plane is the k8s/100 run's when its DNS
+ * servers watch the API alike; every packing variant's DNS traffic is one run), since a part is a pure function of
+ * what it reads and the seed. `partsOf[i]` lists the runs whose metrics, in order, are variant i's.
  */
-export function distinctRuns(plan: RunPlan): { runs: RunPlan; runOf: number[] } {
-  const byScenario = new Map<string, number>();
-  const unique: PlannedVariant[] = [];
-  const runOf = plan.variants.map((v) => {
-    const key = JSON.stringify(v.scenario);
-    let i = byScenario.get(key);
+export function distinctRuns(plan: RunPlan): { runs: PartRun[]; partsOf: number[][] } {
+  const byKey = new Map<string, number>();
+  const runs: PartRun[] = [];
+  const use = (v: PlannedVariant, part: RunPart, key: string): number => {
+    const k = `${part}\n${key}`;
+    let i = byKey.get(k);
     if (i === undefined) {
-      i = unique.length;
-      byScenario.set(key, i);
-      unique.push(v);
+      i = runs.length;
+      byKey.set(k, i);
+      runs.push({ label: v.label, scenario: v.scenario, part });
     }
     return i;
+  };
+  const keys = plan.variants.map((v) => (v.scenario.model === "network" ? networkParts(networkConfig(v.scenario)) : undefined));
+  // control planes first: the DNS parts are short and fill the threads' last gaps
+  const controlPlanes = plan.variants.map((v, i) => {
+    const k = keys[i];
+    return k === undefined ? use(v, "whole", JSON.stringify(v.scenario)) : use(v, "control-plane", k.controlPlane);
   });
-  return { runs: { ...plan, variants: unique }, runOf };
+  const partsOf = plan.variants.map((v, i) => {
+    const k = keys[i];
+    return k === undefined ? [controlPlanes[i]] : [controlPlanes[i], use(v, "dns", k.dns)];
+  });
+  return { runs, partsOf };
 }
 
 /** The results of a plan from each variant's metrics (same order as plan.variants): identical however they were run. */
@@ -100,8 +123,8 @@ export function assembleResults(loaded: LoadedScenario, plan: RunPlan, metricsBy
   };
 }
 
-/** Runs one variant of a validated scenario: a pure function of (scenario, seed). */
-export function runVariant(scenario: Scenario, seed: number, progress: (fraction: number) => void = () => {}): { metrics: MetricValue[]; events: number } {
+/** Runs one part of one variant of a validated scenario: a pure function of (scenario, part, seed). */
+export function runVariant(scenario: Scenario, seed: number, progress: (fraction: number) => void = () => {}, part: RunPart = "whole"): { metrics: MetricValue[]; events: number } {
   const sim = new Simulation(4096);
   const metrics = new Metrics();
   const ctx: ModelContext = { sim, rng: new RandomStreams(seed), metrics, progress };
@@ -109,9 +132,16 @@ export function runVariant(scenario: Scenario, seed: number, progress: (fraction
     case "phold":
       runPhold({ ...scenario.phold, until: scenario.duration }, ctx);
       break;
-    case "network":
-      runNetwork(networkConfig(scenario), ctx);
+    case "network": {
+      const config = networkConfig(scenario);
+      if (part !== "dns") runControlPlane(config, ctx);
+      if (part === "whole") {
+        const dns = runVariant(scenario, seed, progress, "dns");
+        return { metrics: [...metrics.export(), ...dns.metrics], events: sim.eventsProcessed + dns.events };
+      }
+      if (part === "dns") runDns(config, ctx);
       break;
+    }
   }
   return { metrics: metrics.export(), events: sim.eventsProcessed };
 }
@@ -119,24 +149,26 @@ export function runVariant(scenario: Scenario, seed: number, progress: (fraction
 /** Runs a plan's variants one after another in this thread. */
 export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): Results {
   const plan = planRun(loaded, options);
-  const { runs, runOf } = distinctRuns(plan);
-  const total = runs.variants.length;
-  const metricsByRun = runs.variants.map((v, i) => {
+  const { runs, partsOf } = distinctRuns(plan);
+  const total = runs.length;
+  const metricsByRun = runs.map((run, i) => {
     const t0 = process.hrtime.bigint();
-    const onFraction = (f: number): void => options.onProgress?.(i, total, v.label, f);
-    const { metrics, events } = runVariant(v.scenario, plan.seed, onFraction);
+    const onFraction = (f: number): void => options.onProgress?.(i, total, run.label, f);
+    const { metrics, events } = runVariant(run.scenario, plan.seed, onFraction, run.part);
     const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    options.onVariantDone?.({ label: v.label, metrics, events, wallSeconds }, i, total);
+    options.onVariantDone?.({ label: run.label, part: run.part, metrics, events, wallSeconds }, i, total);
     return metrics;
   });
-  return assembleResults(loaded, plan, runOf.map((i) => metricsByRun[i]));
+  return assembleResults(loaded, plan, partsOf.map((parts) => parts.flatMap((i) => metricsByRun[i])));
 }
 
 /** The network model's configuration from a validated scenario. */
 export function networkConfig(s: NetworkScenario): NetworkConfig {
   const nodes = s.cluster.nodes;
+  const version = s.cluster.kubernetesVersion;
   return {
     duration: s.duration,
+    kubernetesVersion: version,
     cluster: {
       nodes,
       zones: s.cluster.zones,
@@ -146,10 +178,26 @@ export function networkConfig(s: NetworkScenario): NetworkConfig {
       namespaces: s.cluster.namespaces ?? Math.max(1, Math.ceil(nodes / 100)),
       services: s.services.map((g) => ({ name: g.name, count: g.count, replicas: g.replicas, headless: g.headless, ports: g.ports, ipFamilies: [...g.ipFamilies] })),
       absentServices: s.services.filter((g) => g.initially === "absent").map((g) => g.name),
+      endpointsConsumers: s.cluster.endpointsConsumers,
     },
     apiserver: { ...s.apiserver, egressBytesPerSecond: s.apiserver.egressBandwidth },
     etcd: s.etcd,
-    controller: s.controller,
+    controller: {
+      algorithm: s.controller.algorithm,
+      algorithmOptions: s.controller.algorithmOptions,
+      maxEndpointsPerSlice: s.controller.maxEndpointsPerSlice,
+      batchPeriod: s.controller.batchPeriod,
+      workers: s.controller.workers,
+      informer: s.controller.informer,
+      syncBase: s.controller.syncBase,
+      syncPerEndpoint: s.controller.syncPerEndpoint,
+    },
+    controllerManager: s.controllerManager,
+    nodeLifecycle: { ...s.nodeLifecycle, gracePeriod: s.nodeLifecycle.gracePeriod ?? defaultGracePeriod(version) },
+    scheduler: s.scheduler,
+    kubelet: s.kubelet,
+    pods: s.pods,
+    events: s.events,
     kubeProxy: s.kubeProxy,
     dns: {
       ...s.dns,

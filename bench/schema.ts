@@ -7,6 +7,22 @@ import { formatDuration, parseDuration, type Micros } from "../engine/time.js";
 import { formatBytes, parseBandwidth, parseBytes } from "../engine/units.js";
 import { packingAlgorithms, validatePackingOptions } from "../models/controllers/packing/index.js";
 import { PLACEMENT_NAMES } from "../models/dns/placement.js";
+import { NEWEST_MINOR, OLDEST_MINOR, parseVersion } from "../models/network/versions.js";
+
+export const DEFAULT_VERSION = "1.34";
+
+/** "1.18" .. the newest release modelled, parsed to its minor version. */
+export function kubernetesVersion() {
+  const error = `must be a Kubernetes release "1.${OLDEST_MINOR}" .. "1.${NEWEST_MINOR}"`;
+  return z.string({ error }).transform((v, ctx) => {
+    const parsed = parseVersion(v);
+    if (parsed === undefined) {
+      ctx.addIssue({ code: "custom", message: error });
+      return z.NEVER;
+    }
+    return parsed;
+  });
+}
 
 export function int(min: number, max: number) {
   const error = `must be an integer in ${min}..${max}`;
@@ -135,6 +151,11 @@ const spread = z.union([
   z.object({ median: duration(0, DAY), p99: duration(0, DAY) }).strict().refine((s) => s.p99 >= s.median, { error: "p99 must be >= median" }),
 ]);
 
+/** A field that no longer exists: refused with a message that says what replaced it. */
+function removed(instead: string) {
+  return z.undefined({ error: `no longer a field: ${instead}` }).optional();
+}
+
 const stepName = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { error: "must be lower-case letters, digits, - and _" }).optional();
 const selector = z.string().min(1).default("*");
 const surgeValue = z.union([int(0, 1_000_000), z.string().regex(/^\d+%$/, { error: 'must be a count or a percentage like "25%"' })]);
@@ -144,7 +165,17 @@ const surgeValue = z.union([int(0, 1_000_000), z.string().regex(/^\d+%$/, { erro
 const workloadStep = z.discriminatedUnion(
   "action",
   [
-    z.object({ action: z.literal("endpoint-change"), at: duration(0, 30 * DAY), name: stepName, services: selector, count: int(1, 1_000_000).default(1) }).strict(),
+    z
+      .object({
+        action: z.literal("endpoint-change"),
+        at: duration(0, 30 * DAY),
+        name: stepName,
+        services: selector,
+        count: int(1, 1_000_000).default(1),
+        /** One change every `interval` (0: all at once). */
+        interval: duration(0, DAY).default(0),
+      })
+      .strict(),
     z
       .object({
         action: z.literal("rolling-update"),
@@ -179,10 +210,9 @@ const workloadStep = z.discriminatedUnion(
         name: stepName,
         zone: int(0, 63),
         duration: duration(1, 30 * DAY),
-        // node-monitor-grace-period (40 s) and the not-ready toleration (300 s) of taint-based eviction
-        notReadyAfter: duration(0, DAY).default(40_000_000),
-        evictAfter: duration(0, DAY).default(300_000_000),
-        podStartup: spread.default({ median: 5_000_000, p99: 20_000_000 }),
+        notReadyAfter: removed("the node lifecycle controller decides it: set nodeLifecycle.gracePeriod"),
+        evictAfter: removed("the taint eviction controller decides it: set nodeLifecycle.tolerationSeconds"),
+        podStartup: removed("replacement pods start like the Service's other new pods: set pods.startup"),
       })
       .strict(),
     z
@@ -234,6 +264,10 @@ export const networkScenarioSchema = z
         coresPerNode: int(1, 1024).default(16),
         podsPerNode: int(0, 1000).default(30),
         namespaces: int(1, 100_000).optional(),
+        /** The release modelled: which consumers watch what, and the defaults that changed (models/network/versions.ts). */
+        kubernetesVersion: kubernetesVersion().prefault(DEFAULT_VERSION),
+        /** Watchers of Endpoints besides kube-proxy and DNS: ingress controllers, service meshes, monitoring. */
+        endpointsConsumers: int(0, 100_000).default(3),
       })
       .strict(),
     services: z.array(serviceGroup).min(1, { error: "must declare at least one Service group" }),
@@ -248,6 +282,8 @@ export const networkScenarioSchema = z
         cacheWindow: duration(0, DAY).default(75_000_000),
         dispatchDelay: duration(0, HOUR).default(5_000),
         writeLatency: duration(0, HOUR).default(5_000),
+        // staging/src/k8s.io/apiserver/pkg/server/options/server_run_options.go MaxRequestBodyBytes: 3 MiB
+        maxRequestBodyBytes: bytes(1024, 1024 ** 3).default(3 * 1024 ** 2),
       })
       .strict()
       .prefault({}),
@@ -262,17 +298,85 @@ export const networkScenarioSchema = z
       .prefault({}),
     controller: z
       .object({
-        mode: oneOf(["endpointslice", "endpoints"]).default("endpointslice"),
-        endpointsMode: oneOf(["legacy", "truncating"]).default("truncating"),
+        mode: removed('kube-proxy reads Endpoints up to v1.18 and EndpointSlices from v1.19: set cluster.kubernetesVersion (e.g. "1.18")'),
+        endpointsMode: removed('the Endpoints controller truncates from v1.22: set cluster.kubernetesVersion (e.g. "1.21" for untruncated)'),
         algorithm: z.enum(algorithmNames, { error: `must be one of ${algorithmNames.map((n) => JSON.stringify(n)).join(", ")}` }).default("k8s"),
         algorithmOptions: z.record(z.string(), z.number()).default({}),
         maxEndpointsPerSlice: int(1, 1000).default(100),
         batchPeriod: duration(0, HOUR).default(0),
         workers: int(1, 50).default(5),
-        qps: num(0.01, 100_000).default(20),
-        burst: int(1, 1_000_000).default(30),
+        qps: removed("every kube-controller-manager controller has its own client with these limits: set controllerManager.qps"),
+        burst: removed("set controllerManager.burst"),
+        /**
+         * Where the controller's own informer of EndpointSlices connects: "local" (the apiserver on its host, as
+         * kubeadm, kops and managed control planes run kube-controller-manager) or "egress" (through the same egress
+         * FIFO as the nodes' watches, as behind an external load balancer).
+         */
+        informer: oneOf(["local", "egress"]).default("local"),
         syncBase: duration(0, HOUR).default(1_000),
         syncPerEndpoint: num(0, 1_000_000).default(1),
+      })
+      .strict()
+      .prefault({}),
+    // kube-controller-manager --kube-api-qps / --kube-api-burst (pkg/controller/apis/config/v1alpha1/defaults.go):
+    // each controller gets its own client, so its own token bucket of these (ClientBuilder.ClientOrDie)
+    controllerManager: z
+      .object({ qps: num(0.01, 100_000).default(20), burst: int(1, 1_000_000).default(30) })
+      .strict()
+      .prefault({}),
+    // pkg/controller/nodelifecycle and cmd/kube-controller-manager/app/options/nodelifecyclecontroller.go
+    nodeLifecycle: z
+      .object({
+        monitorPeriod: duration(100_000, HOUR).default(5_000_000),
+        /** Default by release: 50 s from v1.32, 40 s before. */
+        gracePeriod: duration(1_000_000, DAY).optional(),
+        evictionRate: num(0, 1000).default(0.1),
+        secondaryEvictionRate: num(0, 1000).default(0.01),
+        unhealthyZoneThreshold: num(0, 1).default(0.55),
+        largeClusterSizeThreshold: int(0, 1_000_000).default(50),
+        // the DefaultTolerationSeconds admission plugin: --default-unreachable-toleration-seconds 300
+        tolerationSeconds: duration(0, 30 * DAY).default(300_000_000),
+      })
+      .strict()
+      .prefault({}),
+    scheduler: z
+      .object({
+        // ClusterLoader2's load test requires 100 pods/s (modules/scheduler-throughput); kube-scheduler's client
+        // defaults to 50 QPS / burst 100, so a default install binds at most 50 pods/s
+        throughput: num(0.01, 100_000).default(100),
+        burst: int(1, 1_000_000).default(100),
+      })
+      .strict()
+      .prefault({}),
+    kubelet: z
+      .object({
+        /** Binding to the pod's IP in its status (sandbox up, next PLEG relist): an assumption. */
+        sandbox: spread.default({ median: 1_000_000, p99: 3_000_000 }),
+        /** Containers stopped to the terminal status and delete (volumes torn down): an assumption. */
+        cleanup: spread.default({ median: 1_000_000, p99: 3_000_000 }),
+        // pkg/kubelet/status/status_manager.go syncPeriod
+        statusSyncPeriod: duration(1_000_000, HOUR).default(10_000_000),
+        // Lease duration 40 s x nodeLeaseRenewIntervalFraction 0.25 (pkg/kubelet/nodelease)
+        leaseRenewInterval: duration(1_000_000, HOUR).default(10_000_000),
+        // KubeletConfiguration nodeStatusReportFrequency
+        nodeStatusReportFrequency: duration(1_000_000, DAY).default(300_000_000),
+      })
+      .strict()
+      .prefault({}),
+    /** New and deleted pods' timings where no workload step gives its own. */
+    pods: z
+      .object({
+        startup: spread.default({ median: 5_000_000, p99: 20_000_000 }),
+        termination: spread.default({ median: 2_000_000, p99: 10_000_000 }),
+      })
+      .strict()
+      .prefault({}),
+    events: z
+      .object({
+        /** Events per second besides those the modelled components record (an assumption; 0 by default). */
+        rate: num(0, 1_000_000).default(0),
+        // kube-apiserver --event-ttl
+        ttl: duration(1_000_000, 30 * DAY).default(HOUR),
       })
       .strict()
       .prefault({}),

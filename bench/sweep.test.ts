@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { bench, repoRoot, tempDir } from "./testing.js";
 
-// three of ci-smoke's variants (Endpoints, an EndpointSlice algorithm, a DNS placement) keep the test short
-const VARIANTS = "*endpointsMode=truncating|*=stable-hash,*=100|*placement=nodelocal";
+// three of ci-smoke's variants (an era, an EndpointSlice algorithm, a DNS placement) keep the test short
+const VARIANTS = "*kubernetesVersion=1.21|*=stable-hash,*=100|*placement=nodelocal";
 
 function read(dir: string, file: string): string {
   return readFileSync(join(dir, file), "utf8");

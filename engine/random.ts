@@ -7,6 +7,12 @@ import seedrandom from "seedrandom";
  * draws depend only on the seed and its own name: adding, removing or reordering other streams never shifts them.
  * That is what makes common random numbers work across variants.
  */
+/** A lognormal given by its median and 99th percentile; equal values mean a constant. */
+export interface Spread {
+  median: number;
+  p99: number;
+}
+
 export class RandomStreams {
   private readonly streams = new Map<string, RandomStream>();
 
@@ -70,6 +76,12 @@ export class RandomStream {
   lognormalMedianP99(median: number, p99: number): number {
     const sigma = Math.log(p99 / median) / 2.3263478740408408; // z(0.99)
     return this.lognormal(Math.log(median), sigma);
+  }
+
+  /** A draw of a spread, rounded to an integer: its median when p99 is not above it (a constant). */
+  spread(s: Spread): number {
+    if (s.p99 <= s.median) return s.median;
+    return Math.round(this.lognormalMedianP99(s.median, s.p99));
   }
 
   /** Poisson count with mean lambda: multiplication method below 10, Hörmann's PTRS (exact) above. */

@@ -1,4 +1,4 @@
-import type { Micros } from "../../engine/time.js";
+import type { Micros } from "./time.js";
 
 /**
  * A token bucket (client-go flowcontrol / golang.org/x/time/rate): `qps` tokens per second up to `burst`.

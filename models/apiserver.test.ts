@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Histogram } from "../engine/metrics.js";
 import { Simulation } from "../engine/simulation.js";
 import { h, ms, s } from "../engine/time.js";
-import { Apiserver, buildCohorts, type ApiserverConfig, type ChangeEvent } from "./apiserver.js";
+import { Apiserver, buildCohorts, DNS, type ApiserverConfig, type ChangeEvent } from "./apiserver.js";
 import { KubeProxyFleet } from "./kube-proxy.js";
 
 function setup(nodes: number, dns: number, config: Partial<ApiserverConfig> = {}, listBytes = 0, cohortSize = 1) {
@@ -16,15 +16,15 @@ function setup(nodes: number, dns: number, config: Partial<ApiserverConfig> = {}
     sim,
     { replicas: 1, egressBytesPerSecond: 1e6, bufferEvents: 200, relistDelay: s(1), cacheWindow: s(75), dispatchDelay: 0, ...config },
     cohorts,
-    dns,
+    { kubeProxy: ["endpointslices"], dnsServers: dns, dns: ["endpointslices"], endpointsConsumers: 0, controllerInformer: false },
     proxies,
-    { proxyListBytes: () => listBytes, dnsListBytes: () => listBytes * 2 },
-    { receive: (i, arrival) => dnsSeen.push(arrival) },
+    (_resource, cls) => (cls === DNS ? listBytes * 2 : listBytes),
+    { receive: (_i, arrival) => dnsSeen.push(arrival) },
   );
   return { sim, api, proxies, npl, dnsSeen };
 }
 
-const change = (bytes: number, proxied = true, trigger = 0): ChangeEvent => ({ proxyBytes: bytes, dnsBytes: bytes, proxied, trigger });
+const change = (bytes: number, proxied = true, trigger = 0): ChangeEvent => ({ resource: "endpointslices", proxyBytes: bytes, dnsBytes: bytes, bytes, proxied, trigger });
 
 describe("Apiserver watch fan-out", () => {
   it("sends every change to every matching watcher: bytes = size x watchers", () => {

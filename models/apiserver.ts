@@ -4,9 +4,11 @@
  * FIFO (bytes / bandwidth per delivery, in watcher order). Since Kubernetes 1.18 an event is serialized once per
  * replica and encoding, not per watcher (KEP-1152, facts scale.md §1.4), so serializations are counted per replica.
  *
- * Watchers: one kube-proxy per node (EndpointSlices of non-headless Services — its informer's selector excludes
- * `service.kubernetes.io/headless`, facts endpointslice.md §6 — or Endpoints in legacy mode) and the cluster DNS
- * servers (everything).
+ * Watchers, each of a class that watches some resources (`WatchClients`): one kube-proxy per node (EndpointSlices,
+ * or Endpoints before v1.19, and Services, of non-headless Services only: its informers' label selector excludes
+ * `service.kubernetes.io/headless`, cmd/kube-proxy/app/server.go), the cluster DNS servers (the same resources of
+ * every Service; Pods too with autopath), other consumers of Endpoints (ingress controllers, meshes, monitoring) and
+ * the EndpointSlice controller's own informer of EndpointSlices.
  *
  * A watcher that falls behind by more than `bufferEvents` undelivered events is closed, as the cacher closes
  * watchers whose buffered channel stays full ("Forcing watcher close due to unresponsiveness"). Its client (a
@@ -39,28 +41,58 @@ export interface ApiserverConfig {
    * counts stay exact; all of a replica's DNS servers close and relist together when they fall behind.
    */
   groupDnsWatchers?: boolean;
+  /**
+   * The controller's informer reaches its apiserver on the same host (kube-controller-manager's kubeconfig points at
+   * the local apiserver in kubeadm, kops and the managed control planes): its events do not queue behind the node
+   * watchers' bytes on the egress link. False: it connects like a node, through the same FIFO.
+   */
+  localInformer?: boolean;
 }
 
+export const RESOURCES = ["endpointslices", "endpoints", "services", "pods"] as const;
+export type WatchedResource = (typeof RESOURCES)[number];
+const RESOURCE_INDEX: Record<WatchedResource, number> = { endpointslices: 0, endpoints: 1, services: 2, pods: 3 };
+
+/** Who watches what, besides one kube-proxy per node (cohort). */
+export interface WatchClients {
+  kubeProxy: readonly WatchedResource[];
+  dnsServers: number;
+  dns: readonly WatchedResource[];
+  /** Watchers of Endpoints other than kube-proxy and DNS, one watch each. */
+  endpointsConsumers: number;
+  /** The EndpointSlice controller watches the slices it writes (its informer). */
+  controllerInformer: boolean;
+}
+
+/** Watcher classes: which bytes of a change they receive and where deliveries go. */
+export const KUBE_PROXY = 0;
+export const DNS = 1;
+export const CONSUMER = 2;
+export const INFORMER = 3;
+export type WatcherClass = typeof KUBE_PROXY | typeof DNS | typeof CONSUMER | typeof INFORMER;
+
 export interface ChangeEvent {
+  resource: WatchedResource;
   /** Bytes of the event as kube-proxy receives it (its content type). */
   proxyBytes: number;
   /** Bytes as the DNS servers receive it. */
   dnsBytes: number;
+  /** Bytes as a protobuf client receives it (other consumers, the controller's informer). */
+  bytes: number;
   /** Delivered to kube-proxies (object of a non-headless Service). */
   proxied: boolean;
   /** The trigger-time annotation in µs, or NaN when the object carries none. */
   trigger: number;
+  /** That many alike changes in one (objects the model counts instead of following); default 1. */
+  count?: number;
 }
 
-/** Current total bytes a relisting watcher downloads. */
-export interface ListSizes {
-  proxyListBytes(): number;
-  dnsListBytes(): number;
-}
+/** Current total bytes a relisting watcher of `cls` downloads for `resource`. */
+export type ListSizes = (resource: WatchedResource, cls: WatcherClass) => number;
 
-/** Something else that consumes deliveries to DNS watchers (the DNS model; one call per DNS watch); optional. */
-export interface DnsWatchSink {
-  receive(dnsIndex: number, arrival: Micros, event: number): void;
+/** Something that consumes deliveries to one watcher (the DNS model per DNS watch, the controller's informer). */
+export interface WatchSink {
+  receive(watcher: number, arrival: Micros, change: number): void;
 }
 
 /**
@@ -115,13 +147,20 @@ export class Apiserver {
   resentEvents = 0;
   /** Longest egress backlog seen on any replica, µs. */
   maxBacklog: Micros = 0;
+  /** Deliveries and bytes per watcher class. */
+  readonly classDeliveries = new Float64Array(4);
+  readonly classBytes = new Float64Array(4);
 
   private readonly busy: Float64Array;
   /** Highest change index each replica has dispatched (dispatches run in change order per replica). */
   private readonly dispatched: Float64Array;
   /** Watchers whose process restarted (node back up): missed changes predate their tracker, so no NPL samples. */
   private readonly restarted: Uint8Array;
-  private readonly replicaWatchers: Int32Array[];
+  /** Per (replica, resource), the watchers subscribed, in the replica's watcher order. */
+  private readonly subscribed: Int32Array[];
+  /** Per watcher, a bit per resource it watches. */
+  private readonly resourceMask: Uint8Array;
+  private readonly cls: Uint8Array;
   private readonly state: Uint8Array;
   private readonly lastChange: Float64Array;
   /** Per watcher, the arrival times of its last `bufferEvents` deliveries (a ring). */
@@ -131,8 +170,11 @@ export class Apiserver {
   private readonly usPerByte: number;
 
   // The change log (for watchers catching up after a relist).
+  private logResource = new Uint8Array(1024);
   private logProxyBytes = new Float64Array(1024);
   private logDnsBytes = new Float64Array(1024);
+  private logBytes = new Float64Array(1024);
+  private logCount = new Float64Array(1024);
   private logTrigger = new Float64Array(1024);
   private logProxied = new Uint8Array(1024);
   /** When each change was published. */
@@ -142,8 +184,11 @@ export class Apiserver {
   private readonly dispatchHandler: (arg: number) => void;
   private readonly reopenHandler: (arg: number) => void;
 
-  /** Node watchers (cohorts) are ids 0..nodes-1, then the DNS servers' watches. */
+  /** Node watchers (cohorts) are ids 0..nodes-1, then the DNS servers' watches, the consumers, the informer. */
   readonly nodes: number;
+  /** Id of the first DNS watch, of the first consumer, of the controller's informer (-1 when there is none). */
+  readonly firstDns: number;
+  readonly informer: number;
   /** Clients behind each watch (nodes of a cohort, DNS servers of a group). */
   private readonly weight: Int32Array;
   private readonly replicaOf: Int32Array;
@@ -153,21 +198,22 @@ export class Apiserver {
     private readonly sim: Simulation,
     private readonly config: ApiserverConfig,
     cohorts: NodeCohorts,
-    readonly dnsWatchers: number,
+    clients: WatchClients,
     private readonly proxies: KubeProxyFleet,
     private readonly listSizes: ListSizes,
-    private readonly dns?: DnsWatchSink,
+    private readonly dns?: WatchSink,
   ) {
     const nodes = cohorts.count;
     const R = config.replicas;
     this.nodes = nodes;
     this.cohortOf = cohorts.cohortOf;
     // DNS server j is attached to replica (nodes + j) mod R, grouped per replica or each on its own
+    const dnsWatchers = clients.dnsServers;
     const dnsWeights: number[] = [];
     const dnsReplicas: number[] = [];
     if (config.groupDnsWatchers) {
       for (let r = 0; r < R; r++) {
-        const onReplica = dnsWatchers > 0 ? Math.floor((dnsWatchers - 1 - ((r - nodes) % R + R) % R) / R) + 1 : 0;
+        const onReplica = dnsWatchers > 0 ? Math.floor((dnsWatchers - 1 - ((((r - nodes) % R) + R) % R)) / R) + 1 : 0;
         if (onReplica <= 0) continue;
         dnsWeights.push(onReplica);
         dnsReplicas.push(r);
@@ -178,14 +224,39 @@ export class Apiserver {
         dnsReplicas.push((nodes + j) % R);
       }
     }
-    const w = nodes + dnsWeights.length;
+    const consumers = clients.endpointsConsumers;
+    this.firstDns = nodes;
+    const firstConsumer = nodes + dnsWeights.length;
+    this.informer = clients.controllerInformer ? firstConsumer + consumers : -1;
+    const w = firstConsumer + consumers + (clients.controllerInformer ? 1 : 0);
     this.watchers = w;
-    this.weight = new Int32Array(w);
+    this.weight = new Int32Array(w).fill(1);
     this.weight.set(cohorts.weight);
     this.weight.set(dnsWeights, nodes);
     this.replicaOf = new Int32Array(w);
-    for (let i = 0; i < nodes; i++) this.replicaOf[i] = i % R;
-    this.replicaOf.set(dnsReplicas, nodes);
+    this.cls = new Uint8Array(w);
+    this.resourceMask = new Uint8Array(w);
+    const mask = (list: readonly WatchedResource[]): number => list.reduce((m, r) => m | (1 << RESOURCE_INDEX[r]), 0);
+    for (let i = 0; i < nodes; i++) {
+      this.replicaOf[i] = i % R;
+      this.cls[i] = KUBE_PROXY;
+      this.resourceMask[i] = mask(clients.kubeProxy);
+    }
+    for (let j = 0; j < dnsWeights.length; j++) {
+      this.replicaOf[nodes + j] = dnsReplicas[j];
+      this.cls[nodes + j] = DNS;
+      this.resourceMask[nodes + j] = mask(clients.dns);
+    }
+    for (let j = 0; j < consumers; j++) {
+      this.replicaOf[firstConsumer + j] = (firstConsumer + j) % R;
+      this.cls[firstConsumer + j] = CONSUMER;
+      this.resourceMask[firstConsumer + j] = mask(["endpoints"]);
+    }
+    if (this.informer >= 0) {
+      this.replicaOf[this.informer] = this.informer % R;
+      this.cls[this.informer] = INFORMER;
+      this.resourceMask[this.informer] = mask(["endpointslices"]);
+    }
     this.bytesPerWatcher = new Float64Array(w);
     this.state = new Uint8Array(w);
     this.lastChange = new Float64Array(w).fill(-1);
@@ -195,24 +266,41 @@ export class Apiserver {
     this.dispatched = new Float64Array(R).fill(-1);
     this.restarted = new Uint8Array(w);
     this.usPerByte = 1e6 / config.egressBytesPerSecond;
-    const perReplica: number[][] = Array.from({ length: R }, () => []);
-    for (let i = 0; i < w; i++) perReplica[this.replicaOf[i]].push(i);
-    this.replicaWatchers = perReplica.map((l) => Int32Array.from(l));
+    this.subscribed = [];
+    for (let r = 0; r < R; r++) {
+      for (let res = 0; res < RESOURCES.length; res++) {
+        const list: number[] = [];
+        for (let i = 0; i < w; i++) if (this.replicaOf[i] === r && (this.resourceMask[i] & (1 << res)) !== 0) list.push(i);
+        this.subscribed.push(Int32Array.from(list));
+      }
+    }
     this.dispatchHandler = (arg) => this.dispatch(arg);
     this.reopenHandler = (arg) => this.reopen(arg);
   }
 
-  /** A change committed to etcd now: every replica dispatches it after the watch cache delay. */
+  private informerSink: WatchSink | undefined;
+
+  /** Where the deliveries to the controller's informer go. */
+  attachInformer(sink: WatchSink): void {
+    this.informerSink = sink;
+  }
+
+  /** A change committed to etcd now: every replica dispatches it after the watch cache delay; returns its index. */
   publish(event: ChangeEvent): number {
     const k = this.changes++;
     if (k === this.logTrigger.length) this.growLog();
+    const res = RESOURCE_INDEX[event.resource];
+    this.logResource[k] = res;
     this.logProxyBytes[k] = event.proxyBytes;
     this.logDnsBytes[k] = event.dnsBytes;
+    this.logBytes[k] = event.bytes;
+    this.logCount[k] = event.count ?? 1;
     this.logTrigger[k] = event.trigger;
     this.logProxied[k] = event.proxied ? 1 : 0;
     this.logTime[k] = this.sim.now;
     const at = this.sim.now + this.config.dispatchDelay;
-    for (let r = 0; r < this.config.replicas; r++) this.sim.schedule(at, this.dispatchHandler, k * this.config.replicas + r);
+    const R = this.config.replicas;
+    for (let r = 0; r < R; r++) if (this.subscribed[r * RESOURCES.length + res].length > 0) this.sim.schedule(at, this.dispatchHandler, k * R + r);
     return k;
   }
 
@@ -242,6 +330,16 @@ export class Apiserver {
     return max;
   }
 
+  private sizeFor(cls: number, k: number): number {
+    return cls === KUBE_PROXY ? this.logProxyBytes[k] : cls === DNS ? this.logDnsBytes[k] : this.logBytes[k];
+  }
+
+  private deliver(w: number, cls: number, arrival: Micros, k: number, trigger: number): void {
+    if (cls === KUBE_PROXY) this.proxies.receive(w, arrival, trigger);
+    else if (cls === DNS) this.dns?.receive(w - this.firstDns, arrival, k);
+    else if (cls === INFORMER) this.informerSink?.receive(w, arrival, k);
+  }
+
   private dispatch(arg: number): void {
     const R = this.config.replicas;
     const k = Math.floor(arg / R);
@@ -249,27 +347,24 @@ export class Apiserver {
     const now = this.sim.now;
     const proxied = this.logProxied[k] === 1;
     const trigger = this.logTrigger[k];
-    const proxyBytes = this.logProxyBytes[k];
-    const dnsBytes = this.logDnsBytes[k];
-    const proxyDt = proxyBytes * this.usPerByte;
-    const dnsDt = dnsBytes * this.usPerByte;
+    const count = this.logCount[k];
     const L = this.config.bufferEvents;
-    const nodes = this.nodes;
-    const list = this.replicaWatchers[r];
+    const list = this.subscribed[r * RESOURCES.length + this.logResource[k]];
     const state = this.state;
     const ring = this.ring;
     const ringNext = this.ringNext;
     const bytesPerWatcher = this.bytesPerWatcher;
     const lastChange = this.lastChange;
-    const proxies = this.proxies;
     const weight = this.weight;
+    const cls = this.cls;
+    const usPerByte = this.usPerByte;
     let cur = this.busy[r] > now ? this.busy[r] : now;
     let delivered = 0;
     let bytes = 0;
     for (let i = 0; i < list.length; i++) {
       const w = list[i];
-      const isNode = w < nodes;
-      if (isNode && !proxied) continue;
+      const c = cls[w];
+      if (c === KUBE_PROXY && !proxied) continue;
       if (state[w] !== OPEN) continue;
       // the slot holds the arrival of this watcher's L-th most recent delivery: still ahead of now means L undelivered
       const next = ringNext[w];
@@ -278,17 +373,22 @@ export class Apiserver {
         this.close(w, now);
         continue;
       }
-      const n = weight[w];
-      const size = isNode ? proxyBytes : dnsBytes;
-      cur += (isNode ? proxyDt : dnsDt) * n;
-      ring[slot] = cur;
+      const n = weight[w] * count;
+      const size = this.sizeFor(c, k);
+      let arrival = now;
+      if (c !== INFORMER || !this.config.localInformer) {
+        cur += size * n * usPerByte;
+        arrival = cur;
+      }
+      ring[slot] = arrival;
       ringNext[w] = next + 1 === L ? 0 : next + 1;
-      bytesPerWatcher[w] += size;
+      bytesPerWatcher[w] += size * count;
       bytes += size * n;
       delivered += n;
+      this.classDeliveries[c] += n;
+      this.classBytes[c] += size * n;
       lastChange[w] = k;
-      if (isNode) proxies.receive(w, cur, trigger);
-      else this.dns?.receive(w - nodes, cur, k);
+      this.deliver(w, c, arrival, k, trigger);
     }
     this.dispatched[r] = k;
     if (delivered > 0) this.serializations++;
@@ -303,6 +403,11 @@ export class Apiserver {
     this.sim.schedule(now + this.config.relistDelay, this.reopenHandler, w);
   }
 
+  /** True when watcher `w` receives change `k`. */
+  private watches(w: number, k: number): boolean {
+    return (this.resourceMask[w] & (1 << this.logResource[k])) !== 0 && (this.cls[w] !== KUBE_PROXY || this.logProxied[k] === 1);
+  }
+
   /**
    * The client watches again from the last change it received: missed changes still in the cache's history are sent
    * again one by one; otherwise it lists everything it watches and the missed changes arrive with the list.
@@ -311,7 +416,7 @@ export class Apiserver {
     if (this.state[w] !== CLOSED) return;
     const r = this.replicaOf[w];
     const now = this.sim.now;
-    const isNode = w < this.nodes;
+    const c = this.cls[w];
     const n = this.weight[w];
     const first = this.lastChange[w] + 1;
     // Changes this replica already dispatched come now; later ones through the watch as usual.
@@ -326,33 +431,32 @@ export class Apiserver {
     if (resume) {
       this.resumes += n;
       for (let k = first; k <= upTo; k++) {
-        if (isNode && this.logProxied[k] === 0) continue;
-        const size = isNode ? this.logProxyBytes[k] : this.logDnsBytes[k];
+        if (!this.watches(w, k)) continue;
+        const size = this.sizeFor(c, k) * this.logCount[k];
         cur += size * n * this.usPerByte;
         this.bytes += size * n;
+        this.classBytes[c] += size * n;
+        this.classDeliveries[c] += n * this.logCount[k];
         this.bytesPerWatcher[w] += size;
-        this.deliveries += n;
+        this.deliveries += n * this.logCount[k];
         this.resentEvents += n;
         this.ring[w * L + slot] = cur;
         slot = slot + 1 === L ? 0 : slot + 1;
-        if (isNode) this.proxies.receive(w, cur, this.logTrigger[k]);
-        else this.dns?.receive(w - this.nodes, cur, k);
+        this.deliver(w, c, cur, k, this.logTrigger[k]);
       }
     } else {
-      const size = isNode ? this.listSizes.proxyListBytes() : this.listSizes.dnsListBytes();
+      let size = 0;
+      for (const res of RESOURCES) if ((this.resourceMask[w] & (1 << RESOURCE_INDEX[res])) !== 0) size += this.listSizes(res, c as WatcherClass);
       cur += size * n * this.usPerByte;
       this.relists += n;
       this.relistBytes += size * n;
       this.bytes += size * n;
+      this.classBytes[c] += size * n;
       this.bytesPerWatcher[w] += size;
       this.ring[w * L] = cur;
       slot = L === 1 ? 0 : 1;
       for (let k = first; k <= upTo; k++) {
-        if (isNode) {
-          if (this.logProxied[k] === 1) this.proxies.receive(w, cur, sampled ? this.logTrigger[k] : Number.NaN);
-        } else {
-          this.dns?.receive(w - this.nodes, cur, k);
-        }
+        if (this.watches(w, k)) this.deliver(w, c, cur, k, sampled ? this.logTrigger[k] : Number.NaN);
       }
     }
     this.busy[r] = cur;
@@ -363,8 +467,11 @@ export class Apiserver {
 
   private growLog(): void {
     const cap = this.logTrigger.length * 2;
+    this.logResource = growUint8(this.logResource, cap);
     this.logProxyBytes = growFloat64(this.logProxyBytes, cap);
     this.logDnsBytes = growFloat64(this.logDnsBytes, cap);
+    this.logBytes = growFloat64(this.logBytes, cap);
+    this.logCount = growFloat64(this.logCount, cap);
     this.logTrigger = growFloat64(this.logTrigger, cap);
     this.logProxied = growUint8(this.logProxied, cap);
     this.logTime = growFloat64(this.logTime, cap);

@@ -1,6 +1,6 @@
 import protobuf from "protobufjs";
 import { describe, expect, it } from "vitest";
-import { ETCD_DEFAULTS, Etcd, etcdRequestSize, versionBytes } from "./etcd.js";
+import { ETCD_DEFAULTS, Etcd, etcdRequestSize, NumberedKeys, pageBytes, versionBytes } from "./etcd.js";
 
 // The subset of etcd's api/etcdserverpb/{rpc,raft_internal}.proto that an apiserver write uses (field numbers from
 // the etcd-io/etcd snapshot read for this model).
@@ -49,7 +49,7 @@ describe("etcd request size", () => {
     expect(etcdRequestSize(10, null, 99)).toBe(encodedRequest("0123456789", null, 99));
   });
 
-  it("sizes a stored version like mvccpb.KeyValue plus the revision key and bbolt element", () => {
+  it("sizes a version's leaf element like mvccpb.KeyValue plus the revision key and bbolt's element header", () => {
     const kv = KeyValue.encode(KeyValue.create({ key: Buffer.alloc(40), createRevision: 1000, modRevision: 2_000_000, version: 3, value: Buffer.alloc(5000) })).finish().length;
     expect(versionBytes(40, 5000, 1000, 2_000_000, 3)).toBe(16 + 17 + kv);
   });
@@ -65,23 +65,23 @@ describe("Etcd", () => {
     while (etcdRequestSize(Buffer.byteLength(key), value, 0) < limit) value++;
     expect(etcdRequestSize(Buffer.byteLength(key), value, 0)).toBe(limit);
     const etcd = new Etcd({ maxRequestBytes: limit, quotaBytes: ETCD_DEFAULTS.quotaBytes });
-    expect(etcd.write(key, value + 1)).toBe("too-large");
+    expect(etcd.write(key, value + 1, "endpoints")).toBe("too-large");
     expect(etcd.stats.rejectedTooLarge).toBe(1);
-    expect(etcd.write(key, value)).toBe("ok");
+    expect(etcd.write(key, value, "endpoints")).toBe("ok");
     expect(etcd.stats.writes).toBe(1);
   });
 
   it("gives every write a new revision and keeps superseded versions until compaction", () => {
     const etcd = new Etcd({ maxRequestBytes: 1e6, quotaBytes: 1e9 }, 100);
-    etcd.write("a", 1000);
-    etcd.write("b", 500);
+    etcd.write("a", 1000, "endpoints");
+    etcd.write("b", 500, "endpoints");
     expect(etcd.revision).toBe(102);
     const liveAfterCreates = etcd.liveBytes;
     expect(etcd.historyBytes).toBe(0);
-    etcd.write("a", 1200);
+    etcd.write("a", 1200, "endpoints");
     expect(etcd.revision).toBe(103);
-    expect(etcd.historyBytes).toBe(versionBytes(1, 1000, 101, 101, 1));
-    expect(etcd.liveBytes).toBe(liveAfterCreates - versionBytes(1, 1000, 101, 101, 1) + versionBytes(1, 1200, 101, 103, 2));
+    expect(etcd.historyBytes).toBe(pageBytes(versionBytes(1, 1000, 101, 101, 1)));
+    expect(etcd.liveBytes).toBeCloseTo(liveAfterCreates - pageBytes(versionBytes(1, 1000, 101, 101, 1)) + pageBytes(versionBytes(1, 1200, 101, 103, 2)), 6);
     etcd.compact(102); // before the overwrite: nothing to drop
     expect(etcd.historyBytes).toBeGreaterThan(0);
     etcd.compact(103);
@@ -92,7 +92,7 @@ describe("Etcd", () => {
 
   it("keeps deletes as history until compacted", () => {
     const etcd = new Etcd({ maxRequestBytes: 1e6, quotaBytes: 1e9 });
-    etcd.write("k", 100);
+    etcd.write("k", 100, "endpoints");
     expect(etcd.delete("k")).toBe(true);
     expect(etcd.delete("k")).toBe(false);
     expect(etcd.liveBytes).toBe(0);
@@ -102,21 +102,45 @@ describe("Etcd", () => {
   });
 
   it("raises NOSPACE past the quota: writes rejected from then on, deletes still allowed", () => {
-    const etcd = new Etcd({ maxRequestBytes: 1e6, quotaBytes: 10_000 });
+    const etcd = new Etcd({ maxRequestBytes: 1e6, quotaBytes: 40_000 }); // 16 KiB of it is the empty database
     let outcome = "ok";
     let n = 0;
-    while (outcome === "ok") outcome = etcd.write(`k${n++}`, 1000);
+    while (outcome === "ok") outcome = etcd.write(`k${n++}`, 1000, "endpoints");
     expect(outcome).toBe("nospace");
     expect(etcd.noSpaceAlarm).toBe(true);
-    expect(etcd.write("small", 1)).toBe("nospace");
+    expect(etcd.write("small", 1, "endpoints")).toBe("nospace");
     expect(etcd.stats.rejectedNoSpace).toBe(2);
     expect(etcd.delete("k0")).toBe(true);
-    expect(etcd.dbTotalBytes).toBeLessThanOrEqual(10_000);
+    expect(etcd.dbTotalBytes).toBeLessThanOrEqual(40_000);
+  });
+
+  it("accounts numbered keys (keys whose names are never built) exactly as named keys of the same length", () => {
+    const named = new Etcd({ maxRequestBytes: 1e6, quotaBytes: 1e9 }, 500);
+    const plain = new Etcd({ maxRequestBytes: 1e6, quotaBytes: 1e9 }, 500);
+    const numbered = new NumberedKeys(plain, "pods");
+    const key = (i: number): string => `/registry/pods/ns/pod-${String(i).padStart(5, "0")}`;
+    const len = key(0).length;
+    for (let i = 0; i < 20; i++) {
+      named.seed(key(i), 3000 + i, "pods");
+      numbered.seed(i, len, 3000 + i);
+    }
+    for (let round = 0; round < 3; round++) {
+      for (let i = round; i < 20; i += 3) {
+        expect(numbered.write(i, len, 3500 + round)).toBe(named.write(key(i), 3500 + round, "pods"));
+      }
+      expect(numbered.delete(round * 5, len)).toBe(named.delete(key(round * 5)));
+      named.compact(named.revision - 3);
+      plain.compact(plain.revision - 3);
+    }
+    expect(numbered.write(99, len, 2_000_000)).toBe("too-large");
+    for (const k of ["revision", "liveBytes", "historyBytes", "dbTotalBytes"] as const) expect(plain[k]).toBeCloseTo(named[k], 6);
+    expect(plain.stats.writes).toBe(named.stats.writes);
+    expect(plain.byKind.pods).toEqual(named.byKind.pods);
   });
 
   it("seeds existing objects without counting writes", () => {
     const etcd = new Etcd({ maxRequestBytes: 1e6, quotaBytes: 1e9 });
-    etcd.seed("x", 50);
+    etcd.seed("x", 50, "endpoints");
     expect(etcd.stats.writes).toBe(0);
     expect(etcd.valueBytes("x")).toBe(50);
   });
@@ -143,8 +167,8 @@ describe("an Endpoints object against --max-request-bytes", () => {
     expect(request(fits + 1)).toBeGreaterThan(ETCD_DEFAULTS.maxRequestBytes);
 
     const etcd = new Etcd({ maxRequestBytes: ETCD_DEFAULTS.maxRequestBytes, quotaBytes: ETCD_DEFAULTS.quotaBytes }, 999_999_999);
-    etcd.seed(key, 100); // the object exists: the write is an update at mod revision 1,000,000,000
-    expect(etcd.write(key, storedSize(endpoints(SCALE_MD_SHAPE, "checkout", fits + 1)))).toBe("too-large");
-    expect(etcd.write(key, storedSize(endpoints(SCALE_MD_SHAPE, "checkout", fits)))).toBe("ok");
+    etcd.seed(key, 100, "endpoints"); // the object exists: the write is an update at mod revision 1,000,000,000
+    expect(etcd.write(key, storedSize(endpoints(SCALE_MD_SHAPE, "checkout", fits + 1)), "endpoints")).toBe("too-large");
+    expect(etcd.write(key, storedSize(endpoints(SCALE_MD_SHAPE, "checkout", fits)), "endpoints")).toBe("ok");
   });
 });

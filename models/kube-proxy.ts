@@ -94,6 +94,8 @@ export class KubeProxyFleet {
   private readonly fullPeriod: Micros;
 
   private readonly weight: Int32Array;
+  /** Per-phase NPL: samples also go to the histogram of the phase their change was made in (by trigger time). */
+  phases: { starts: number[]; histograms: Histogram[] } | undefined;
 
   constructor(
     /** Simulated kube-proxies: one per node, or per cohort of nodes sharing a timeline (see NodeCohorts). */
@@ -158,6 +160,12 @@ export class KubeProxyFleet {
     if (trigger === trigger) {
       const w = this.weight[n];
       this.npl.record(end - trigger, w);
+      const phases = this.phases;
+      if (phases !== undefined) {
+        let i = phases.starts.length - 1;
+        while (i > 0 && phases.starts[i] > trigger) i--;
+        if (trigger >= phases.starts[i]) phases.histograms[i].record(end - trigger, w);
+      }
       this.samples += w;
     }
   }

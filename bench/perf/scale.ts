@@ -40,7 +40,7 @@ function child(nodes: number): Figures {
   const loaded = planScenario(rollingUpdateScenario(nodes), `scale-${nodes}`);
   const t0 = process.hrtime.bigint();
   let events = 0;
-  const r = runScenario(loaded, { onVariantDone: (o) => (events = o.events) });
+  const r = runScenario(loaded, { onVariantDone: (o) => (events += o.events) });
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const get = (m: string): number => r.rows.find((x) => x.metric === m)?.value ?? Number.NaN;
   return {

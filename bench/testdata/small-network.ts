@@ -20,5 +20,5 @@ export default defineScenario({
     { name: "shrink", at: "10m", action: "scale", services: "small", factor: 0.1 },
     { name: "outage", at: "12m", action: "zone-outage", zone: 1, duration: "6m" },
   ],
-  variants: { "controller.mode": ["endpoints", "endpointslice"] },
+  variants: [{ "cluster.kubernetesVersion": ["1.18", "1.34"] }, { "controller.algorithm": "stable-hash" }],
 });

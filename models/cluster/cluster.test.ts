@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RandomStreams } from "../../engine/random.js";
 import { Cluster } from "./cluster.js";
-import { nodeName, podName, uid, zoneName } from "./naming.js";
+import { nodeName, podIPv4, podIPv4Length, podName, uid, zoneName } from "./naming.js";
 
 function cluster(replicas: number | { median: number; p99: number }, count = 1) {
   const rng = new RandomStreams(9);
@@ -44,9 +44,13 @@ describe("Cluster", () => {
     expect(c.podVersion[p]).toBe(v);
     c.setReady(p, false, 2);
     c.changeIP(p, 3);
-    c.startTermination(p, 4);
+    c.startTermination(p);
     expect(c.podVersion[p]).toBe(v + 3);
     expect(c.podTriggerTime[p]).toBe(3);
+  });
+
+  it("knows an address's length without making it", () => {
+    for (let n = 0; n < 140_000; n += 97) for (const slot of [0, 8, 9, 98, 99, 253, 254, 1000]) expect(podIPv4Length(n, slot)).toBe(podIPv4(n, slot).length);
   });
 
   it("draws backend counts from a spread, deterministically", () => {

@@ -72,6 +72,14 @@ export function podIPv4(node: number, slot: number): string {
   return `${a}.${b}.${c}.${(slot % 254) + 1}`;
 }
 
+const digits = (n: number): number => (n < 10 ? 1 : n < 100 ? 2 : 3);
+
+/** podIPv4(node, slot).length. */
+export function podIPv4Length(node: number, slot: number): number {
+  const a = 10 + Math.floor(node / 65536);
+  return String(a).length + digits((node >> 8) & 255) + digits(node & 255) + digits((slot % 254) + 1) + 3;
+}
+
 /** The IPv6 address of the k-th pod slot on a node (fd00::/8 ULA, one /64 per node). */
 export function podIPv6(node: number, slot: number): string {
   return `fd00:10:${(node >> 16).toString(16)}:${(node & 0xffff).toString(16)}::${((slot % 65534) + 1).toString(16)}`;

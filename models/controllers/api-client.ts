@@ -1,6 +1,6 @@
 import type { Simulation } from "../../engine/simulation.js";
 import type { Micros } from "../../engine/time.js";
-import type { TokenBucket } from "./token-bucket.js";
+import type { TokenBucket } from "../../engine/token-bucket.js";
 
 /** One API request: performed at its commit time; returns false when the server rejected it. */
 export type ApiCall = () => boolean;
@@ -19,6 +19,26 @@ export class ApiClient {
     private readonly limiter: TokenBucket,
     private readonly latency: Micros,
   ) {}
+
+  /**
+   * Sends `calls` at once, each from its own goroutine (slowStartBatch, the ReplicaSet controller's deletes): each
+   * waits for its own token; `done(ok)` runs when every answer is back, ok when none was rejected.
+   */
+  runParallel(calls: ApiCall[], done: (ok: boolean) => void): void {
+    if (calls.length === 0) {
+      done(true);
+      return;
+    }
+    let pending = calls.length;
+    let ok = true;
+    for (const call of calls) {
+      this.sim.schedule(this.limiter.reserve(this.sim.now) + this.latency, () => {
+        this.requests++;
+        if (!call()) ok = false;
+        if (--pending === 0) done(ok);
+      });
+    }
+  }
 
   /** Sends `calls` in order starting now; `done(ok)` runs when the last answer (or the first rejection) is back. */
   run(calls: ApiCall[], done: (ok: boolean) => void): void {

@@ -9,6 +9,7 @@ import { RandomStreams } from "../../engine/random.js";
 import { Simulation } from "../../engine/simulation.js";
 import { ms, s } from "../../engine/time.js";
 import { Cluster } from "../cluster/cluster.js";
+import { ApiStore } from "../api-store.js";
 import { Etcd } from "../etcd.js";
 import { KepSizer, ProtobufSizer } from "../network/object-bytes.js";
 import type { WriteSink } from "./controller-base.js";
@@ -22,13 +23,13 @@ function requestsFor(controllerKind: "endpoints" | "endpointslice", kind: Kind, 
   const sim = new Simulation();
   const cluster = new Cluster({ nodes: 3, zones: 1, coresPerNode: 4, podsPerNode: 10, namespaces: 1, services: [{ name: "foo", count: 1, replicas: kind === "add" ? 0 : 3, headless: false, ports: 1, ipFamilies: ["IPv4"] }] }, new RandomStreams(1).stream("p"));
   cluster.populate(0);
-  const etcd = new Etcd({ maxRequestBytes: 1.5 * 1024 * 1024, quotaBytes: 2 ** 31 });
+  const etcd = new ApiStore(new Etcd({ maxRequestBytes: 1.5 * 1024 * 1024, quotaBytes: 2 ** 31 }), 3 * 1024 * 1024);
   const sizer = new KepSizer(100, new ProtobufSizer(cluster, false, false, false));
-  const sink: WriteSink = { committed: () => {}, objectBytesChanged: () => {} };
+  const sink: WriteSink = { committed: () => 0, objectChanged: () => {} };
   const common = { batchPeriod, workers: 1, qps: 1e6, burst: 1e6, writeLatency: ms(1), syncBase: 0, syncPerEndpoint: 0 };
   const controller =
     controllerKind === "endpoints"
-      ? new EndpointsController(sim, cluster, etcd, sizer, sink, { ...common, mode: "truncating" })
+      ? new EndpointsController(sim, cluster, etcd, sizer, sink, { ...common, truncate: true })
       : new EndpointSliceController(sim, cluster, etcd, sizer, sink, getPackingAlgorithm("k8s"), { ...common, maxEndpointsPerSlice: 100, options: {} });
   controller.seed();
   let t = 0;

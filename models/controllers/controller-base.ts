@@ -3,7 +3,7 @@ import type { Micros } from "../../engine/time.js";
 import type { Cluster, Service } from "../cluster/cluster.js";
 import type { ObjectBytes } from "../network/object-bytes.js";
 import { ApiClient } from "./api-client.js";
-import { TokenBucket } from "./token-bucket.js";
+import { TokenBucket } from "../../engine/token-bucket.js";
 import { Workqueue } from "./workqueue.js";
 
 export interface ControllerCounters {
@@ -18,12 +18,14 @@ export interface ControllerCounters {
   maxObjectBytes: number;
 }
 
+export type EndpointsKind = "endpointslices" | "endpoints";
+
 /** What the endpoints controllers hand to the rest of the model when they write. */
 export interface WriteSink {
-  /** A write committed: publish its watch event. */
-  committed(svc: Service, bytes: ObjectBytes, trigger: number, kind: "endpointslice" | "endpoints"): void;
-  /** The sum of current object event sizes changed (for relist sizes). */
-  objectBytesChanged(svc: Service, proxyDelta: number, dnsDelta: number): void;
+  /** A write (or delete) committed: publish its watch event; returns the change's index in the watch log. */
+  committed(svc: Service, bytes: ObjectBytes, trigger: number, kind: EndpointsKind): number;
+  /** One of the Service's objects now weighs `after` instead of `before` (undefined: absent), for relist sizes. */
+  objectChanged(svc: Service, kind: EndpointsKind, before: ObjectBytes | undefined, after: ObjectBytes | undefined): void;
 }
 
 export interface ControllerQueueConfig {

@@ -3,9 +3,9 @@
  * per Service per sync, primary IP family only, ready addresses and not-ready ones (terminating pods left out unless
  * publishNotReadyAddresses), batched by `endpointUpdatesBatchPeriod`, written only when its content changed.
  *
- * Modes: `legacy` (no cap: the pre-1.22 behaviour, so a big Service runs into etcd's request limit and the sync
- * fails and retries with backoff) and `truncating` (1.22+: at most 1,000 addresses, ready ones first, proportional
- * per subset by truncateEndpoints, annotation `endpoints.kubernetes.io/over-capacity: truncated`).
+ * Before v1.22 there is no cap, so a big Service's object runs into the apiserver's body limit or etcd's request
+ * limit and the sync fails and retries with backoff; from v1.22 (`truncate`) at most 1,000 addresses, ready ones
+ * first, proportional per subset by truncateEndpoints, annotation `endpoints.kubernetes.io/over-capacity: truncated`.
  *
  * Sizes: an address's entry is the same ready or not; a truncated object keeps `kept` of each kind, sized as that
  * many average entries of the kind (which addresses survive depends on their sort order, not modelled per address).
@@ -14,13 +14,13 @@ import type { Simulation } from "../../engine/simulation.js";
 import type { Micros } from "../../engine/time.js";
 import { growFloat64, growInt32 } from "../../engine/typed-arrays.js";
 import type { Cluster, Service } from "../cluster/cluster.js";
-import type { Etcd } from "../etcd.js";
+import type { ApiStore } from "../api-store.js";
 import type { ObjectBytes, ObjectSizer } from "../network/object-bytes.js";
 import { ServiceController, type ControllerQueueConfig, type WriteSink } from "./controller-base.js";
 import { MAX_ENDPOINTS_CAPACITY } from "./endpoints-repack.js";
 
 export interface EndpointsControllerConfig extends ControllerQueueConfig {
-  mode: "legacy" | "truncating";
+  truncate: boolean;
   batchPeriod: Micros;
 }
 
@@ -59,7 +59,7 @@ export class EndpointsController extends ServiceController {
   constructor(
     sim: Simulation,
     cluster: Cluster,
-    private readonly etcd: Etcd,
+    private readonly store: ApiStore,
     private readonly sizer: ObjectSizer,
     private readonly sink: WriteSink,
     private readonly config: EndpointsControllerConfig,
@@ -81,8 +81,8 @@ export class EndpointsController extends ServiceController {
       const rec = this.records[svc.index];
       rec.fingerprint = content.fingerprint;
       rec.bytes = content.bytes;
-      this.etcd.seed(this.key(svc), content.bytes.stored);
-      this.sink.objectBytesChanged(svc, content.bytes.proxyEvent, content.bytes.dnsEvent);
+      this.store.etcd.seed(this.key(svc), content.bytes.stored, "endpoints");
+      this.sink.objectChanged(svc, "endpoints", undefined, content.bytes);
     }
   }
 
@@ -137,7 +137,7 @@ export class EndpointsController extends ServiceController {
       this.contribution[p] = NONE;
     }
     const c = this.cluster;
-    if (c.podAlive[p] === 0 || c.podTerminating[p] === 1) return;
+    if (c.podAlive[p] === 0 || c.podHasIP[p] === 0 || c.podTerminating[p] === 1) return;
     const family = svc.ipFamilies[0]; // facts §1.7: the primary family only
     const isReady = c.podReady[p] === 1;
     const b = this.sizer.addressEntry(p, family);
@@ -175,7 +175,7 @@ export class EndpointsController extends ServiceController {
     let truncated = false;
     let keptReady = t.ready;
     let keptNotReady = t.notReady;
-    if (this.config.mode === "truncating" && t.ready + t.notReady > MAX_ENDPOINTS_CAPACITY) {
+    if (this.config.truncate && t.ready + t.notReady > MAX_ENDPOINTS_CAPACITY) {
       // truncateEndpoints on the one subset all pods share (same ports): ready ones first, then not-ready ones
       truncated = true;
       keptReady = Math.min(t.ready, MAX_ENDPOINTS_CAPACITY);
@@ -210,7 +210,7 @@ export class EndpointsController extends ServiceController {
     const trigger = this.takeTrigger(svcIndex);
     this.sim.after(this.syncCost(svc, this.config.syncBase, this.config.syncPerEndpoint), () => {
       const rec = this.records[svcIndex];
-      const probe = this.content(svc, trigger, this.etcd.revision + 1);
+      const probe = this.content(svc, trigger, this.store.etcd.revision + 1);
       if (probe.fingerprint === rec.fingerprint) {
         this.queue.done(svcIndex, true);
         return;
@@ -220,7 +220,7 @@ export class EndpointsController extends ServiceController {
           () => {
             const content = probe;
             if (content.bytes.body > this.counters.maxObjectBytes) this.counters.maxObjectBytes = content.bytes.body;
-            if (this.etcd.write(this.key(svc), content.bytes.stored) !== "ok") {
+            if (this.store.write(this.key(svc), content.bytes.body, content.bytes.stored, "endpoints") !== "ok") {
               this.counters.rejected++;
               return false;
             }
@@ -231,7 +231,7 @@ export class EndpointsController extends ServiceController {
               this.counters.updates++;
             }
             if (content.truncated) this.truncatedWrites++;
-            this.sink.objectBytesChanged(svc, content.bytes.proxyEvent - (rec.bytes?.proxyEvent ?? 0), content.bytes.dnsEvent - (rec.bytes?.dnsEvent ?? 0));
+            this.sink.objectChanged(svc, "endpoints", rec.bytes, content.bytes);
             rec.bytes = content.bytes;
             rec.fingerprint = content.fingerprint;
             this.sink.committed(svc, content.bytes, trigger, "endpoints");

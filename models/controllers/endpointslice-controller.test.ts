@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { RandomStreams } from "../../engine/random.js";
 import { Simulation } from "../../engine/simulation.js";
 import { Cluster, type Service } from "../cluster/cluster.js";
+import { ApiStore } from "../api-store.js";
 import { Etcd } from "../etcd.js";
 import { KepSizer, ProtobufSizer } from "../network/object-bytes.js";
 import type { WriteSink } from "./controller-base.js";
@@ -34,10 +35,10 @@ function setup(replicas: number, max: number, ipFamilies: ("IPv4" | "IPv6")[] = 
   const sim = new Simulation();
   const cluster = new Cluster({ nodes: 12, zones: 3, coresPerNode: 4, podsPerNode: 10, namespaces: 1, services: [{ name: "web", count: 1, replicas, headless: false, ports: 1, ipFamilies }] }, new RandomStreams(3).stream("p"));
   cluster.populate(0);
-  const etcd = new Etcd({ maxRequestBytes: 1.5 * 1024 * 1024, quotaBytes: 2 ** 31 });
+  const etcd = new ApiStore(new Etcd({ maxRequestBytes: 1.5 * 1024 * 1024, quotaBytes: 2 ** 31 }), 3 * 1024 * 1024);
   const sizer = new KepSizer(100, new ProtobufSizer(cluster, false, false, false));
   const writes: number[] = [];
-  const sink: WriteSink = { committed: (_s, b) => writes.push(b.stored), objectBytesChanged: () => {} };
+  const sink: WriteSink = { committed: (_s, b) => writes.push(b.stored), objectChanged: () => {} };
   const controller = new CheckedController(sim, cluster, etcd, sizer, sink, getPackingAlgorithm(algorithm), {
     maxEndpointsPerSlice: max, batchPeriod: 0, workers: 1, qps: 1e6, burst: 1e6, writeLatency: 1000, syncBase: 0, syncPerEndpoint: 0, options: {},
   });
@@ -88,7 +89,7 @@ describe("EndpointSliceController", () => {
               cluster.setReady(p, o.kind === "ready", sim.now);
               controller.podChanged(0, p, sim.now);
             } else if (o.kind === "terminate") {
-              cluster.startTermination(p, sim.now);
+              cluster.startTermination(p);
               controller.podChanged(0, p, sim.now);
             } else {
               cluster.removePod(p);

@@ -15,10 +15,11 @@
 import { Histogram } from "../../engine/metrics.js";
 import type { Simulation } from "../../engine/simulation.js";
 import type { Micros } from "../../engine/time.js";
-import { growInt32 } from "../../engine/typed-arrays.js";
+import { growFloat64, growInt32 } from "../../engine/typed-arrays.js";
 import { suffix } from "../cluster/naming.js";
 import type { Cluster, IPFamily, Service } from "../cluster/cluster.js";
-import type { Etcd } from "../etcd.js";
+import type { ApiStore } from "../api-store.js";
+import type { WatchSink } from "../apiserver.js";
 import type { ObjectBytes, ObjectSizer, WatchType } from "../network/object-bytes.js";
 import type { ApiCall } from "./api-client.js";
 import { ServiceController, type ControllerQueueConfig, type WriteSink } from "./controller-base.js";
@@ -45,23 +46,40 @@ export class EndpointSliceController extends ServiceController {
   readonly slices: SliceRecord[][];
   /** endpoint_slice_controller_endpointslices_changed_per_sync: per family per successful sync (facts §4). */
   readonly changedPerSync = new Histogram("endpointslice_controller.endpointslices_changed_per_sync", "count", { percentiles: [50, 99] });
-  /** The gauges of facts §4 per Service, from its last sync: desired endpoints, desired slices, slices. */
+  /** The gauges per Service (pkg/controller/endpointslice/metrics), from its last sync: desired endpoints, desired slices, slices. */
   readonly gauges: { endpointsDesired: Float64Array; desiredSlices: Float64Array; numSlices: Float64Array };
   private readonly dirty: Set<number>[];
   /**
-   * The Service's slices are known to match what was planned, so a sync may take only the pods changed since
-   * (`dirty`); false before its first sync and after a failed one, which then recomputes from all pods.
+   * The Service's slices are known, so a sync may take only the pods changed since (`dirty`: after a failed sync it
+   * still holds what that sync planned); false before its first sync, which computes from all pods.
    */
   private readonly tracked: Uint8Array;
   /** Per family: pod -> the slice holding its endpoint. */
   private readonly podSlice: Map<IPFamily, PodSliceIndex>;
-  private readonly stateCache = new Map<IPFamily, { version: Int32Array; slot: Int32Array; state: EndpointState[] }>();
+  private readonly stateCache = new Map<IPFamily, { version: Int32Array; slot: Int32Array; state: PodEndpoint[] }>();
   private nameSerial = 0;
+  /** Per Service, the watch log index of its latest slice write or delete (-1: none). */
+  private readonly lastChange: Float64Array;
+  /** Per watch log index, when the controller's own informer received it (NaN: not yet). */
+  private arrival = new Float64Array(1024).fill(Number.NaN);
+  /** Syncs refused because the informer had not yet seen the controller's own writes (syncs{result="stale"}). */
+  staleSyncs = 0;
+  /**
+   * The controller's informer of EndpointSlices, fed by the apiserver's watch. Until one is attached (`watched`), the
+   * cache is assumed current.
+   */
+  readonly informer: WatchSink = {
+    receive: (_w, arrival, change) => {
+      if (change >= this.arrival.length) this.arrival = growFloat64(this.arrival, Math.max(change + 1, this.arrival.length * 2), Number.NaN);
+      this.arrival[change] = arrival;
+    },
+  };
+  watched = false;
 
   constructor(
     sim: Simulation,
     cluster: Cluster,
-    private readonly etcd: Etcd,
+    private readonly store: ApiStore,
     private readonly sizer: ObjectSizer,
     private readonly sink: WriteSink,
     private readonly algorithm: PackingAlgorithm,
@@ -75,6 +93,7 @@ export class EndpointSliceController extends ServiceController {
     this.dirty = Array.from({ length: n }, () => new Set<number>());
     this.tracked = new Uint8Array(n);
     this.podSlice = new Map((["IPv4", "IPv6"] as IPFamily[]).map((f) => [f, new PodSliceIndex()]));
+    this.lastChange = new Float64Array(n).fill(-1);
   }
 
   /** Builds every present Service's slices as they stand at time zero: no API calls, no watch events. */
@@ -88,8 +107,8 @@ export class EndpointSliceController extends ServiceController {
         this.gauges.numSlices[svc.index] += plan.metrics.actualSlices;
         for (const s of [...plan.creates, ...plan.updates]) {
           const rec = this.record(svc, s, 0, 1, Number.NaN, "ADDED");
-          this.etcd.seed(this.key(svc, s.name), rec.bytes.stored);
-          this.store(svc, rec);
+          this.store.etcd.seed(this.key(svc, s.name), rec.bytes.stored, "endpointslices");
+          this.keep(svc, rec);
         }
       }
       this.dirty[svc.index].clear();
@@ -116,9 +135,16 @@ export class EndpointSliceController extends ServiceController {
       this.queue.done(svcIndex, true);
       return;
     }
+    if (this.stale(svcIndex)) {
+      // EndpointSliceTracker.StaleSlices: "EndpointSlice informer cache is out of date"; retried rate-limited
+      this.staleSyncs++;
+      this.queue.done(svcIndex, false);
+      return;
+    }
     const trigger = this.takeTrigger(svcIndex);
     const plans = this.plan(svc, this.algorithm.acceptsUntouched === true && this.tracked[svcIndex] === 1);
-    this.dirty[svcIndex].clear();
+    const planned = this.dirty[svcIndex];
+    this.dirty[svcIndex] = new Set();
     this.tracked[svcIndex] = 1;
     const calls: ApiCall[] = [];
     this.gauges.endpointsDesired[svcIndex] = 0;
@@ -141,13 +167,35 @@ export class EndpointSliceController extends ServiceController {
           this.counters.failedSyncs++;
           // the trigger is not consumed: the retry carries the oldest change still unprogrammed
           this.noteTrigger(svcIndex, trigger);
-          this.tracked[svcIndex] = 0;
+          // what was planned may be written only in part: its pods stay changed for the next (incremental) sync
+          for (const p of planned) this.dirty[svcIndex].add(p);
         } else {
           for (const plan of plans) this.changedPerSync.record(plan.metrics.changedPerSync);
         }
         this.queue.done(svcIndex, ok);
       }),
     );
+  }
+
+  /**
+   * The tracker expects a generation (or a deletion) the informer has not delivered yet: the informer receives the
+   * controller's changes in order, so it is current once it has the Service's latest.
+   */
+  private stale(svc: number): boolean {
+    const k = this.lastChange[svc];
+    return this.watched && k >= 0 && !(this.arrival[k] <= this.sim.now);
+  }
+
+  private noteChange(svc: number, change: number): void {
+    this.lastChange[svc] = change;
+  }
+
+  private markBuffer = new Uint8Array(1024);
+
+  /** A zeroed mark per pod id (left zeroed by its user). */
+  private marks(pods: number): Uint8Array {
+    if (pods > this.markBuffer.length) this.markBuffer = new Uint8Array(Math.max(pods, this.markBuffer.length * 2));
+    return this.markBuffer;
   }
 
   /** The algorithm's plan for the Service now, one per address family. */
@@ -167,32 +215,64 @@ export class EndpointSliceController extends ServiceController {
           const name = index.get(pod);
           if (name !== undefined) affected.add(name);
         }
-        const candidates = new Set<number>();
+        // the pods to reconsider: the changed ones and those sharing a slice with one, in the Service's pod order
+        const marks = this.marks(this.cluster.podCount);
+        const candidates: number[] = [];
+        const add = (pod: number): void => {
+          if (marks[pod] === 1) return;
+          marks[pod] = 1;
+          candidates.push(pod);
+        };
         for (const s of existing) {
           if (s.addressType !== family || !affected.has(s.name)) continue;
-          for (const e of s.endpoints) candidates.add(podOf(e.id));
+          for (const e of s.endpoints) add(podOf(e));
         }
-        for (const pod of dirty) candidates.add(pod);
-        const pods = [...candidates].filter((p) => this.cluster.podAlive[p] === 1).sort((a, b) => this.cluster.position(a) - this.cluster.position(b));
+        for (const pod of dirty) add(pod);
+        const c = this.cluster;
+        // in the Service's pod order: their positions sorted (a position indexes svc.pods)
+        const positions = new Int32Array(candidates.length);
+        let live = 0;
+        for (const p of candidates) {
+          marks[p] = 0;
+          if (c.isEndpoint(p)) positions[live++] = c.position(p);
+        }
+        const sorted = positions.subarray(0, live).sort();
+        const pods = new Array<number>(live);
+        for (let k = 0; k < live; k++) pods[k] = svc.pods[sorted[k]];
         const list = pods.map((p) => this.endpointState(p, family));
         const keep = new Set<string>();
-        for (const s of existing) if (s.addressType === family && !affected.has(s.name)) keep.add(s.name);
+        let kept = 0;
+        for (const s of existing) {
+          if (s.addressType !== family || affected.has(s.name)) continue;
+          keep.add(s.name);
+          kept += s.endpoints.length;
+        }
         untouched.set(family, keep);
-        // upstream creates the port map's entry for every listed pod; with pods in untouched slices it exists too
-        if (list.length > 0 || svc.pods.length > 0) desired.set(family, new Map([[portKey, list]]));
+        // upstream creates the port map's entry for every pod with an IP; with endpoints in untouched slices it exists
+        if (list.length > 0 || kept > 0) desired.set(family, new Map([[portKey, list]]));
       }
     } else {
       for (const family of families) {
-        const list = svc.pods.map((p) => this.endpointState(p, family));
+        const list: EndpointState[] = [];
+        for (const p of svc.pods) if (this.cluster.podHasIP[p] === 1) list.push(this.endpointState(p, family));
         if (list.length > 0) desired.set(family, new Map([[portKey, list]]));
       }
     }
+    let taken: Set<string> | undefined;
     return reconcileService(this.algorithm, {
       families,
       maxEndpointsPerSlice: this.config.maxEndpointsPerSlice,
       desired,
       existing,
-      nameFor: () => `${svc.name}-${suffix(`slice/${svc.index}/${this.nameSerial++}`, 5)}`,
+      nameFor: () => {
+        // generateName: a random 5-character suffix; the apiserver refuses a name in use and the create is retried
+        taken ??= new Set(existing.map((s) => s.name));
+        let name: string;
+        do name = `${svc.name}-${suffix(`slice/${svc.index}/${this.nameSerial++}`, 5)}`;
+        while (taken.has(name));
+        taken.add(name);
+        return name;
+      },
       options: this.config.options,
       untouched,
     });
@@ -203,7 +283,7 @@ export class EndpointSliceController extends ServiceController {
     let cache = this.stateCache.get(family);
     if (cache === undefined || pod >= cache.version.length) {
       const cap = Math.max(1024, this.cluster.podService.length);
-      const grown = { version: new Int32Array(cap).fill(-1), slot: new Int32Array(cap).fill(-1), state: new Array<EndpointState>(cap) };
+      const grown = { version: new Int32Array(cap).fill(-1), slot: new Int32Array(cap).fill(-1), state: new Array<PodEndpoint>(cap) };
       if (cache !== undefined) {
         grown.version.set(cache.version);
         grown.slot.set(cache.slot);
@@ -216,6 +296,7 @@ export class EndpointSliceController extends ServiceController {
     if (cache.version[pod] !== c.podVersion[pod] || cache.slot[pod] !== c.podSlot[pod]) {
       const node = c.podNode[pod];
       cache.state[pod] = {
+        pod,
         id: `${pod}:${c.podSlot[pod]}`,
         ready: c.podReady[pod] === 1 && c.podTerminating[pod] === 0,
         serving: c.podReady[pod] === 1,
@@ -239,11 +320,11 @@ export class EndpointSliceController extends ServiceController {
     let entries = 0;
     let entriesJson = 0;
     for (const e of s.endpoints) {
-      const pod = podOf(e.id);
+      const pod = podOf(e);
       entries += this.sizer.sliceEntry(pod, family);
       entriesJson += this.sizer.sliceEntryJson(pod, family);
     }
-    const bytes = this.sizer.slice(svc, { name: s.name, family, entries, entriesJson, count: s.endpoints.length }, { revision: this.etcd.revision + 1, generation, created, trigger, now: this.sim.now }, type);
+    const bytes = this.sizer.slice(svc, { name: s.name, family, entries, entriesJson, count: s.endpoints.length }, { revision: this.store.etcd.revision + 1, generation, created, trigger, now: this.sim.now }, type);
     return { state: s, created, generation, bytes };
   }
 
@@ -253,15 +334,15 @@ export class EndpointSliceController extends ServiceController {
     const prev = at >= 0 ? list[at] : undefined;
     const rec = this.record(svc, s, prev?.created ?? this.sim.now, (prev?.generation ?? 0) + 1, trigger, type);
     if (rec.bytes.body > this.counters.maxObjectBytes) this.counters.maxObjectBytes = rec.bytes.body;
-    const outcome = this.etcd.write(this.key(svc, s.name), rec.bytes.stored);
+    const outcome = this.store.write(this.key(svc, s.name), rec.bytes.body, rec.bytes.stored, "endpointslices");
     if (outcome !== "ok") {
       this.counters.rejected++;
       return false;
     }
     if (type === "ADDED") this.counters.creates++;
     else this.counters.updates++;
-    this.store(svc, rec);
-    this.sink.committed(svc, rec.bytes, trigger, "endpointslice");
+    this.keep(svc, rec);
+    this.noteChange(svc.index, this.sink.committed(svc, rec.bytes, trigger, "endpointslices"));
     return true;
   }
 
@@ -270,38 +351,38 @@ export class EndpointSliceController extends ServiceController {
     const at = list.findIndex((r) => r.state.name === name);
     if (at < 0) return true;
     const rec = list[at];
-    this.etcd.delete(this.key(svc, name));
+    this.store.etcd.delete(this.key(svc, name));
     this.counters.deletes++;
     list.splice(at, 1);
     this.unindex(rec.state);
-    this.sink.objectBytesChanged(svc, -rec.bytes.proxyEvent, -rec.bytes.dnsEvent);
+    this.sink.objectChanged(svc, "endpointslices", rec.bytes, undefined);
     // kube-proxy drops trigger times on slice deletion (endpointschangetracker.go): no NPL sample
-    this.sink.committed(svc, rec.bytes, Number.NaN, "endpointslice");
+    this.noteChange(svc.index, this.sink.committed(svc, rec.bytes, Number.NaN, "endpointslices"));
     return true;
   }
 
-  private store(svc: Service, rec: SliceRecord): void {
+  private keep(svc: Service, rec: SliceRecord): void {
     const list = this.slices[svc.index];
     const at = list.findIndex((r) => r.state.name === rec.state.name);
     if (at >= 0) {
       this.unindex(list[at].state);
-      this.sink.objectBytesChanged(svc, rec.bytes.proxyEvent - list[at].bytes.proxyEvent, rec.bytes.dnsEvent - list[at].bytes.dnsEvent);
+      this.sink.objectChanged(svc, "endpointslices", list[at].bytes, rec.bytes);
       list[at] = rec;
     } else {
       list.push(rec);
-      this.sink.objectBytesChanged(svc, rec.bytes.proxyEvent, rec.bytes.dnsEvent);
+      this.sink.objectChanged(svc, "endpointslices", undefined, rec.bytes);
     }
     const index = this.podSlice.get(rec.state.addressType as IPFamily);
     if (index === undefined) return;
     const slice = index.idOf(rec.state.name);
-    for (const e of rec.state.endpoints) index.set(podOf(e.id), slice);
+    for (const e of rec.state.endpoints) index.set(podOf(e), slice);
   }
 
   private unindex(s: SliceState): void {
     const index = this.podSlice.get(s.addressType as IPFamily);
     if (index === undefined) return;
     const slice = index.idOf(s.name);
-    for (const e of s.endpoints) index.clear(podOf(e.id), slice);
+    for (const e of s.endpoints) index.clear(podOf(e), slice);
   }
 }
 
@@ -337,7 +418,16 @@ class PodSliceIndex {
   }
 }
 
-/** Endpoint ids are `<pod>:<address slot>`: a new address is a new endpoint, as Kubernetes hashes addresses. */
-export function podOf(id: string): number {
-  return parseInt(id, 10);
+/** An endpoint as this controller makes it: its pod's id kept beside the `<pod>:<address slot>` id string. */
+interface PodEndpoint extends EndpointState {
+  readonly pod: number;
+}
+
+/**
+ * Endpoint ids are `<pod>:<address slot>`: a new address is a new endpoint, as Kubernetes hashes addresses. The
+ * algorithms hand back the endpoint objects they were given, so the pod is read off them (parsed only otherwise).
+ */
+export function podOf(e: EndpointState): number {
+  const pod = (e as Partial<PodEndpoint>).pod;
+  return pod !== undefined ? pod : parseInt(e.id, 10);
 }

@@ -12,7 +12,7 @@
  */
 import type { Simulation } from "../../engine/simulation.js";
 import type { Micros } from "../../engine/time.js";
-import { TokenBucket } from "./token-bucket.js";
+import { TokenBucket } from "../../engine/token-bucket.js";
 
 export interface WorkqueueConfig {
   workers: number;

@@ -7,17 +7,15 @@ import type { ClusterSpec } from "../cluster/cluster.js";
 import type { PlacementName } from "../dns/placement.js";
 import type { NameClass } from "../dns/traffic.js";
 import type { ProxyMode } from "../kube-proxy.js";
+import type { KubernetesVersion } from "./versions.js";
 
-export interface Spread {
-  /** Median and 99th percentile of a lognormal; equal values mean a constant. */
-  median: Micros;
-  p99: Micros;
-}
+export type { Spread } from "../../engine/random.js";
+import type { Spread } from "../../engine/random.js";
 
 export type ServiceSelector = string;
 
 export type WorkloadStep =
-  | { action: "endpoint-change"; at: Micros; name?: string; services: ServiceSelector; count: number }
+  | { action: "endpoint-change"; at: Micros; name?: string; services: ServiceSelector; count: number; interval: Micros }
   | {
       action: "rolling-update";
       at: Micros;
@@ -32,7 +30,7 @@ export type WorkloadStep =
       termination: Spread;
     }
   | { action: "scale"; at: Micros; name?: string; services: ServiceSelector; replicas?: number; factor?: number; podStartup: Spread; termination: Spread }
-  | { action: "zone-outage"; at: Micros; name?: string; zone: number; duration: Micros; notReadyAfter: Micros; evictAfter: Micros; podStartup: Spread }
+  | { action: "zone-outage"; at: Micros; name?: string; zone: number; duration: Micros }
   | { action: "churn"; at: Micros; name?: string; until: Micros; services: ServiceSelector; rate: number; podStartup: Spread; termination: Spread }
   | { action: "create-service"; at: Micros; name?: string; services: ServiceSelector }
   | { action: "dns-rollout"; at: Micros; name?: string; window: Micros }
@@ -41,7 +39,8 @@ export type WorkloadStep =
 
 export interface NetworkConfig {
   duration: Micros;
-  cluster: ClusterSpec & { absentServices: string[] };
+  kubernetesVersion: KubernetesVersion;
+  cluster: ClusterSpec & { absentServices: string[]; endpointsConsumers: number };
   apiserver: {
     replicas: number;
     egressBytesPerSecond: number;
@@ -50,21 +49,33 @@ export interface NetworkConfig {
     cacheWindow: Micros;
     dispatchDelay: Micros;
     writeLatency: Micros;
+    maxRequestBodyBytes: number;
   };
   etcd: { maxRequestBytes: number; quotaBytes: number; compactionInterval: Micros; startRevision: number };
   controller: {
-    mode: "endpointslice" | "endpoints";
-    endpointsMode: "legacy" | "truncating";
     algorithm: string;
     algorithmOptions: Record<string, number>;
     maxEndpointsPerSlice: number;
     batchPeriod: Micros;
     workers: number;
-    qps: number;
-    burst: number;
+    informer: "local" | "egress";
     syncBase: Micros;
     syncPerEndpoint: number;
   };
+  controllerManager: { qps: number; burst: number };
+  nodeLifecycle: {
+    monitorPeriod: Micros;
+    gracePeriod: Micros;
+    evictionRate: number;
+    secondaryEvictionRate: number;
+    unhealthyZoneThreshold: number;
+    largeClusterSizeThreshold: number;
+    tolerationSeconds: Micros;
+  };
+  scheduler: { throughput: number; burst: number };
+  kubelet: { sandbox: Spread; cleanup: Spread; statusSyncPeriod: Micros; leaseRenewInterval: Micros; nodeStatusReportFrequency: Micros };
+  pods: { startup: Spread; termination: Spread };
+  events: { rate: number; ttl: Micros };
   kubeProxy: { mode: ProxyMode; minSyncPeriod: Micros; burstSyncs: number; fullSyncPeriod: Micros; contentType: "protobuf" | "json"; cohortSize: number };
   dns: {
     /** Central CoreDNS replicas. */

@@ -1,56 +1,118 @@
 /**
- * The network control plane of one cluster, wired together: pods (workload) -> Endpoints or EndpointSlice controller
- * -> etcd -> apiserver watch fan-out -> kube-proxy on every node. Exports the metrics of the results table.
+ * The network model in two parts that share nothing but their configuration, each on its own clock:
+ * - the control plane (`runControlPlane`): the cluster's own machinery (pods, kubelets, scheduler,
+ * ReplicaSet, Deployment, node lifecycle and taint eviction controllers: cluster-dynamics.ts) -> the EndpointSlice
+ * and Endpoints controllers -> the apiserver (its body limit) -> etcd (the whole keyspace: pods, Nodes, Leases,
+ * Events, Services, EndpointSlices, Endpoints) -> the apiserver's watch fan-out -> kube-proxy on every node, the
+ * cluster DNS, the other Endpoints consumers and the controller's own informer;
+ * - the DNS traffic (`runDns`): pods' lookups, the DNS placement's caches and CoreDNS, conntrack. It depends on the
+ *   control plane only through which nodes are up, a function of the workload's zone outages.
+ * So variants that differ only in what one part reads run that part once (`networkParts` names what each reads).
  */
 import { Histogram } from "../../engine/metrics.js";
+import type { Simulation } from "../../engine/simulation.js";
 import type { Micros } from "../../engine/time.js";
-import { Apiserver, buildCohorts } from "../apiserver.js";
+import { ApiStore } from "../api-store.js";
+import { Apiserver, buildCohorts, CONSUMER, DNS, INFORMER, KUBE_PROXY, type WatchedResource, type WatcherClass } from "../apiserver.js";
 import { Cluster, type Service } from "../cluster/cluster.js";
+import type { CountedKind } from "../cluster/pods.js";
 import type { ModelContext } from "../context.js";
-import type { WriteSink } from "../controllers/controller-base.js";
+import type { EndpointsKind, WriteSink } from "../controllers/controller-base.js";
 import { EndpointSliceController } from "../controllers/endpointslice-controller.js";
 import { EndpointsController } from "../controllers/endpoints-controller.js";
 import { getPackingAlgorithm } from "../controllers/packing/index.js";
 import { apiWatchers, placementCost, type ClusterShape } from "../dns/placement.js";
 import { getPlacement } from "../dns/placements/index.js";
 import { DnsTraffic, type DnsFault } from "../dns/traffic.js";
-import { Etcd } from "../etcd.js";
+import { ETCD_KINDS, Etcd, NumberedKeys, type KeyGroup } from "../etcd.js";
+import { podName } from "../cluster/naming.js";
 import { KubeProxyFleet, PROXY_COSTS } from "../kube-proxy.js";
+import { ClusterDynamics } from "./cluster-dynamics.js";
 import type { NetworkConfig } from "./config.js";
-import { KepSizer, ProtobufSizer, type ObjectSizer } from "./object-bytes.js";
-import { selectServices, Workload, type PodEvent } from "./workload.js";
-
-/**
- * Pod objects' own writes to etcd per lifecycle step (an assumption; the shape of a Deployment pod's life):
- * created = create + binding + status with its IP; Ready flips = a status update; deletion = the
- * deletionTimestamp update + the status of stopping containers; removal = the delete.
- */
-const POD_WRITES: Record<PodEvent, number> = { created: 3, replaced: 3, ready: 1, "not-ready": 1, terminating: 2, removed: 0 };
+import { KepSizer, ProtobufSizer, type ObjectBytes, type ObjectSizer } from "./object-bytes.js";
+import { endpointsSource, endpointsTruncation } from "./versions.js";
+import { selectServices, Workload } from "./workload.js";
 
 interface Totals {
   watchBytes: number;
   watchEvents: number;
+  proxyEvents: number;
+  proxyBytes: number;
   etcdWrites: number;
   etcdWriteBytes: number;
+  sliceWrites: number;
+  endpointsWrites: number;
   syncs: number;
   nplSamples: number;
-  controllerWrites: number;
 }
 
 /** Quantiles exported for CDF charts. */
 const CDF_QUANTILES = [0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999, 1];
 const FILL_BUCKETS = 10;
+const CLASS_NAMES: Record<WatcherClass, string> = { [KUBE_PROXY]: "kube_proxy", [DNS]: "dns", [CONSUMER]: "endpoints_consumers", [INFORMER]: "controller" };
 
-export function runNetwork(config: NetworkConfig, ctx: ModelContext): void {
+/** Sums of the current objects' watch event sizes per resource, as each watcher class receives them (relists). */
+class ListBytes {
+  private readonly proxy = new Map<WatchedResource, number>();
+  private readonly dns = new Map<WatchedResource, number>();
+  private readonly proto = new Map<WatchedResource, number>();
+
+  change(resource: WatchedResource, proxied: boolean, before: ObjectBytes | undefined, after: ObjectBytes | undefined): void {
+    const add = (m: Map<WatchedResource, number>, d: number): void => void m.set(resource, (m.get(resource) ?? 0) + d);
+    if (proxied) add(this.proxy, (after?.proxyEvent ?? 0) - (before?.proxyEvent ?? 0));
+    add(this.dns, (after?.dnsEvent ?? 0) - (before?.dnsEvent ?? 0));
+    add(this.proto, (after?.event ?? 0) - (before?.event ?? 0));
+  }
+
+  of(resource: WatchedResource, cls: WatcherClass): number {
+    const m = cls === KUBE_PROXY ? this.proxy : cls === DNS ? this.dns : this.proto;
+    return m.get(resource) ?? 0;
+  }
+}
+
+/** The keys of the two parts: variants with equal keys have equal results for that part. */
+export function networkParts(config: NetworkConfig): { controlPlane: string; dns: string } {
+  const placement = getPlacement(config.dns.placement);
+  const watch = apiWatchers(placement, clusterShape(config));
+  const { dns, ...rest } = config;
+  return {
+    // the control plane sees the DNS servers only as watchers of the API
+    controlPlane: JSON.stringify({ ...rest, dns: { contentType: dns.contentType, watchers: watch } }),
+    dns: JSON.stringify({
+      dns,
+      cluster: { nodes: config.cluster.nodes, zones: config.cluster.zones, coresPerNode: config.cluster.coresPerNode, podsPerNode: config.cluster.podsPerNode },
+      kubeProxyMode: config.kubeProxy.mode,
+      duration: config.duration,
+      interval: config.metrics.interval,
+      outages: config.workload.filter((w) => w.action === "zone-outage" || w.action === "dns-rollout" || w.action === "coredns-loss" || w.action === "dns-cache-oom"),
+    }),
+  };
+}
+
+function clusterShape(config: NetworkConfig): ClusterShape {
+  const c = config.cluster;
+  const services = c.services.reduce((n, g) => n + g.count, 0);
+  return { nodes: c.nodes, coresPerNode: c.coresPerNode, zones: c.zones, pods: c.nodes * c.podsPerNode, services, centralReplicas: config.dns.servers };
+}
+
+export function runControlPlane(config: NetworkConfig, ctx: ModelContext): void {
   const { sim, rng, metrics } = ctx;
+  const version = config.kubernetesVersion;
   const cluster = new Cluster(config.cluster, rng.stream("cluster/placement"), rng.stream("cluster/replicas"));
   cluster.populate(0);
 
+  // ---- etcd and the apiserver's storage ----
   const etcd = new Etcd({ maxRequestBytes: config.etcd.maxRequestBytes, quotaBytes: config.etcd.quotaBytes }, config.etcd.startRevision);
+  etcd.now = () => sim.now;
+  const store = new ApiStore(etcd, config.apiserver.maxRequestBodyBytes);
   const real = new ProtobufSizer(cluster, config.objects.managedFields, config.kubeProxy.contentType === "json", config.dns.contentType === "json");
   const sizer: ObjectSizer = config.objects.sizeModel === "kep-752" ? new KepSizer(config.objects.bytesPerEndpoint, real) : real;
+  const objects = real.clusterObjects();
+  const groups = seedKeyspace(etcd, cluster, objects, config);
+  // backend pods: numbered by pod id, their keys never built
+  const pods = new NumberedKeys(etcd, "pods");
 
-  // NPL samples in µs, reported in seconds
+  // ---- watchers ----
   const npl = new Histogram("npl", "s", { scale: 1e6 });
   const cohorts = buildCohorts(cluster.nodes, (n) => cluster.nodeZone[n], cluster.zones, config.kubeProxy.cohortSize);
   const phaseRng = rng.stream("kube-proxy/full-sync-phase");
@@ -61,16 +123,12 @@ export function runNetwork(config: NetworkConfig, ctx: ModelContext): void {
     () => -Math.floor(phaseRng.uniform() * config.kubeProxy.fullSyncPeriod),
     cohorts.weight,
   );
-
-  // Cluster DNS: the placement decides which instances hold API watches (facts dns-conntrack.md §2, §5)
+  // Cluster DNS: the placement decides which instances hold API watches
   const placement = getPlacement(config.dns.placement);
-  const podsTotal = cluster.nodes * cluster.podsPerNode;
-  const shape: ClusterShape = { nodes: cluster.nodes, coresPerNode: cluster.coresPerNode, zones: cluster.zones, pods: podsTotal, services: cluster.services.length, centralReplicas: config.dns.servers };
-  const dnsWatch = apiWatchers(placement, shape);
+  const dnsWatch = apiWatchers(placement, clusterShape(config));
   const dnsWatchesPods = dnsWatch.byResource.pods > 0;
-
-  let proxyListBytes = 0;
-  let dnsListBytes = 0;
+  const source = endpointsSource(version);
+  const lists = new ListBytes();
   const apiserver = new Apiserver(
     sim,
     {
@@ -82,121 +140,118 @@ export function runNetwork(config: NetworkConfig, ctx: ModelContext): void {
       dispatchDelay: config.apiserver.dispatchDelay,
       // with kube-proxy cohorts the run already trades per-node timing for speed; DNS servers follow
       groupDnsWatchers: config.kubeProxy.cohortSize > 1,
+      localInformer: config.controller.informer === "local",
     },
     cohorts,
-    dnsWatch.instances,
+    {
+      kubeProxy: [source, "services"],
+      dnsServers: dnsWatch.instances,
+      dns: dnsWatchesPods ? [source, "services", "pods"] : [source, "services"],
+      endpointsConsumers: config.cluster.endpointsConsumers,
+      controllerInformer: true,
+    },
     proxies,
-    { proxyListBytes: () => proxyListBytes, dnsListBytes: () => dnsListBytes },
+    (resource, cls) => lists.of(resource, cls),
   );
 
-  const writesByKind = { endpointslices: 0, endpoints: 0, pods: 0, services: 0 };
+  // ---- the endpoints controllers ----
   const sink: WriteSink = {
-    committed(svc: Service, bytes, trigger, kind) {
-      writesByKind[kind === "endpointslice" ? "endpointslices" : "endpoints"]++;
-      apiserver.publish({ proxyBytes: bytes.proxyEvent, dnsBytes: bytes.dnsEvent, proxied: !svc.headless, trigger });
-    },
-    objectBytesChanged(svc: Service, proxyDelta, dnsDelta) {
-      if (!svc.headless) proxyListBytes += proxyDelta;
-      dnsListBytes += dnsDelta;
-    },
+    committed: (svc, bytes, trigger, kind) =>
+      apiserver.publish({ resource: kind, proxyBytes: bytes.proxyEvent, dnsBytes: bytes.dnsEvent, bytes: bytes.event, proxied: !svc.headless, trigger }),
+    objectChanged: (svc, kind: EndpointsKind, before, after) => lists.change(kind, !svc.headless, before, after),
   };
-
-  const controllerCommon = {
+  const kcm = config.controllerManager;
+  const queueConfig = {
     batchPeriod: config.controller.batchPeriod,
     workers: config.controller.workers,
-    qps: config.controller.qps,
-    burst: config.controller.burst,
+    qps: kcm.qps,
+    burst: kcm.burst,
     writeLatency: config.apiserver.writeLatency,
     syncBase: config.controller.syncBase,
     syncPerEndpoint: config.controller.syncPerEndpoint,
   };
-  const controller =
-    config.controller.mode === "endpointslice"
-      ? new EndpointSliceController(sim, cluster, etcd, sizer, sink, getPackingAlgorithm(config.controller.algorithm), {
-          ...controllerCommon,
-          maxEndpointsPerSlice: config.controller.maxEndpointsPerSlice,
-          options: config.controller.algorithmOptions,
-        })
-      : new EndpointsController(sim, cluster, etcd, sizer, sink, { ...controllerCommon, mode: config.controller.endpointsMode });
-
-  // a pod's etcd key, built once: every write of the pod looks it up by this string
-  const podKeys: string[] = [];
-  const podKey = (svc: Service, pod: number): string => (podKeys[pod] ??= `/registry/pods/${svc.namespace}/${cluster.podName(pod)}`);
+  const slices = new EndpointSliceController(sim, cluster, store, sizer, sink, getPackingAlgorithm(config.controller.algorithm), {
+    ...queueConfig,
+    maxEndpointsPerSlice: config.controller.maxEndpointsPerSlice,
+    options: config.controller.algorithmOptions,
+  });
+  const endpoints = new EndpointsController(sim, cluster, store, sizer, sink, { ...queueConfig, truncate: endpointsTruncation(version) });
+  // the controller sees its own writes through its informer, a watch like any other
+  apiserver.attachInformer(slices.informer);
+  slices.watched = true;
 
   // Time zero: the cluster as it stands, in etcd, with no writes counted.
   const absent = new Set<number>();
   for (const sel of config.cluster.absentServices) for (const svc of selectServices(cluster, sel)) absent.add(svc.index);
   for (const svc of cluster.services) {
-    if (absent.has(svc.index)) controller.setAbsent(svc.index);
-    else etcd.seed(`/registry/services/specs/${svc.namespace}/${svc.name}`, real.service(svc).stored);
-    for (const p of svc.pods) etcd.seed(podKey(svc, p), real.pod(svc).stored);
-  }
-  controller.seed();
-
-  const workload = new Workload(sim, cluster, rng, {
-    podChanged(service, pod, trigger, event) {
-      const svc = cluster.services[service];
-      if (event === "removed") etcd.delete(podKey(svc, pod));
-      const podBytes = real.pod(svc);
-      for (let i = 0; i < POD_WRITES[event]; i++) {
-        if (etcd.write(podKey(svc, pod), podBytes.stored) === "ok") {
-          writesByKind.pods++;
-          // autopath's CoreDNS watches every pod (`pods verified`, facts dns-conntrack.md §3.4): DNS-only events
-          if (dnsWatchesPods) apiserver.publish({ proxyBytes: 0, dnsBytes: podBytes.dnsEvent, proxied: false, trigger: Number.NaN });
-        }
-      }
-      controller.podChanged(service, pod, trigger);
-    },
-    serviceCreated(service) {
-      const svc = cluster.services[service];
+    if (absent.has(svc.index)) {
+      slices.setAbsent(svc.index);
+      endpoints.setAbsent(svc.index);
+    } else {
       const bytes = real.service(svc);
-      if (etcd.write(`/registry/services/specs/${svc.namespace}/${svc.name}`, bytes.stored) === "ok") {
-        writesByKind.services++;
-        // kube-proxy watches Services too (its selector drops headless ones); a Service carries no trigger annotation
-        apiserver.publish({ proxyBytes: bytes.proxyEvent, dnsBytes: bytes.dnsEvent, proxied: !svc.headless, trigger: Number.NaN });
+      etcd.seed(serviceKey(svc), bytes.stored, "services");
+      lists.change("services", !svc.headless, undefined, bytes);
+    }
+    const podBytes = real.pod(svc);
+    const keyLength = podKeyLength(svc);
+    for (const p of svc.pods) pods.seed(p, keyLength, podBytes.stored);
+  }
+  slices.seed();
+  endpoints.seed();
+
+  // ---- the cluster's own machinery and the workload ----
+  const eventsTtl = new EventsTtl(sim, etcd, groups.events, config.events.ttl, config.kubelet.leaseRenewInterval, config.events.rate, config.duration);
+  const dynamics = new ClusterDynamics(sim, cluster, rng, config, {
+    podWritten(pod, endpoint, trigger) {
+      const svc = cluster.services[cluster.podService[pod]];
+      const bytes = real.pod(svc);
+      if (pods.write(pod, podKeyLength(svc), bytes.stored) === "ok" && dnsWatchesPods) {
+        // autopath's CoreDNS watches every pod (`pods verified`): DNS-only events
+        apiserver.publish({ resource: "pods", proxyBytes: 0, dnsBytes: bytes.dnsEvent, bytes: bytes.event, proxied: false, trigger: Number.NaN });
       }
-      controller.created(service);
+      if (endpoint) {
+        slices.podChanged(svc.index, pod, trigger);
+        endpoints.podChanged(svc.index, pod, trigger);
+      }
+    },
+    podRemoved(pod) {
+      const svc = cluster.services[cluster.podService[pod]];
+      const bytes = real.pod(svc);
+      const keyLength = podKeyLength(svc);
+      pods.write(pod, keyLength, bytes.stored);
+      pods.delete(pod, keyLength);
+      if (dnsWatchesPods) apiserver.publish({ resource: "pods", proxyBytes: 0, dnsBytes: 2 * bytes.dnsEvent, bytes: 2 * bytes.event, proxied: false, trigger: Number.NaN });
+      slices.podChanged(svc.index, pod, Number.NaN);
+      endpoints.podChanged(svc.index, pod, Number.NaN);
+    },
+    counted(kind: CountedKind, count: number) {
+      if (kind === "events") {
+        eventsTtl.created(etcd.createInGroup(groups.events, count));
+        return;
+      }
+      etcd.overwriteInGroup(groups[kind], count);
+      if (kind === "pods" && dnsWatchesPods) {
+        apiserver.publish({ resource: "pods", proxyBytes: 0, dnsBytes: objects.pod.dnsEvent, bytes: objects.pod.event, proxied: false, trigger: Number.NaN, count });
+      }
     },
     nodeUp(node, up) {
-      nodesUp += up ? 1 : -1;
       apiserver.setNodeUp(node, up);
     },
   });
-  let nodesUp = cluster.nodes;
+  const workload = new Workload(sim, dynamics, rng, {
+    serviceCreated(service) {
+      const svc = cluster.services[service];
+      const bytes = real.service(svc);
+      if (etcd.write(serviceKey(svc), bytes.stored, "services") === "ok") {
+        lists.change("services", !svc.headless, undefined, bytes);
+        // a Service carries no trigger annotation
+        apiserver.publish({ resource: "services", proxyBytes: bytes.proxyEvent, dnsBytes: bytes.dnsEvent, bytes: bytes.event, proxied: !svc.headless, trigger: Number.NaN });
+      }
+      slices.created(service);
+      endpoints.created(service);
+    },
+  });
   workload.start(config.workload);
-
-  let dns: DnsTraffic | undefined;
-  if (config.dns.lookupsPerPodPerSecond > 0) {
-    dns = new DnsTraffic(
-      sim,
-      { nodes: cluster.nodes, zones: cluster.zones, coresPerNode: cluster.coresPerNode, podsPerNode: cluster.podsPerNode, nodesUp: () => nodesUp },
-      {
-        placement,
-        kubeProxyMode: config.kubeProxy.mode === "ipvs" ? "ipvs" : "iptables",
-        resolver: config.dns.resolver,
-        lookupsPerPodPerSecond: config.dns.lookupsPerPodPerSecond,
-        mix: config.dns.mix,
-        namesPerNode: config.dns.namesPerNode,
-        externalNames: config.dns.externalNames,
-        hostSearchDomains: config.dns.hostSearchDomains,
-        kernel: config.dns.kernel,
-        corednsReplicas: placement.firstTier === "node-coredns" && placement.clusterUpstream === null ? 0 : config.dns.servers,
-        corednsCores: config.dns.corednsCores,
-        step: config.dns.step,
-        sampleRate: config.dns.sampleRate,
-        latencyMs: config.dns.latencyMs,
-        externalTtlS: config.dns.externalTtl / 1e6,
-      },
-      rng.stream("dns/trace"),
-    );
-    const faults: DnsFault[] = [];
-    for (const w of config.workload) {
-      if (w.action === "dns-rollout") faults.push({ kind: "rollout", at: w.at, maxUnavailable: placement.rolloutMaxUnavailable ?? 0, window: w.window });
-      else if (w.action === "coredns-loss") faults.push({ kind: "coredns-loss", at: w.at, replicas: w.replicas, duration: w.duration });
-      else if (w.action === "dns-cache-oom") faults.push({ kind: "cache-oom", at: w.at, nodes: w.nodes, window: w.window });
-    }
-    dns.start(config.duration, faults);
-  }
 
   // kube-proxy prices syncs at the ruleset of the moment, refreshed every metrics interval
   const refreshRuleset = (): void => {
@@ -220,53 +275,57 @@ export function runNetwork(config: NetworkConfig, ctx: ModelContext): void {
   };
   sim.schedule(config.etcd.compactionInterval, compactor);
 
-  metrics.timeSeries("etcd.db_size", "bytes", () => etcd.dbTotalBytes);
+  metrics.timeSeries("etcd.db_size", "bytes", () => Math.round(etcd.dbTotalBytes));
   metrics.timeSeries("watch.bytes.cumulative", "bytes", () => apiserver.bytes);
   metrics.timeSeries("apiserver.egress_backlog", "s", () => apiserver.currentBacklog() / 1e6);
-  if (dns !== undefined) {
-    const d = dns;
-    metrics.timeSeries("dns.coredns_qps", "qps", () => d.centralQps);
-    metrics.timeSeries("conntrack.entries.max_node", "entries", () => d.maxConntrackNow);
-  }
   metrics.sampleEvery(sim, interval, config.duration);
 
   // Per-phase deltas: a phase runs from its step's start to the next step's (or the end).
   const totals = (): Totals => ({
     watchBytes: apiserver.bytes,
     watchEvents: apiserver.deliveries,
+    proxyEvents: apiserver.classDeliveries[KUBE_PROXY],
+    proxyBytes: apiserver.classBytes[KUBE_PROXY],
     etcdWrites: etcd.stats.writes,
     etcdWriteBytes: etcd.stats.writeBytes,
+    sliceWrites: etcd.byKind.endpointslices.writes,
+    endpointsWrites: etcd.byKind.endpoints.writes,
     syncs: proxies.syncs,
     nplSamples: proxies.samples,
-    controllerWrites: writesByKind.endpointslices + writesByKind.endpoints,
   });
-  const marks: { name: string; at: Micros; totals?: Totals }[] = [...workload.phases].sort((a, b) => a.at - b.at);
-  for (const m of marks) sim.schedule(m.at, () => (m.totals = totals()));
+  const marks: { name: string; at: Micros; totals?: Totals; npl?: Histogram }[] = [...workload.phases].sort((a, b) => a.at - b.at);
+  for (const m of marks) {
+    m.npl = new Histogram(`phase.${m.name}.npl`, "s", { scale: 1e6 });
+    sim.schedule(m.at, () => (m.totals = totals()));
+  }
+  proxies.phases = { starts: marks.map((m) => m.at), histograms: marks.map((m) => m.npl!) };
 
   const fraction = (): void => ctx.progress(sim.now / Math.max(1, config.duration));
   sim.run({ until: config.duration, onProgress: fraction, progressEvery: 1 << 14 });
   const end = totals();
 
-  // ---- results (names in the issue's contract first) ----
+  // ---- results ----
   const put = (name: string, unit: string, value: number): void => metrics.counter(name, unit).add(value);
-  const kindName = config.controller.mode === "endpointslice" ? "endpointslice" : "endpoints";
-  put("objects.endpoints.max_bytes", "bytes", kindName === "endpoints" ? controller.counters.maxObjectBytes : 0);
-  put("objects.endpointslice.max_bytes", "bytes", kindName === "endpointslice" ? controller.counters.maxObjectBytes : 0);
+  put("objects.endpoints.max_bytes", "bytes", endpoints.counters.maxObjectBytes);
+  put("objects.endpointslice.max_bytes", "bytes", slices.counters.maxObjectBytes);
   put("etcd.writes", "count", etcd.stats.writes);
   put("etcd.write_bytes", "bytes", etcd.stats.writeBytes);
-  put("etcd.db_bytes.max", "bytes", etcd.dbTotalBytes);
+  put("etcd.db_bytes.max", "bytes", Math.round(etcd.dbTotalBytes));
   put("etcd.rejected_writes", "count", etcd.stats.rejectedTooLarge + etcd.stats.rejectedNoSpace);
+  put("apiserver.rejected_requests.too_large", "count", store.rejectedTooLarge);
   put("watch.events", "count", apiserver.deliveries);
   put("watch.bytes", "bytes", apiserver.bytes);
+  for (const cls of [KUBE_PROXY, DNS, CONSUMER, INFORMER] as WatcherClass[]) {
+    put(`watch.events.${CLASS_NAMES[cls]}`, "count", apiserver.classDeliveries[cls]);
+    put(`watch.bytes.${CLASS_NAMES[cls]}`, "bytes", apiserver.classBytes[cls]);
+  }
   put("watch.bytes.per_node.max", "bytes", apiserver.maxNodeBytes());
   put("watch.relists", "count", apiserver.relists);
   put("kubeproxy.syncs", "count", proxies.syncs);
-  const p50 = npl.percentile(50);
   const p99 = npl.percentile(99);
-  put("npl.p50_s", "s", p50);
+  put("npl.p50_s", "s", npl.percentile(50));
   put("npl.p99_s", "s", p99);
   put("npl.slo_met", "bool", p99 <= config.slo.nplThreshold / 1e6 ? 1 : 0);
-
   put("npl.p90_s", "s", npl.percentile(90));
   put("npl.max_s", "s", npl.max);
   put("npl.samples", "count", npl.count);
@@ -280,98 +339,247 @@ export function runNetwork(config: NetworkConfig, ctx: ModelContext): void {
   put("watch.resent_events", "count", apiserver.resentEvents);
   put("watch.serializations", "count", apiserver.serializations);
   put("apiserver.egress_backlog.max_s", "s", apiserver.maxBacklog / 1e6);
-  put("etcd.writes.endpointslices", "count", writesByKind.endpointslices);
-  put("etcd.writes.endpoints", "count", writesByKind.endpoints);
-  put("etcd.writes.pods", "count", writesByKind.pods);
-  put("etcd.writes.services", "count", writesByKind.services);
+  for (const kind of ETCD_KINDS) {
+    put(`etcd.writes.${kind}`, "count", etcd.byKind[kind].writes);
+    put(`etcd.write_bytes.${kind}`, "bytes", etcd.byKind[kind].writeBytes);
+  }
   put("etcd.rejected.too_large", "count", etcd.stats.rejectedTooLarge);
   put("etcd.rejected.nospace", "count", etcd.stats.rejectedNoSpace);
   put("etcd.nospace_alarm", "bool", etcd.noSpaceAlarm ? 1 : 0);
+  if (etcd.noSpaceAlarm) put("etcd.nospace_at_s", "s", etcd.noSpaceAt / 1e6);
   put("etcd.largest_object_bytes", "bytes", etcd.stats.largestValueBytes);
   put("etcd.revisions", "count", etcd.revision - config.etcd.startRevision);
-  const c = controller.counters;
+  put("etcd.keys.pods", "count", groups.pods.count + cluster.services.reduce((n, s) => n + s.pods.length, 0));
+
+  const c = slices.counters;
   put("controller.syncs", "count", c.syncs);
   put("controller.failed_syncs", "count", c.failedSyncs);
   put("controller.creates", "count", c.creates);
   put("controller.updates", "count", c.updates);
   put("controller.deletes", "count", c.deletes);
-  put("controller.api_requests", "count", controller.requests);
-  if (controller instanceof EndpointSliceController) {
-    let slices = 0;
-    let endpoints = 0;
-    // slices by fill (endpoints / maxEndpointsPerSlice) in tenths: bucket i holds fills in ((i-1)/10, i/10]
-    const fillBuckets = new Array<number>(FILL_BUCKETS + 1).fill(0);
-    for (let s = 0; s < cluster.services.length; s++) {
-      for (const st of controller.slicesOf(s)) {
-        slices++;
-        endpoints += st.endpoints.length;
-        fillBuckets[Math.ceil((st.endpoints.length / config.controller.maxEndpointsPerSlice) * FILL_BUCKETS)]++;
-      }
+  put("controller.api_requests", "count", slices.requests);
+  let sliceCount = 0;
+  let sliceEndpoints = 0;
+  // slices by fill (endpoints / maxEndpointsPerSlice) in tenths: bucket i holds fills in ((i-1)/10, i/10]
+  const fillBuckets = new Array<number>(FILL_BUCKETS + 1).fill(0);
+  for (let s = 0; s < cluster.services.length; s++) {
+    for (const st of slices.slicesOf(s)) {
+      sliceCount++;
+      sliceEndpoints += st.endpoints.length;
+      fillBuckets[Math.ceil((st.endpoints.length / config.controller.maxEndpointsPerSlice) * FILL_BUCKETS)]++;
     }
-    put("endpointslice.count", "count", slices);
-    put("endpointslice.fill.mean", "ratio", slices === 0 ? 0 : endpoints / (slices * config.controller.maxEndpointsPerSlice));
-    for (let i = 0; i <= FILL_BUCKETS; i++) put(`endpointslice.fill.slices@le${i / FILL_BUCKETS}`, "count", fillBuckets[i]);
-    put("endpointslice.endpoints_added", "count", c.endpointsAdded);
-    put("endpointslice.endpoints_removed", "count", c.endpointsRemoved);
-    // the endpoint_slice_controller_* metrics (facts endpointslice.md §4), gauges summed over Services
-    const sum = (a: Float64Array): number => a.reduce((x, y) => x + y, 0);
-    const p = "endpointslice_controller";
-    put(`${p}.endpoints_desired`, "count", sum(controller.gauges.endpointsDesired));
-    put(`${p}.num_endpoint_slices`, "count", sum(controller.gauges.numSlices));
-    put(`${p}.desired_endpoint_slices`, "count", sum(controller.gauges.desiredSlices));
-    put(`${p}.changes.create`, "count", c.creates);
-    put(`${p}.changes.update`, "count", c.updates);
-    put(`${p}.changes.delete`, "count", c.deletes);
-    put(`${p}.syncs.success`, "count", c.syncs - c.failedSyncs);
-    put(`${p}.syncs.error`, "count", c.failedSyncs);
-    put(`${p}.endpointslices_changed_per_sync.count`, "count", controller.changedPerSync.count);
-    put(`${p}.endpointslices_changed_per_sync.mean`, "count", controller.changedPerSync.mean);
-    put(`${p}.endpointslices_changed_per_sync.p99`, "count", controller.changedPerSync.percentile(99));
-  } else {
-    put("endpoints.truncated_writes", "count", controller.truncatedWrites);
   }
+  put("endpointslice.count", "count", sliceCount);
+  put("endpointslice.fill.mean", "ratio", sliceCount === 0 ? 0 : sliceEndpoints / (sliceCount * config.controller.maxEndpointsPerSlice));
+  for (let i = 0; i <= FILL_BUCKETS; i++) put(`endpointslice.fill.slices@le${i / FILL_BUCKETS}`, "count", fillBuckets[i]);
+  put("endpointslice.endpoints_added", "count", c.endpointsAdded);
+  put("endpointslice.endpoints_removed", "count", c.endpointsRemoved);
+  // the endpoint_slice_controller_* metrics (pkg/controller/endpointslice/metrics), gauges summed over Services
+  const sum = (a: Float64Array): number => a.reduce((x, y) => x + y, 0);
+  const p = "endpointslice_controller";
+  put(`${p}.endpoints_desired`, "count", sum(slices.gauges.endpointsDesired));
+  put(`${p}.num_endpoint_slices`, "count", sum(slices.gauges.numSlices));
+  put(`${p}.desired_endpoint_slices`, "count", sum(slices.gauges.desiredSlices));
+  put(`${p}.changes.create`, "count", c.creates);
+  put(`${p}.changes.update`, "count", c.updates);
+  put(`${p}.changes.delete`, "count", c.deletes);
+  put(`${p}.syncs.success`, "count", c.syncs - c.failedSyncs - slices.staleSyncs);
+  put(`${p}.syncs.error`, "count", c.failedSyncs);
+  put(`${p}.syncs.stale`, "count", slices.staleSyncs);
+  put(`${p}.endpointslices_changed_per_sync.count`, "count", slices.changedPerSync.count);
+  put(`${p}.endpointslices_changed_per_sync.mean`, "count", slices.changedPerSync.mean);
+  put(`${p}.endpointslices_changed_per_sync.p99`, "count", slices.changedPerSync.percentile(99));
+  const e = endpoints.counters;
+  put("endpoints_controller.syncs", "count", e.syncs);
+  put("endpoints_controller.failed_syncs", "count", e.failedSyncs);
+  put("endpoints_controller.writes", "count", e.creates + e.updates);
+  put("endpoints.truncated_writes", "count", endpoints.truncatedWrites);
 
-  const cost = placementCost(placement, shape);
-  put("dns.placement.instances", "count", cost.instances);
-  put("dns.api_watchers", "count", dnsWatch.instances);
-  put("dns.cpu_request_cores", "cores", cost.cpuRequestMillicores / 1000);
-  if (dns !== undefined) {
-    const traced = Math.max(1, dns.traced);
-    put("dns.queries_per_lookup", "queries", dns.queriesPerLookup);
-    put("dns.upstream_qps.max", "qps", dns.peakCentralQps);
-    put("dns.external_qps.max", "qps", dns.peakExternalQps);
-    put("dns.latency.p50_ms", "ms", dns.latency.percentile(50));
-    put("dns.latency.p99_ms", "ms", dns.latency.percentile(99));
-    put("dns.latency.p999_ms", "ms", dns.latency.percentile(99.9));
-    put("dns.latency.max_ms", "ms", dns.latency.max);
-    for (const q of CDF_QUANTILES) put(`dns.latency_ms@q${q}`, "ms", dns.latency.percentile(q * 100));
-    put("dns.lookups", "count", Math.round(dns.lookups));
-    put("dns.traced_lookups", "count", dns.traced);
-    put("dns.sample_rate", "ratio", config.dns.sampleRate);
-    // failures and race timeouts are counted on the traced lookups and scaled to all lookups
-    put("dns.failures", "count", Math.round((dns.tracedFailures / traced) * dns.lookups));
-    put("dns.race_timeouts", "count", Math.round((dns.tracedRaceTimeouts / traced) * dns.lookups));
-    put("dns.coredns.replicas", "count", placement.components(shape).filter((g) => g.component === "coredns").reduce((n, g) => n + g.count, 0));
-    put("dns.coredns.dropped_queries", "count", Math.round(dns.corednsDropped));
-    put("dns.cpu_cores", "cores", dns.cpuCoreSeconds / (config.duration / 1e6));
-    put("dns.memory_bytes", "bytes", Math.round(cost.memoryMB * 1e6));
-    put("conntrack.peak_entries.max_node", "entries", Math.round(dns.peakConntrack));
-    put("conntrack.drops", "count", Math.round(dns.conntrackDrops));
-  }
+  const nl = dynamics.nodeLifecycle;
+  const largest = nl.largestOutage();
+  put("nodelifecycle.nodes_not_ready", "count", nl.nodesNotReady);
+  put("nodelifecycle.pods_marked_notready", "count", nl.podsMarked);
+  put("nodelifecycle.marking_duration_s", "s", largest.duration / 1e6);
+  put("nodelifecycle.taints", "count", nl.taints);
+  put("nodelifecycle.evictions", "count", dynamics.taintEviction.evictions);
+  put("nodelifecycle.events_dropped", "count", nl.events.dropped + (dynamics.taintEvents === nl.events ? 0 : dynamics.taintEvents.dropped));
+  put("replicaset.creates", "count", dynamics.replicaSets.creates);
+  put("replicaset.deletes", "count", dynamics.replicaSets.deletes);
+  put("scheduler.bindings", "count", dynamics.scheduler.bindings);
 
   marks.forEach((m, i) => {
     const from = m.totals;
     const to = marks[i + 1]?.totals ?? end;
     if (from === undefined || to === undefined) return;
-    const p = `phase.${m.name}`;
-    put(`${p}.watch.bytes`, "bytes", to.watchBytes - from.watchBytes);
-    put(`${p}.watch.events`, "count", to.watchEvents - from.watchEvents);
-    put(`${p}.etcd.writes`, "count", to.etcdWrites - from.etcdWrites);
-    put(`${p}.etcd.write_bytes`, "bytes", to.etcdWriteBytes - from.etcdWriteBytes);
-    put(`${p}.controller.writes`, "count", to.controllerWrites - from.controllerWrites);
-    put(`${p}.kubeproxy.syncs`, "count", to.syncs - from.syncs);
-    put(`${p}.npl.samples`, "count", to.nplSamples - from.nplSamples);
+    const ph = `phase.${m.name}`;
+    put(`${ph}.watch.bytes`, "bytes", to.watchBytes - from.watchBytes);
+    put(`${ph}.watch.events`, "count", to.watchEvents - from.watchEvents);
+    put(`${ph}.watch.events.kube_proxy`, "count", to.proxyEvents - from.proxyEvents);
+    put(`${ph}.watch.bytes.kube_proxy`, "bytes", to.proxyBytes - from.proxyBytes);
+    put(`${ph}.etcd.writes`, "count", to.etcdWrites - from.etcdWrites);
+    put(`${ph}.etcd.write_bytes`, "bytes", to.etcdWriteBytes - from.etcdWriteBytes);
+    put(`${ph}.etcd.writes.endpointslices`, "count", to.sliceWrites - from.sliceWrites);
+    put(`${ph}.etcd.writes.endpoints`, "count", to.endpointsWrites - from.endpointsWrites);
+    put(`${ph}.kubeproxy.syncs`, "count", to.syncs - from.syncs);
+    put(`${ph}.npl.samples`, "count", to.nplSamples - from.nplSamples);
+    // NPL of the changes made during the phase (by trigger time), wherever they were programmed
+    put(`${ph}.npl.p50_s`, "s", m.npl!.percentile(50));
+    put(`${ph}.npl.p99_s`, "s", m.npl!.percentile(99));
   });
+}
+
+/**
+ * The DNS traffic of the cluster: every pod's lookups through the placement's caches and servers, with the DNS faults
+ * of the workload and the nodes its zone outages take down (down from the step's start for its duration).
+ */
+export function runDns(config: NetworkConfig, ctx: ModelContext): void {
+  const { sim, rng, metrics } = ctx;
+  const placement = getPlacement(config.dns.placement);
+  const shape = clusterShape(config);
+  const cost = placementCost(placement, shape);
+  const put = (name: string, unit: string, value: number): void => metrics.counter(name, unit).add(value);
+  put("dns.placement.instances", "count", cost.instances);
+  put("dns.api_watchers", "count", apiWatchers(placement, shape).instances);
+  put("dns.cpu_request_cores", "cores", cost.cpuRequestMillicores / 1000);
+  if (config.dns.lookupsPerPodPerSecond <= 0) return;
+  const nodesUp = nodesUpTimeline(config);
+  const dns = startDns(sim, config, placement, () => nodesUp(sim.now), rng);
+  metrics.timeSeries("dns.coredns_qps", "qps", () => dns.centralQps);
+  metrics.timeSeries("conntrack.entries.max_node", "entries", () => dns.maxConntrackNow);
+  metrics.sampleEvery(sim, config.metrics.interval, config.duration);
+  sim.run({ until: config.duration, onProgress: () => ctx.progress(sim.now / Math.max(1, config.duration)), progressEvery: 1 << 14 });
+
+  const traced = Math.max(1, dns.traced);
+  put("dns.queries_per_lookup", "queries", dns.queriesPerLookup);
+  put("dns.upstream_qps.max", "qps", dns.peakCentralQps);
+  put("dns.external_qps.max", "qps", dns.peakExternalQps);
+  put("dns.latency.p50_ms", "ms", dns.latency.percentile(50));
+  put("dns.latency.p99_ms", "ms", dns.latency.percentile(99));
+  put("dns.latency.p999_ms", "ms", dns.latency.percentile(99.9));
+  put("dns.latency.max_ms", "ms", dns.latency.max);
+  for (const q of CDF_QUANTILES) put(`dns.latency_ms@q${q}`, "ms", dns.latency.percentile(q * 100));
+  put("dns.lookups", "count", Math.round(dns.lookups));
+  put("dns.traced_lookups", "count", dns.traced);
+  put("dns.sample_rate", "ratio", config.dns.sampleRate);
+  // failures and race timeouts are counted on the traced lookups and scaled to all lookups
+  put("dns.failures", "count", Math.round((dns.tracedFailures / traced) * dns.lookups));
+  put("dns.race_timeouts", "count", Math.round((dns.tracedRaceTimeouts / traced) * dns.lookups));
+  put("dns.coredns.replicas", "count", placement.components(shape).filter((g) => g.component === "coredns").reduce((n, g) => n + g.count, 0));
+  put("dns.coredns.dropped_queries", "count", Math.round(dns.corednsDropped));
+  put("dns.cpu_cores", "cores", dns.cpuCoreSeconds / (config.duration / 1e6));
+  put("dns.memory_bytes", "bytes", Math.round(cost.memoryMB * 1e6));
+  put("conntrack.peak_entries.max_node", "entries", Math.round(dns.peakConntrack));
+  put("conntrack.drops", "count", Math.round(dns.conntrackDrops));
+}
+
+/** Nodes up at a time: all but those of zones a zone-outage step holds down, from its start for its duration. */
+function nodesUpTimeline(config: NetworkConfig): (t: Micros) => number {
+  const { nodes, zones } = config.cluster;
+  const zoneSize = (z: number): number => Math.floor(nodes / zones) + (z < nodes % zones ? 1 : 0);
+  const outages = config.workload.filter((w) => w.action === "zone-outage");
+  return (t) => {
+    const down = new Set<number>();
+    for (const o of outages) if (o.at <= t && t < o.at + o.duration && o.zone < zones) down.add(o.zone);
+    let n = nodes;
+    for (const z of down) n -= zoneSize(z);
+    return n;
+  };
+}
+
+function serviceKey(svc: Service): string {
+  return `/registry/services/specs/${svc.namespace}/${svc.name}`;
+}
+
+/** The length of `/registry/pods/<namespace>/<pod name>`: a Service's pods' names are all as long. */
+function podKeyLength(svc: Service): number {
+  let n = podKeyLengths.get(svc);
+  if (n === undefined) {
+    n = `/registry/pods/${svc.namespace}/`.length + podName(svc.name.replace("-service-", "-deployment-"), 0).length;
+    podKeyLengths.set(svc, n);
+  }
+  return n;
+}
+
+const podKeyLengths = new WeakMap<Service, number>();
+
+/** The keys the model counts instead of following: pods that back no Service, Nodes, Leases, Events. */
+function seedKeyspace(etcd: Etcd, cluster: Cluster, o: ReturnType<ProtobufSizer["clusterObjects"]>, config: NetworkConfig): Record<CountedKind, KeyGroup> {
+  return {
+    pods: etcd.seedGroup("pods", o.podKey, cluster.otherPods(), o.pod.stored),
+    nodes: etcd.seedGroup("nodes", o.nodeKey, cluster.nodes, o.node),
+    leases: etcd.seedGroup("leases", o.leaseKey, cluster.nodes, o.lease),
+    // the background Events of the last TTL (the run's own Events come on top)
+    events: etcd.seedGroup("events", o.eventKey, Math.round((config.events.rate * config.events.ttl) / 1e6), o.event),
+  };
+}
+
+/**
+ * Events live `ttl` (kube-apiserver --event-ttl: they are written with an etcd lease of that TTL) and are then
+ * deleted; counted per `step`. Background Events arrive at `rate` per second.
+ */
+class EventsTtl {
+  private readonly buckets: number[] = [];
+  private current = 0;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly etcd: Etcd,
+    private readonly group: KeyGroup,
+    ttl: Micros,
+    step: Micros,
+    rate: number,
+    duration: Micros,
+  ) {
+    const lag = Math.max(1, Math.round(ttl / step));
+    let tickIndex = 0;
+    const tick = (): void => {
+      this.buckets.push(this.current);
+      this.current = 0;
+      tickIndex++;
+      if (tickIndex > lag) this.etcd.deleteInGroup(this.group, this.buckets[tickIndex - 1 - lag]);
+      if (rate > 0) this.created(this.etcd.createInGroup(this.group, Math.round((rate * step) / 1e6)));
+      if (this.sim.now + step <= duration) this.sim.after(step, tick);
+    };
+    sim.schedule(step, tick);
+  }
+
+  created(count: number): void {
+    this.current += count;
+  }
+}
+
+function startDns(sim: Simulation, config: NetworkConfig, placement: ReturnType<typeof getPlacement>, nodesUp: () => number, rng: ModelContext["rng"]): DnsTraffic {
+  const c = config.cluster;
+  const dns = new DnsTraffic(
+    sim,
+    { nodes: c.nodes, zones: c.zones, coresPerNode: c.coresPerNode, podsPerNode: c.podsPerNode, nodesUp },
+    {
+      placement,
+      kubeProxyMode: config.kubeProxy.mode === "ipvs" ? "ipvs" : "iptables",
+      resolver: config.dns.resolver,
+      lookupsPerPodPerSecond: config.dns.lookupsPerPodPerSecond,
+      mix: config.dns.mix,
+      namesPerNode: config.dns.namesPerNode,
+      externalNames: config.dns.externalNames,
+      hostSearchDomains: config.dns.hostSearchDomains,
+      kernel: config.dns.kernel,
+      corednsReplicas: placement.firstTier === "node-coredns" && placement.clusterUpstream === null ? 0 : config.dns.servers,
+      corednsCores: config.dns.corednsCores,
+      step: config.dns.step,
+      sampleRate: config.dns.sampleRate,
+      latencyMs: config.dns.latencyMs,
+      externalTtlS: config.dns.externalTtl / 1e6,
+    },
+    rng.stream("dns/trace"),
+  );
+  const faults: DnsFault[] = [];
+  for (const w of config.workload) {
+    if (w.action === "dns-rollout") faults.push({ kind: "rollout", at: w.at, maxUnavailable: placement.rolloutMaxUnavailable ?? 0, window: w.window });
+    else if (w.action === "coredns-loss") faults.push({ kind: "coredns-loss", at: w.at, replicas: w.replicas, duration: w.duration });
+    else if (w.action === "dns-cache-oom") faults.push({ kind: "cache-oom", at: w.at, nodes: w.nodes, window: w.window });
+  }
+  dns.start(config.duration, faults);
+  return dns;
 }
 
 function averagePorts(cluster: Cluster): number {

@@ -28,7 +28,9 @@ import {
   sliceOverheadSize,
   storedSize,
 } from "../objects/index.js";
+import { namespaceName, podIPv4 } from "../cluster/naming.js";
 import { varintSize } from "../objects/protobuf-size.js";
+import { kubeletNode, nodeLease, podEvent, typicalDeploymentPod } from "../objects/samples.js";
 import type { EndpointPort, EndpointSlice, Endpoints, ManagedFieldsEntry, ObjectMeta, Pod, Service as ServiceObject } from "../objects/types.js";
 
 export interface ObjectBytes {
@@ -40,6 +42,21 @@ export interface ObjectBytes {
   proxyEvent: number;
   /** One watch event as a DNS server receives it. */
   dnsEvent: number;
+  /** One watch event as a protobuf client receives it (other Endpoints consumers, the controller's informer). */
+  event: number;
+}
+
+/** Stored sizes (and key lengths) of the objects the model counts instead of following one by one. */
+export interface ClusterObjectBytes {
+  pod: ObjectBytes;
+  podKey: number;
+  node: number;
+  nodeKey: number;
+  lease: number;
+  leaseKey: number;
+  /** Mean of a Scheduled, a Pulled and a Started Event. */
+  event: number;
+  eventKey: number;
 }
 
 export interface SliceShape {
@@ -83,6 +100,7 @@ export interface ObjectSizer {
   endpoints(svc: Service, shape: EndpointsShape, meta: WriteMeta, type: WatchType): ObjectBytes;
   service(svc: Service): ObjectBytes;
   pod(svc: Service): ObjectBytes;
+  clusterObjects(): ClusterObjectBytes;
 }
 
 /** The simulated clock's zero: an assumption, it only fixes the length of timestamps (all are 20 characters). */
@@ -160,6 +178,11 @@ class EntryCache {
   pb = new Float64Array(1024);
   json = new Float64Array(1024);
 
+  /** True when the pod's entry is cached for this address slot. */
+  has(pod: number, slot: number): boolean {
+    return pod < this.slot.length && this.slot[pod] === slot;
+  }
+
   get(pod: number, slot: number, compute: () => [number, number]): number {
     if (pod >= this.slot.length) this.grow(pod);
     if (this.slot[pod] !== slot) {
@@ -185,9 +208,12 @@ export class ProtobufSizer implements ObjectSizer {
   private readonly slice6 = new EntryCache();
   private readonly addresses4 = new EntryCache();
   private readonly addresses6 = new EntryCache();
-  private readonly podBytes = new Map<number, ObjectBytes>();
+  private readonly podBytes: ObjectBytes[] = [];
+  private readonly podShapes = new Map<string, ObjectBytes>();
+  private readonly endpointsOverheads = new Map<string, { body: number; stored: number; json: number; ports: EndpointPort[] }>();
+  private others: ClusterObjectBytes | undefined;
   private readonly sliceOverheads = new Map<string, { body: number; stored: number; jsonEmpty: number; jsonOne: number }>();
-  private readonly entryShapes = new Map<string, [number, number]>();
+  private readonly entryShapes = new Map<number, [number, number]>();
 
   constructor(
     private readonly cluster: Cluster,
@@ -198,12 +224,14 @@ export class ProtobufSizer implements ObjectSizer {
 
   sliceEntry(pod: number, family: IPFamily): number {
     const cache = family === "IPv4" ? this.slice4 : this.slice6;
+    if (cache.has(pod, this.cluster.podSlot[pod])) return cache.pb[pod];
     const i = this.sliceEntries(cache, pod, family); // may grow the cache's arrays: read them after
     return cache.pb[i];
   }
 
   sliceEntryJson(pod: number, family: IPFamily): number {
     const cache = family === "IPv4" ? this.slice4 : this.slice6;
+    if (cache.has(pod, this.cluster.podSlot[pod])) return cache.json[pod];
     const i = this.sliceEntries(cache, pod, family);
     return cache.json[i];
   }
@@ -250,33 +278,40 @@ export class ProtobufSizer implements ObjectSizer {
   }
 
   endpoints(svc: Service, shape: EndpointsShape, meta: WriteMeta, type: WatchType): ObjectBytes {
-    const annotations: Record<string, string> = {};
-    if (meta.trigger === meta.trigger) annotations[TRIGGER_ANNOTATION] = rfc3339Nano(meta.trigger);
-    if (shape.truncated) annotations["endpoints.kubernetes.io/over-capacity"] = "truncated";
-    const obj: Omit<Endpoints, "subsets"> = {
-      kind: "Endpoints",
-      apiVersion: "v1",
-      metadata: {
-        name: svc.name,
-        namespace: svc.namespace,
-        uid: svc.uid.replace(/^.{8}/, "e0d0e0d0"),
-        resourceVersion: String(meta.revision),
-        creationTimestamp: rfc3339(meta.created),
-        labels: svc.headless ? { "service.kubernetes.io/headless": "" } : undefined,
-        annotations,
-        managedFields: this.managedFields ? controllerManagedFields("Endpoints", svc, meta.now) : undefined,
-      },
-    };
-    const ports: EndpointPort[] = svc.ports.map((p) => ({ name: p.name, port: p.targetPort, protocol: p.protocol }));
-    const addresses = shape.readyEntries + shape.notReadyEntries;
     const subsets = shape.ready + shape.notReady > 0 ? 1 : 0;
-    const subsetBytes = subsets === 0 ? 0 : endpointSubsetEntrySize(addresses, ports);
-    const body = endpointsOverheadSize(obj) + subsetBytes;
-    const stored = endpointsOverheadSize({ ...obj, metadata: { ...obj.metadata, resourceVersion: undefined } }) + subsetBytes;
-    const json =
-      endpointsJsonOverheadSize(obj, subsets) +
-      (subsets === 0 ? 0 : endpointSubsetJsonOverheadSize(shape.ready, shape.notReady, ports) + shape.readyEntriesJson + shape.notReadyEntriesJson);
-    return this.bytes("Endpoints", body, stored, json, type);
+    // everything but the addresses depends only on the Service and on the lengths of the per-write fields
+    const key = `${svc.index} ${writeMetaShape(meta)} ${shape.truncated} ${subsets}`;
+    let o = this.endpointsOverheads.get(key);
+    if (o === undefined) {
+      const annotations: Record<string, string> = {};
+      if (meta.trigger === meta.trigger) annotations[TRIGGER_ANNOTATION] = rfc3339Nano(meta.trigger);
+      if (shape.truncated) annotations["endpoints.kubernetes.io/over-capacity"] = "truncated";
+      const obj: Omit<Endpoints, "subsets"> = {
+        kind: "Endpoints",
+        apiVersion: "v1",
+        metadata: {
+          name: svc.name,
+          namespace: svc.namespace,
+          uid: svc.uid.replace(/^.{8}/, "e0d0e0d0"),
+          resourceVersion: String(meta.revision),
+          creationTimestamp: rfc3339(meta.created),
+          labels: svc.headless ? { "service.kubernetes.io/headless": "" } : undefined,
+          annotations,
+          managedFields: this.managedFields ? controllerManagedFields("Endpoints", svc, meta.now) : undefined,
+        },
+      };
+      o = {
+        body: endpointsOverheadSize(obj),
+        stored: endpointsOverheadSize({ ...obj, metadata: { ...obj.metadata, resourceVersion: undefined } }),
+        json: endpointsJsonOverheadSize(obj, subsets),
+        ports: svc.ports.map((p) => ({ name: p.name, port: p.targetPort, protocol: p.protocol })),
+      };
+      this.endpointsOverheads.set(key, o);
+    }
+    const addresses = shape.readyEntries + shape.notReadyEntries;
+    const subsetBytes = subsets === 0 ? 0 : endpointSubsetEntrySize(addresses, o.ports);
+    const json = o.json + (subsets === 0 ? 0 : endpointSubsetJsonOverheadSize(shape.ready, shape.notReady, o.ports) + shape.readyEntriesJson + shape.notReadyEntriesJson);
+    return this.bytes("Endpoints", o.body + subsetBytes, o.stored + subsetBytes, json, type);
   }
 
   service(svc: Service): ObjectBytes {
@@ -299,59 +334,47 @@ export class ProtobufSizer implements ObjectSizer {
     return this.whole(obj);
   }
 
-  /** A representative backend pod of the Service (its size varies by a few bytes between pods; one is sized). */
+  /**
+   * A representative backend pod of the Service as etcd stores it (models/objects/samples.ts typicalDeploymentPod:
+   * spec, status and the managedFields of kube-controller-manager and the kubelet); pods of a Service differ by a
+   * few bytes, so one is sized.
+   */
   pod(svc: Service): ObjectBytes {
-    let b = this.podBytes.get(svc.index);
+    let b: ObjectBytes | undefined = this.podBytes[svc.index];
     if (b === undefined) {
       const p = svc.pods[0] ?? 0;
-      const obj = {
-        kind: "Pod",
-        apiVersion: "v1",
-        metadata: {
-          name: this.cluster.podName(p),
-          generateName: this.cluster.podName(p).slice(0, -5),
-          namespace: svc.namespace,
-          uid: this.cluster.podUid(p),
-          resourceVersion: "1000000000",
-          creationTimestamp: rfc3339(0),
-          labels: { app: svc.name, "pod-template-hash": "6d4f9c7b8d" },
-          ownerReferences: [{ apiVersion: "apps/v1", kind: "ReplicaSet", name: this.cluster.podName(p).slice(0, -6), uid: svc.uid, controller: true, blockOwnerDeletion: true }],
-        },
-        spec: {
-          containers: [
-            {
-              name: "app",
-              image: "registry.k8s.io/pause:3.10",
-              ports: svc.ports.map((port) => ({ containerPort: port.targetPort, protocol: port.protocol })),
-              resources: { requests: { cpu: "5m", memory: "20M" } },
-              terminationMessagePath: "/dev/termination-log",
-              terminationMessagePolicy: "File",
-              imagePullPolicy: "IfNotPresent",
-            },
-          ],
-          restartPolicy: "Always",
-          terminationGracePeriodSeconds: 30,
-          dnsPolicy: "ClusterFirst",
-          serviceAccountName: "default",
-          nodeName: this.cluster.nodeName(this.cluster.podNode[p]),
-          schedulerName: "default-scheduler",
-          enableServiceLinks: true,
-          preemptionPolicy: "PreemptLowerPriority",
-        },
-        status: {
-          phase: "Running",
-          conditions: ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"].map((type) => ({ type, status: "True", lastTransitionTime: rfc3339(0) })),
-          hostIP: "10.128.0.12",
-          podIP: this.cluster.podIP(p, "IPv4"),
-          podIPs: [{ ip: this.cluster.podIP(p, "IPv4") }],
-          startTime: rfc3339(0),
-          qosClass: "Burstable",
-        },
-      } as unknown as Pod;
-      b = this.whole(obj);
-      this.podBytes.set(svc.index, b);
+      const node = Math.max(0, this.cluster.podNode[p]);
+      const deployment = svc.name.replace("-service-", "-deployment-");
+      // the size depends on the lengths of the names only (no string in it needs escaping)
+      const key = `${svc.namespace.length} ${deployment.length}`;
+      b = this.podShapes.get(key);
+      if (b === undefined) {
+        b = this.whole(typicalDeploymentPod(svc.namespace, deployment, this.cluster.podSerial[p], this.cluster.nodeName(node), podIPv4(node, 0)));
+        this.podShapes.set(key, b);
+      }
+      this.podBytes[svc.index] = b;
     }
     return b;
+  }
+
+  /** The cluster's other objects, one representative each: a pod that backs no Service, a Node, its Lease, an Event. */
+  clusterObjects(): ClusterObjectBytes {
+    if (this.others === undefined) {
+      const pod = typicalDeploymentPod(namespaceName(0), "app-deployment-0", 0, this.cluster.nodeName(0), podIPv4(0, 0));
+      const events = (["Scheduled", "Pulled", "Started"] as const).map((r) => storedSize(podEvent(pod, r)));
+      const nodeName = this.cluster.nodeName(0);
+      this.others = {
+        pod: this.whole(pod),
+        podKey: `/registry/pods/${namespaceName(0)}/${pod.metadata!.name}`.length,
+        node: storedSize(kubeletNode(0)),
+        nodeKey: `/registry/minions/${nodeName}`.length,
+        lease: storedSize(nodeLease(0)),
+        leaseKey: `/registry/leases/kube-node-lease/${nodeName}`.length,
+        event: Math.round(events.reduce((a, b) => a + b, 0) / events.length),
+        eventKey: `/registry/events/${namespaceName(0)}/${pod.metadata!.name}.${"0".repeat(16)}`.length,
+      };
+    }
+    return this.others;
   }
 
   private whole(obj: ServiceObject | Pod): ObjectBytes {
@@ -361,13 +384,13 @@ export class ProtobufSizer implements ObjectSizer {
     const env = envelopeSizeFromBody(obj.kind, body);
     const event = protobufWatchEventSizeFromEnvelope(env, "ADDED");
     const jsonEvent = jsonWatchEventSizeFromObject(json, "ADDED");
-    return { body, stored, proxyEvent: this.proxyJson ? jsonEvent : event, dnsEvent: this.dnsJson ? jsonEvent : event };
+    return { body, stored, proxyEvent: this.proxyJson ? jsonEvent : event, dnsEvent: this.dnsJson ? jsonEvent : event, event };
   }
 
   private bytes(kind: "EndpointSlice" | "Endpoints", body: number, storedBody: number, json: number, type: WatchType): ObjectBytes {
     const pb = protobufWatchEventSizeFromEnvelope(envelopeSizeFromBody(kind, body), type);
     const js = jsonWatchEventSizeFromObject(json, type);
-    return { body, stored: envelopeSizeFromBody(kind, storedBody), proxyEvent: this.proxyJson ? js : pb, dnsEvent: this.dnsJson ? js : pb };
+    return { body, stored: envelopeSizeFromBody(kind, storedBody), proxyEvent: this.proxyJson ? js : pb, dnsEvent: this.dnsJson ? js : pb, event: pb };
   }
 
   private metadata(svc: Service, name: string, generateName: string, meta: WriteMeta, kind: "EndpointSlice", labels: Record<string, string>): ObjectMeta {
@@ -421,10 +444,11 @@ export class ProtobufSizer implements ObjectSizer {
    * have one length, uids are 36 characters), so pods alike in those lengths share one computation, and the names
    * need not be generated to size them.
    */
-  private entryShape(kind: string, pod: number, family: IPFamily, compute: () => [number, number]): [number, number] {
+  private entryShape(kind: "slice" | "address", pod: number, family: IPFamily, compute: () => [number, number]): [number, number] {
     const c = this.cluster;
     const node = c.podNode[pod];
-    const key = `${kind} ${family} ${c.podIP(pod, family).length} ${c.podService[pod]} ${c.nodeName(node).length} ${c.zoneName(node).length}`;
+    // one number: Service, kind, family, address length (< 64), node and zone name lengths (< 256, < 64)
+    const key = ((((c.podService[pod] * 4 + (kind === "slice" ? 0 : 2) + (family === "IPv4" ? 0 : 1)) * 64 + c.podIPLength(pod, family)) * 256 + c.nodeName(node).length) * 64) + c.zoneName(node).length;
     let sizes = this.entryShapes.get(key);
     if (sizes === undefined) {
       sizes = compute();
@@ -455,16 +479,19 @@ export class KepSizer implements ObjectSizer {
   }
   slice(_svc: Service, shape: SliceShape): ObjectBytes {
     const n = shape.count * this.perEndpoint;
-    return { body: n, stored: n, proxyEvent: n, dnsEvent: n };
+    return { body: n, stored: n, proxyEvent: n, dnsEvent: n, event: n };
   }
   endpoints(_svc: Service, shape: EndpointsShape): ObjectBytes {
     const n = (shape.ready + shape.notReady) * this.perEndpoint;
-    return { body: n, stored: n, proxyEvent: n, dnsEvent: n };
+    return { body: n, stored: n, proxyEvent: n, dnsEvent: n, event: n };
   }
   service(svc: Service): ObjectBytes {
     return this.real.service(svc);
   }
   pod(svc: Service): ObjectBytes {
     return this.real.pod(svc);
+  }
+  clusterObjects(): ClusterObjectBytes {
+    return this.real.clusterObjects();
   }
 }

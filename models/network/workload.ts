@@ -1,29 +1,18 @@
 /**
- * What happens to the cluster's pods over time: the workload steps of a scenario, as simulation events on the pod
- * state of `Cluster`. Every step draws from its own random stream (`workload/<index>/<action>`), and nothing here
- * depends on the control plane under test, so every variant sees the same pod history (common random numbers).
- *
- * Pod lifecycle as the control plane sees it: created not ready (an endpoint appears, not ready) -> ready after its
- * startup time -> on deletion, terminating and not ready (kubelet) -> removed after its termination time.
- * Endpoint changes notify the owning Service's controller with the pod's trigger time (its creation or Ready flip,
- * as the trigger-time tracker reads it); a removal carries no trigger.
+ * What happens to the cluster over time: the workload steps of a scenario, acting through the cluster's own
+ * machinery (cluster-dynamics.ts) the way users and the control plane do: a rolling update changes the Deployment's
+ * template and the Deployment and ReplicaSet controllers carry it out; a scale changes spec.replicas; churn deletes
+ * pods that their ReplicaSets replace; a zone outage stops the zone's kubelets and leaves the rest to the node
+ * lifecycle and taint eviction controllers. Every step draws from its own random stream
+ * (`workload/<index>/<action>`), and nothing here depends on the endpoints controllers under test, so every variant
+ * sees the same pod history (common random numbers).
  */
-import type { RandomStream, RandomStreams } from "../../engine/random.js";
+import type { RandomStream, RandomStreams, Spread } from "../../engine/random.js";
 import type { Simulation } from "../../engine/simulation.js";
 import type { Micros } from "../../engine/time.js";
 import type { Cluster, Service } from "../cluster/cluster.js";
-import type { Spread, WorkloadStep } from "./config.js";
-
-/** What happened to a pod, for the writes it costs (the pod object's own etcd traffic). */
-export type PodEvent = "created" | "ready" | "not-ready" | "terminating" | "removed" | "replaced";
-
-export interface WorkloadHooks {
-  /** A backend of `service` changed; `trigger` is the change's trigger time, NaN for a pure removal. */
-  podChanged(service: number, pod: number, trigger: number, event: PodEvent): void;
-  /** A Service object is created (it was absent). */
-  serviceCreated(service: number): void;
-  nodeUp(node: number, up: boolean): void;
-}
+import type { ClusterDynamics } from "./cluster-dynamics.js";
+import type { WorkloadStep } from "./config.js";
 
 /**
  * Matches Services by exact name, by group name, or by a glob with `*` over the Service name; several selectors may
@@ -53,28 +42,24 @@ export function selectServices(cluster: Cluster, selector: string): Service[] {
   return cluster.services.filter((s) => s.name === selector);
 }
 
-export function draw(rng: RandomStream, spread: Spread): Micros {
-  if (spread.p99 <= spread.median) return spread.median;
-  return Math.round(rng.lognormalMedianP99(spread.median, spread.p99));
-}
-
-/** maxSurge / maxUnavailable as Kubernetes resolves them: percentages round up for surge, down for unavailable. */
-export function resolveCount(value: number | string, replicas: number, roundUp: boolean): number {
-  if (typeof value === "number") return value;
-  const pct = Number(value.replace("%", "")) / 100;
-  return roundUp ? Math.ceil(pct * replicas) : Math.floor(pct * replicas);
+export interface WorkloadHooks {
+  /** A Service object is created (it was absent). */
+  serviceCreated(service: number): void;
 }
 
 export class Workload {
   /** Steps' start times, in order (for per-phase metrics). */
   readonly phases: { name: string; at: Micros }[] = [];
+  private readonly cluster: Cluster;
 
   constructor(
     private readonly sim: Simulation,
-    private readonly cluster: Cluster,
+    private readonly dynamics: ClusterDynamics,
     private readonly rng: RandomStreams,
     private readonly hooks: WorkloadHooks,
-  ) {}
+  ) {
+    this.cluster = dynamics.cluster;
+  }
 
   start(steps: WorkloadStep[]): void {
     steps.forEach((step, i) => {
@@ -85,20 +70,25 @@ export class Workload {
   }
 
   private run(step: WorkloadStep, rng: RandomStream): void {
+    const rs = this.dynamics.replicaSets;
     switch (step.action) {
       case "endpoint-change":
-        return this.endpointChange(step.services, step.count, rng);
+        return this.endpointChange(step.services, step.count, step.interval, rng);
       case "rolling-update":
         for (const svc of selectServices(this.cluster, step.services)) {
-          if (step.style === "one-at-a-time") this.replaceEach(svc, step.interval);
-          else new RollingUpdate(this, svc, step, rng).start();
+          rs.setTimings(svc.index, step.podStartup, step.termination);
+          if (step.style === "one-at-a-time") this.replaceEach(svc, step.interval, step.termination, rng);
+          else this.dynamics.deployments.rollout(svc.index, { maxSurge: step.maxSurge, maxUnavailable: step.maxUnavailable });
         }
         return;
       case "scale":
-        for (const svc of selectServices(this.cluster, step.services)) this.scale(svc, step.replicas ?? Math.round(svc.replicas * (step.factor ?? 1)), step.podStartup, step.termination, rng);
+        for (const svc of selectServices(this.cluster, step.services)) {
+          rs.setTimings(svc.index, step.podStartup, step.termination);
+          this.dynamics.deployments.scale(svc.index, step.replicas ?? Math.round(svc.replicas * (step.factor ?? 1)));
+        }
         return;
       case "zone-outage":
-        return this.zoneOutage(step, rng);
+        return this.zoneOutage(step);
       case "churn":
         return this.churn(step, rng);
       case "create-service":
@@ -110,142 +100,52 @@ export class Workload {
     }
   }
 
-  /** Creates a backend, not ready, that turns ready after its startup time (then calls `onReady`). */
-  createPod(svc: Service, startup: Micros, onReady?: () => void): number {
-    const now = this.sim.now;
-    const pod = this.cluster.createPod(svc.index, now, startup <= 0);
-    this.hooks.podChanged(svc.index, pod, now, "created");
-    if (startup > 0) {
-      if (onReady !== undefined) this.readyListeners.set(pod, onReady);
-      this.sim.after(startup, (p) => this.markReady(p), pod);
-    } else {
-      onReady?.();
-    }
-    return pod;
-  }
-
-  /** Deletes a backend: terminating and not ready now, removed after `termination`. */
-  deletePod(pod: number, termination: Micros): void {
-    if (this.cluster.podAlive[pod] === 0 || this.cluster.podTerminating[pod] === 1) return;
-    const now = this.sim.now;
-    const svc = this.cluster.podService[pod];
-    if (termination <= 0) {
-      this.removePod(pod);
-      return;
-    }
-    this.cluster.startTermination(pod, now);
-    this.hooks.podChanged(svc, pod, now, "terminating");
-    this.sim.after(termination, (p) => this.removePod(p), pod);
-  }
-
-  private markReady(pod: number): void {
-    if (this.cluster.podAlive[pod] === 0 || this.cluster.podTerminating[pod] === 1) return;
-    if (this.cluster.nodeUp[this.cluster.podNode[pod]] === 0) return;
-    this.cluster.setReady(pod, true, this.sim.now);
-    this.hooks.podChanged(this.cluster.podService[pod], pod, this.sim.now, "ready");
-    const listener = this.readyListeners.get(pod);
-    if (listener !== undefined) {
-      this.readyListeners.delete(pod);
-      listener();
-    }
-  }
-
-  private removePod(pod: number): void {
-    if (this.cluster.podAlive[pod] === 0) return;
-    this.cluster.removePod(pod);
-    this.hooks.podChanged(this.cluster.podService[pod], pod, Number.NaN, "removed");
-  }
-
-  private readonly readyListeners = new Map<number, () => void>();
-
-  /** One pod of each selected Service replaced in place: the old endpoint goes and a new one comes, ready. */
-  private endpointChange(selector: string, count: number, rng: RandomStream): void {
-    const services = selectServices(this.cluster, selector);
-    for (let c = 0; c < count; c++) {
-      const svc = services[Math.floor(rng.uniform() * services.length)];
-      if (svc.pods.length === 0) continue;
-      this.replaceInPlace(svc.pods[Math.floor(rng.uniform() * svc.pods.length)]);
-    }
-  }
-
-  private replaceInPlace(pod: number): void {
-    const svc = this.cluster.services[this.cluster.podService[pod]];
-    this.cluster.removePod(pod);
-    this.hooks.podChanged(svc.index, pod, Number.NaN, "removed");
-    const fresh = this.cluster.createPod(svc.index, this.sim.now, true);
-    this.hooks.podChanged(svc.index, fresh, this.sim.now, "replaced");
-  }
-
-  /** KEP-752's rolling update: every pod replaced in place, one every `interval`. */
-  private replaceEach(svc: Service, interval: Micros): void {
-    const pods = [...svc.pods];
-    pods.forEach((pod, i) => this.sim.after(i * interval, (p) => this.replaceInPlace(p), pod));
-  }
-
-  private scale(svc: Service, replicas: number, startup: Spread, termination: Spread, rng: RandomStream): void {
-    const live = svc.pods.filter((p) => this.cluster.podTerminating[p] === 0);
-    svc.replicas = replicas;
-    if (replicas > live.length) {
-      for (let i = live.length; i < replicas; i++) this.createPod(svc, draw(rng, startup));
-    } else {
-      // ReplicaSet scale-down picks not-ready pods first, then the newest.
-      const order = [...live].sort((a, b) => this.cluster.podReady[a] - this.cluster.podReady[b] || b - a);
-      for (let i = 0; i < live.length - replicas; i++) this.deletePod(order[i], draw(rng, termination));
-    }
-  }
-
-  private zoneOutage(step: Extract<WorkloadStep, { action: "zone-outage" }>, rng: RandomStream): void {
+  /** Pods the Service's ReplicaSets count: alive and not terminating. */
+  private active(svc: Service): number[] {
     const c = this.cluster;
-    const down: number[] = [];
-    for (let n = 0; n < c.nodes; n++) {
-      if (c.nodeZone[n] === step.zone && c.nodeUp[n] === 1) {
-        c.nodeUp[n] = 0;
-        down.push(n);
-        this.hooks.nodeUp(n, false);
-      }
-    }
-    const isDown = new Uint8Array(c.nodes);
-    for (const n of down) isDown[n] = 1;
-    const podsOnDownNodes = (): number[] => {
-      const out: number[] = [];
-      for (let p = 0; p < c.podCount; p++) if (c.podAlive[p] === 1 && isDown[c.podNode[p]] === 1) out.push(p);
-      return out;
-    };
-    // The node lifecycle controller marks the node's pods NotReady after the grace period ...
-    this.sim.after(step.notReadyAfter, () => {
-      for (const p of podsOnDownNodes()) {
-        if (c.podReady[p] === 1 && c.nodeUp[c.podNode[p]] === 0) {
-          c.setReady(p, false, this.sim.now);
-          this.hooks.podChanged(c.podService[p], p, this.sim.now, "not-ready");
+    return svc.pods.filter((p) => c.podTerminating[p] === 0);
+  }
+
+  /**
+   * KEP-752's "single endpoint update", `count` times, one every `interval`: a pod of a selected Service replaced by a
+   * Ready one in the same instant (one endpoint changes; no pod lifecycle).
+   */
+  private endpointChange(selector: string, count: number, interval: Micros, rng: RandomStream): void {
+    const services = selectServices(this.cluster, selector);
+    const change = (): void => {
+      const svc = services[Math.floor(rng.uniform() * services.length)];
+      // a few probes for a running pod (every pod of an endpoint-change Service normally is)
+      for (let probe = 0; probe < 8 && svc.pods.length > 0; probe++) {
+        const p = svc.pods[Math.floor(rng.uniform() * svc.pods.length)];
+        if (this.cluster.isEndpoint(p) && this.cluster.podTerminating[p] === 0) {
+          this.dynamics.pods.replaceInPlace(p);
+          return;
         }
       }
-    });
-    // ... taint-based eviction deletes them (they stay Terminating: no kubelet confirms) and their ReplicaSets
-    // create replacements on nodes that are up ...
-    this.sim.after(step.evictAfter, () => {
-      for (const p of podsOnDownNodes()) {
-        if (c.podTerminating[p] === 1 || c.nodeUp[c.podNode[p]] === 1) continue;
-        c.startTermination(p, this.sim.now);
-        this.hooks.podChanged(c.podService[p], p, this.sim.now, "terminating");
-        this.createPod(c.services[c.podService[p]], draw(rng, step.podStartup));
-      }
-    });
-    // ... and when the zone returns, kubelets finish the deletions and kube-proxies relist.
-    this.sim.after(step.duration, () => {
-      for (const p of podsOnDownNodes()) if (c.podTerminating[p] === 1) this.removePod(p);
-      for (const n of down) {
-        c.nodeUp[n] = 1;
-        this.hooks.nodeUp(n, true);
-      }
-      for (const p of podsOnDownNodes()) {
-        if (c.podReady[p] === 1) continue;
-        c.setReady(p, true, this.sim.now);
-        this.hooks.podChanged(c.podService[p], p, this.sim.now, "ready");
-      }
-    });
+    };
+    for (let c = 0; c < count; c++) {
+      if (interval === 0) change();
+      else this.sim.after(c * interval, change);
+    }
   }
 
-  /** Steady churn: pod replacements as a Poisson process across the selected Services. */
+  /**
+   * KEP-752's rolling update: the pods there now are deleted one every `interval`; each deletion makes the
+   * ReplicaSet create a replacement at once.
+   */
+  private replaceEach(svc: Service, interval: Micros, termination: Spread, rng: RandomStream): void {
+    this.active(svc).forEach((pod, i) => this.sim.after(i * interval, (p) => this.dynamics.deletePod(p, rng.spread(termination)), pod));
+  }
+
+  private zoneOutage(step: Extract<WorkloadStep, { action: "zone-outage" }>): void {
+    const c = this.cluster;
+    const nodes: number[] = [];
+    for (let n = 0; n < c.nodes; n++) if (c.nodeZone[n] === step.zone && c.nodeUp[n] === 1) nodes.push(n);
+    this.dynamics.nodesDown(nodes);
+    this.sim.after(step.duration, () => this.dynamics.nodesBack(nodes));
+  }
+
+  /** Steady churn: pods deleted as a Poisson process across the selected Services; their ReplicaSets replace them. */
   private churn(step: Extract<WorkloadStep, { action: "churn" }>, rng: RandomStream): void {
     const services = selectServices(this.cluster, step.services).filter((s) => s.replicas > 0);
     if (services.length === 0 || step.rate <= 0) return;
@@ -254,76 +154,22 @@ export class Workload {
     const tick = (): void => {
       const svc = rng.weighted(services, weights);
       // a uniform pod that is not already terminating (a few probes; give up on a Service that is all terminating)
-      let old = -1;
+      let victim = -1;
       for (let probe = 0; probe < 8 && svc.pods.length > 0; probe++) {
         const p = svc.pods[Math.floor(rng.uniform() * svc.pods.length)];
         if (this.cluster.podTerminating[p] === 0) {
-          old = p;
+          victim = p;
           break;
         }
       }
-      if (old >= 0) {
-        const startup = draw(rng, step.podStartup);
-        const termination = draw(rng, step.termination);
-        this.createPod(svc, startup, () => this.deletePod(old, termination));
+      const termination = rng.spread(step.termination);
+      if (victim >= 0) {
+        this.dynamics.replicaSets.setTimings(svc.index, step.podStartup, step.termination);
+        this.dynamics.deletePod(victim, termination);
       }
       const next = this.sim.now + Math.max(1, Math.round(rng.exponential(meanGap)));
       if (next < step.until) this.sim.schedule(next, tick);
     };
     this.sim.after(Math.max(1, Math.round(rng.exponential(meanGap))), tick);
-  }
-}
-
-/** A Deployment rolling update: surge new pods, delete old ones as new ones become ready. */
-class RollingUpdate {
-  private readonly old: number[];
-  private oldAlive: number;
-  private created = 0;
-  private newReady = 0;
-  private readonly surge: number;
-  private readonly unavailable: number;
-  private readonly target: number;
-
-  constructor(
-    private readonly w: Workload,
-    private readonly svc: Service,
-    private readonly step: Extract<WorkloadStep, { action: "rolling-update" }>,
-    private readonly rng: RandomStream,
-  ) {
-    this.old = [...svc.pods];
-    this.oldAlive = this.old.length;
-    this.target = svc.replicas;
-    this.surge = resolveCount(step.maxSurge, this.target, true);
-    this.unavailable = resolveCount(step.maxUnavailable, this.target, false);
-    if (this.surge === 0 && this.unavailable === 0) throw new Error(`rolling update of ${svc.name}: maxSurge and maxUnavailable cannot both be 0`);
-  }
-
-  start(): void {
-    this.progress();
-  }
-
-  private progress(): void {
-    let moved = true;
-    while (moved) {
-      moved = false;
-      // Scale the new ReplicaSet up within maxSurge ...
-      while (this.created < this.target && this.oldAlive + this.created < this.target + this.surge) {
-        this.created++;
-        moved = true;
-        let readyNow = true;
-        this.w.createPod(this.svc, draw(this.rng, this.step.podStartup), () => {
-          this.newReady++;
-          if (!readyNow) this.progress();
-        });
-        readyNow = false;
-      }
-      // ... and the old one down while enough pods stay available.
-      while (this.oldAlive > 0 && this.oldAlive - 1 + this.newReady >= this.target - this.unavailable) {
-        const pod = this.old[this.old.length - this.oldAlive];
-        this.oldAlive--;
-        moved = true;
-        this.w.deletePod(pod, draw(this.rng, this.step.termination));
-      }
-    }
   }
 }

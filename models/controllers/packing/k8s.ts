@@ -57,7 +57,7 @@ export function k8sPackPortMap(ctx: PortMapContext, topUp = true): PortMapResult
       const d = desired.get(e.id);
       if (d === undefined) continue;
       keep.push(d);
-      if (!endpointEqual(d, e)) changed = true;
+      if (d !== e && !endpointEqual(d, e)) changed = true;
       desired.delete(e.id);
     }
     if (changed || keep.length !== s.endpoints.length) {

@@ -128,8 +128,8 @@ export function efficiencyTotals(
 }
 
 export interface Claim {
-  /** Per existing slice: the desired versions of the endpoints it claims, in slice order. */
-  kept: EndpointState[][];
+  /** Per existing slice: the desired versions of the endpoints it claims, in slice order (read-only: an untouched slice's own list). */
+  kept: (readonly EndpointState[])[];
   /** Per existing slice: it lost an endpoint (stale or duplicate) or one of its endpoints' attributes changed. */
   changed: boolean[];
   /** Desired endpoints no existing slice claims. */
@@ -146,13 +146,13 @@ export interface Claim {
  */
 export function claimExisting(existing: readonly SliceState[], desired: ReadonlyMap<string, EndpointState>, untouched?: ReadonlySet<string>): Claim {
   const claimed = new Set<string>();
-  const kept: EndpointState[][] = [];
+  const kept: (readonly EndpointState[])[] = [];
   const changed: boolean[] = [];
   let removed = 0;
   for (const s of existing) {
     if (untouched !== undefined && untouched.has(s.name)) {
       // exactly desired endpoints with equal attributes, left out of `desired`: kept as they are
-      kept.push([...s.endpoints]);
+      kept.push(s.endpoints);
       changed.push(false);
       continue;
     }
@@ -163,7 +163,7 @@ export function claimExisting(existing: readonly SliceState[], desired: Readonly
       if (d === undefined || claimed.has(e.id)) continue;
       claimed.add(e.id);
       keep.push(d);
-      if (!endpointEqual(d, e)) attrsChanged = true;
+      if (d !== e && !endpointEqual(d, e)) attrsChanged = true;
     }
     removed += s.endpoints.length - keep.length;
     kept.push(keep);

@@ -21,7 +21,7 @@
 // and a slice whose content and labels do not change is not written.
 // The placeholder rule is kept (shared.ts): with no endpoints the Service has one empty slice, as upstream.
 
-import { type FamilyAlgorithm, type PortMapContext, type PortMapResult, claimExisting, newSlice, reconcileFamily, sameEndpoints } from "./shared.js";
+import { type Claim, type FamilyAlgorithm, type PortMapContext, type PortMapResult, claimExisting, newSlice, reconcileFamily, sameEndpoints } from "./shared.js";
 import type { EndpointState, PackingAlgorithm, SliceState } from "./types.js";
 
 /** FNV-1a 32-bit over the UTF-8 bytes of s, then murmur3's fmix32. Unsigned 32-bit result. */
@@ -58,6 +58,18 @@ export function stableHash(s: string): number {
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
+}
+
+/** Endpoint objects are not changed once made (a change is a new object), so each one's hash is computed once. */
+const hashOfEndpoint = new WeakMap<EndpointState, number>();
+
+function hashOf(e: EndpointState): number {
+  let h = hashOfEndpoint.get(e);
+  if (h === undefined) {
+    h = stableHash(e.id);
+    hashOfEndpoint.set(e, h);
+  }
+  return h;
 }
 
 /** The bucket count for n endpoints given the current count (see the header for the band). */
@@ -115,7 +127,7 @@ function placement(endpoints: readonly EndpointState[], buckets: number, max: nu
   const bucketAt = new Int32Array(endpoints.length);
   const homes: number[][] = Array.from({ length: buckets }, () => []);
   for (let i = 0; i < endpoints.length; i++) {
-    const h = stableHash(endpoints[i].id);
+    const h = hashOf(endpoints[i]);
     hashes[i] = h;
     bucketAt[i] = h % buckets;
     homes[h % buckets].push(i);
@@ -142,9 +154,129 @@ function placement(endpoints: readonly EndpointState[], buckets: number, max: nu
   return { buckets: out, bucketAt, spilled };
 }
 
+/** For a slice's endpoint list and a bucket count: the bucket every endpoint is home to, or -1 if they differ. */
+const homeOfSlice = new WeakMap<readonly EndpointState[], { count: number; bucket: number }>();
+
+function homeBucket(endpoints: readonly EndpointState[], count: number): number {
+  const cached = homeOfSlice.get(endpoints);
+  if (cached !== undefined && cached.count === count) return cached.bucket;
+  let bucket = endpoints.length === 0 ? -1 : hashOf(endpoints[0]) % count;
+  for (let k = 1; k < endpoints.length && bucket >= 0; k++) if (hashOf(endpoints[k]) % count !== bucket) bucket = -1;
+  homeOfSlice.set(endpoints, { count, bucket });
+  return bucket;
+}
+
+/**
+ * The plan without placing every endpoint, exact when no bucket overflows: when the bucket count stays, every
+ * untouched slice holds only endpoints of one home bucket (its own, no other untouched slice's), and no bucket ends
+ * above MAX, the full placement spills nothing, so each bucket is exactly its home endpoints: the untouched slice's
+ * as they stand plus the desired ones homed there. Only buckets given desired endpoints change. Undefined when the
+ * conditions do not hold (the caller places everything).
+ */
+function incrementalPlan(ctx: PortMapContext, claim: Claim, count: number): PortMapResult | undefined {
+  const { existing, desired, max, untouched } = ctx;
+  if (untouched === undefined || count !== existing.length || count === 0) return undefined;
+  const sliceOfBucket = new Array<number>(count).fill(-1);
+  const homeOf = new Array<number>(existing.length).fill(-1);
+  for (let j = 0; j < existing.length; j++) {
+    if (!untouched.has(existing[j].name)) continue;
+    const b = homeBucket(existing[j].endpoints, count);
+    if (b < 0 || sliceOfBucket[b] >= 0 || existing[j].endpoints.length > max) return undefined;
+    sliceOfBucket[b] = j;
+    homeOf[j] = b;
+  }
+  // desired endpoints by home bucket, in (hash, id) order within a bucket
+  const incoming = new Map<number, EndpointState[]>();
+  for (const e of desired.values()) {
+    const b = hashOf(e) % count;
+    let list = incoming.get(b);
+    if (list === undefined) incoming.set(b, (list = []));
+    list.push(e);
+  }
+  for (const [b, list] of incoming) {
+    const held = sliceOfBucket[b] >= 0 ? existing[sliceOfBucket[b]].endpoints.length : 0;
+    if (held + list.length > max) return undefined;
+    sortByHashThenId(list);
+  }
+  // the full plan's matching: overlap-greedy over (bucket, slice) pairs, then the rest in order
+  const pairs: { b: number; j: number; overlap: number }[] = [];
+  const keptBuckets: (Int32Array | number)[] = [];
+  claim.kept.forEach((kept, j) => {
+    if (homeOf[j] >= 0) {
+      keptBuckets.push(homeOf[j]);
+      pairs.push({ b: homeOf[j], j, overlap: kept.length });
+      return;
+    }
+    const bs = new Int32Array(kept.length);
+    const per = new Map<number, number>();
+    for (let k = 0; k < kept.length; k++) {
+      bs[k] = hashOf(kept[k]) % count;
+      per.set(bs[k], (per.get(bs[k]) ?? 0) + 1);
+    }
+    keptBuckets.push(bs);
+    for (const [b, overlap] of per) pairs.push({ b, j, overlap });
+  });
+  const matched = matchBuckets(pairs, count, existing.length);
+  const updates: SliceState[] = [];
+  existing.forEach((s, idx) => {
+    const b = matched.bucketOfSlice[idx];
+    const kb = keptBuckets[idx];
+    if (typeof kb === "number" && b === kb && !incoming.has(b)) {
+      if (!s.labelsMatch) updates.push({ ...s, endpoints: [...s.endpoints], labelsMatch: true });
+      return;
+    }
+    const kept = claim.kept[idx];
+    const content: EndpointState[] = [];
+    for (let k = 0; k < kept.length; k++) if ((typeof kb === "number" ? kb : kb[k]) === b) content.push(kept[k]);
+    // the rest of the bucket in (hash, id) order: an untouched slice's endpoints, then the incoming ones
+    const held = new Set(content);
+    const owner = sliceOfBucket[b];
+    const bucket = [...(owner >= 0 && owner !== idx ? existing[owner].endpoints : []), ...(incoming.get(b) ?? [])];
+    if (owner >= 0 && owner !== idx) sortByHashThenId(bucket);
+    for (const e of bucket) if (!held.has(e)) content.push(e);
+    if (!sameEndpoints(s.endpoints, content) || !s.labelsMatch) updates.push({ ...s, endpoints: content, labelsMatch: true });
+  });
+  return { creates: [], updates, deletes: [] };
+}
+
+/** Sorts endpoints by (hash, id) in place, hashing each once. */
+function sortByHashThenId(list: EndpointState[]): void {
+  if (list.length < 2) return;
+  const hashes = new Float64Array(list.length);
+  for (let k = 0; k < list.length; k++) hashes[k] = hashOf(list[k]);
+  const order = orderByHashThenId(Array.from(list.keys()), hashes, list);
+  const sorted = order.map((k) => list[k]);
+  for (let k = 0; k < list.length; k++) list[k] = sorted[k];
+}
+
+/** Overlap-greedy matching of buckets to slices (ties by bucket, then slice), then the rest in index order. */
+function matchBuckets(pairs: { b: number; j: number; overlap: number }[], count: number, slices: number): { sliceOfBucket: number[]; bucketOfSlice: number[] } {
+  pairs.sort((x, y) => y.overlap - x.overlap || x.b - y.b || x.j - y.j);
+  const sliceOfBucket = new Array<number>(count).fill(-1);
+  const bucketOfSlice = new Array<number>(slices).fill(-1);
+  for (const { b, j } of pairs) {
+    if (sliceOfBucket[b] >= 0 || bucketOfSlice[j] >= 0) continue;
+    sliceOfBucket[b] = j;
+    bucketOfSlice[j] = b;
+  }
+  let j = 0;
+  for (let b = 0; b < count; b++) {
+    if (sliceOfBucket[b] >= 0) continue;
+    while (j < slices && bucketOfSlice[j] >= 0) j++;
+    if (j >= slices) break;
+    sliceOfBucket[b] = j;
+    bucketOfSlice[j] = b;
+  }
+  return { sliceOfBucket, bucketOfSlice };
+}
+
 export function stableHashPackPortMap(ctx: PortMapContext, headroom: number): PortMapResult {
   const { existing, desired, max, addressType, portKey, untouched } = ctx;
   const claim = ctx.claim ?? claimExisting(existing, desired, untouched);
+  let untouchedEndpoints = 0;
+  if (untouched !== undefined) for (const s of existing) if (untouched.has(s.name)) untouchedEndpoints += s.endpoints.length;
+  const fast = incrementalPlan(ctx, claim, chooseBucketCount(desired.size + untouchedEndpoints, existing.length, max, headroom));
+  if (fast !== undefined) return fast;
   // Placement is a function of the set of endpoints, so slices known to be unchanged (untouched) contribute their
   // endpoints as they stand, without a lookup each: the plan is the one the whole desired set gives.
   const all = [...desired.values()];
@@ -166,7 +298,7 @@ export function stableHashPackPortMap(ctx: PortMapContext, headroom: number): Po
     // whose bucket is home unless they spilled
     const offset = offsetOf.get(j);
     const bs = offset !== undefined ? bucketAt.subarray(offset, offset + kept.length) : new Int32Array(kept.length);
-    if (offset === undefined) for (let k = 0; k < kept.length; k++) bs[k] = spilled.get(kept[k]) ?? stableHash(kept[k].id) % count;
+    if (offset === undefined) for (let k = 0; k < kept.length; k++) bs[k] = spilled.get(kept[k]) ?? hashOf(kept[k]) % count;
     keptBuckets.push(bs);
     let single = true;
     for (let k = 1; k < bs.length && single; k++) single = bs[k] === bs[0];
@@ -178,22 +310,7 @@ export function stableHashPackPortMap(ctx: PortMapContext, headroom: number): Po
     for (const b of bs) per.set(b, (per.get(b) ?? 0) + 1);
     for (const [b, overlap] of per) pairs.push({ b, j, overlap });
   });
-  pairs.sort((x, y) => y.overlap - x.overlap || x.b - y.b || x.j - y.j);
-  const sliceOfBucket = new Array<number>(count).fill(-1);
-  const bucketOfSlice = new Array<number>(existing.length).fill(-1);
-  for (const { b, j } of pairs) {
-    if (sliceOfBucket[b] >= 0 || bucketOfSlice[j] >= 0) continue;
-    sliceOfBucket[b] = j;
-    bucketOfSlice[j] = b;
-  }
-  let j = 0;
-  for (let b = 0; b < count; b++) {
-    if (sliceOfBucket[b] >= 0) continue;
-    while (j < existing.length && bucketOfSlice[j] >= 0) j++;
-    if (j >= existing.length) break;
-    sliceOfBucket[b] = j;
-    bucketOfSlice[j] = b;
-  }
+  const { sliceOfBucket, bucketOfSlice } = matchBuckets(pairs, count, existing.length);
 
   const creates: SliceState[] = [];
   const updates: SliceState[] = [];

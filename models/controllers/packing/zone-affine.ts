@@ -24,8 +24,20 @@ function compareZones(a: Zone, b: Zone): number {
   return a < b ? -1 : 1;
 }
 
+/** Slices are not changed once written (a plan makes new ones), so each one's group is counted once. */
+const zoneOfSlice = new WeakMap<readonly EndpointState[], Zone>();
+
 /** The group of an existing slice: the majority zone of its endpoints as written in it. */
 export function sliceZone(endpoints: readonly EndpointState[]): Zone {
+  let zone = zoneOfSlice.get(endpoints);
+  if (zone === undefined) {
+    zone = majorityZone(endpoints);
+    zoneOfSlice.set(endpoints, zone);
+  }
+  return zone;
+}
+
+function majorityZone(endpoints: readonly EndpointState[]): Zone {
   const counts = new Map<Zone, number>();
   for (const e of endpoints) {
     const z = e.zone ?? null;
