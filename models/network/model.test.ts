@@ -41,3 +41,16 @@ describe("network model", () => {
     expect(get(old, "watch.bytes.kube_proxy")).toBeGreaterThan(get(k8s, "watch.bytes.kube_proxy"));
   }, 120_000);
 });
+
+describe("the cluster's keyspace in etcd", () => {
+  it("renews every node's Lease every 10 s: nodes x duration / 10 s writes, the partition's nodes excepted", () => {
+    const run = (workload: unknown[]): Record<string, number> => {
+      const r = runScenario(planScenario({ name: "leases", model: "network", duration: "10m", cluster: { nodes: 60, zones: 3 }, services: [{ name: "web", replicas: 30 }], workload }, "leases"));
+      return Object.fromEntries(r.rows.map((x) => [x.metric, x.value]));
+    };
+    // 60 nodes x 600 s / 10 s
+    expect(run([])["etcd.writes.leases"]).toBe(60 * 60);
+    // zone 1's 20 nodes down for 120 s miss 12 renewals each, and renew once when they reconnect
+    expect(run([{ action: "zone-outage", at: "100s", zone: 1, duration: "120s" }])["etcd.writes.leases"]).toBe(60 * 60 - 20 * 12 + 20);
+  }, 60_000);
+});
