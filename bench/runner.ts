@@ -176,7 +176,7 @@ export function networkConfig(s: NetworkScenario): NetworkConfig {
       podsPerNode: s.cluster.podsPerNode,
       // ClusterLoader2's load test puts 100 nodes' worth of pods in a namespace (facts scale.md §6)
       namespaces: s.cluster.namespaces ?? Math.max(1, Math.ceil(nodes / 100)),
-      services: s.services.map((g) => ({ name: g.name, count: g.count, replicas: g.replicas, headless: g.headless, ports: g.ports, ipFamilies: [...g.ipFamilies] })),
+      services: s.services.map((g) => ({ name: g.name, count: g.count, replicas: g.replicas, headless: g.headless, publishNotReadyAddresses: g.publishNotReadyAddresses, ports: g.ports, ipFamilies: [...g.ipFamilies] })),
       absentServices: s.services.filter((g) => g.initially === "absent").map((g) => g.name),
       endpointsConsumers: s.cluster.endpointsConsumers,
     },

@@ -243,6 +243,8 @@ const serviceGroup = z
     /** A count, or {median, p99} of a lognormal drawn per Service (a backend-count distribution). */
     replicas: z.union([int(0, 1_000_000), z.object({ median: num(1, 1_000_000), p99: num(1, 1_000_000) }).strict()], { error: "must be a count in 0..1000000 or {median, p99}" }),
     headless: z.boolean().default(false),
+    /** spec.publishNotReadyAddresses: the endpoints controllers publish pods as ready whatever their readiness. */
+    publishNotReadyAddresses: z.boolean().default(false),
     ports: int(1, 100).default(1),
     ipFamilies: z.union([z.tuple([oneOf(["IPv4", "IPv6"])]), z.tuple([z.literal("IPv4"), z.literal("IPv6")]), z.tuple([z.literal("IPv6"), z.literal("IPv4")])], { error: 'must be ["IPv4"], ["IPv6"] or both' }).default(["IPv4"]),
     /** "absent": the pods exist but the Service object is created by a create-service step. */

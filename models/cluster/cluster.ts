@@ -32,6 +32,8 @@ export interface ServiceGroupSpec {
   /** Backend pods per Service: a count, or a lognormal spread drawn per Service (rounded, at least 1). */
   replicas: number | { median: number; p99: number };
   headless: boolean;
+  /** spec.publishNotReadyAddresses: endpoints are ready whatever the pods' readiness (StatefulSet peer discovery). */
+  publishNotReadyAddresses?: boolean;
   ports: number;
   ipFamilies: IPFamily[];
 }
@@ -53,6 +55,7 @@ export interface Service {
   uid: string;
   group: string;
   headless: boolean;
+  publishNotReadyAddresses: boolean;
   ipFamilies: IPFamily[];
   ports: ServicePortSpec[];
   /** Live (not yet removed) backend pods; removal swaps the last one into the hole (a deterministic order). */
@@ -141,6 +144,7 @@ export class Cluster {
           uid: uid(`svc/${namespace}/${name}`),
           group: group.name,
           headless: group.headless,
+          publishNotReadyAddresses: group.publishNotReadyAddresses === true,
           ipFamilies: group.ipFamilies,
           ports,
           pods: [],

@@ -137,9 +137,10 @@ export class EndpointsController extends ServiceController {
       this.contribution[p] = NONE;
     }
     const c = this.cluster;
-    if (c.podAlive[p] === 0 || c.podHasIP[p] === 0 || c.podTerminating[p] === 1) return;
+    // ShouldPodBeInEndpoints(pod, publishNotReadyAddresses): terminating pods only when not-ready ones are published
+    if (c.podAlive[p] === 0 || c.podHasIP[p] === 0 || (c.podTerminating[p] === 1 && !svc.publishNotReadyAddresses)) return;
     const family = svc.ipFamilies[0]; // facts §1.7: the primary family only
-    const isReady = c.podReady[p] === 1;
+    const isReady = svc.publishNotReadyAddresses || c.podReady[p] === 1;
     const b = this.sizer.addressEntry(p, family);
     const j = this.sizer.addressEntryJson(p, family);
     const h = hash3(p, c.podSlot[p], isReady ? 1 : 0) % FINGERPRINT_MODULUS;

@@ -298,7 +298,8 @@ export class EndpointSliceController extends ServiceController {
       cache.state[pod] = {
         pod,
         id: `${pod}:${c.podSlot[pod]}`,
-        ready: c.podReady[pod] === 1 && c.podTerminating[pod] === 0,
+        // podToEndpoint: ready = publishNotReadyAddresses || (serving && !terminating)
+        ready: c.services[c.podService[pod]].publishNotReadyAddresses || (c.podReady[pod] === 1 && c.podTerminating[pod] === 0),
         serving: c.podReady[pod] === 1,
         terminating: c.podTerminating[pod] === 1,
         nodeName: c.nodeName(node),

@@ -8,14 +8,14 @@ import { runScenario } from "../../bench/runner.js";
 import type { ScenarioInput } from "../../bench/scenario.js";
 
 /** One Service of 100 pods on 20 nodes, replaced one at a time every 10 s; nothing else happens. */
-function rollout(podStartup: string): ScenarioInput {
+function rollout(podStartup: string, publishNotReadyAddresses = false): ScenarioInput {
   return {
     name: "pod-lifecycle",
     model: "network",
     seed: 3,
     duration: "20m",
     cluster: { nodes: 20, zones: 2, podsPerNode: 10, endpointsConsumers: 1 },
-    services: [{ name: "web", replicas: 100 }],
+    services: [{ name: "web", replicas: 100, publishNotReadyAddresses }],
     controller: { batchPeriod: 0 },
     // constant timings keep every change of a replacement at least 1 s from the others (see below)
     kubelet: { sandbox: "1s", cleanup: "2s" },
@@ -50,5 +50,14 @@ describe("a replaced pod's endpoint changes (one-at-a-time rolling update, batch
     const s = rollout("3s");
     expect(metric(s, "phase.rollout.etcd.writes.endpointslices")).toBe(5 * 100);
     expect(metric(s, "phase.rollout.etcd.writes.endpoints")).toBe(3 * 100);
+  }, 60_000);
+
+  // publishNotReadyAddresses: every endpoint is ready from its IP to its removal, so the slices still change 5 times
+  // (serving and terminating still follow the pod), while the Endpoints object changes only when the address comes
+  // and when it goes (terminating pods are kept).
+  it("with publishNotReadyAddresses: the same 5 slice updates per pod, 2 Endpoints writes", () => {
+    const s = rollout("3s", true);
+    expect(metric(s, "phase.rollout.etcd.writes.endpointslices")).toBe(5 * 100);
+    expect(metric(s, "phase.rollout.etcd.writes.endpoints")).toBe(2 * 100);
   }, 60_000);
 });
