@@ -20,6 +20,9 @@ export function rollingUpdateScenario(nodes: number): ScenarioInput {
     duration: "15m",
     cluster: { nodes, zones: 3 },
     services: [{ name: "big", replicas: 20_000 }],
+    // the whole keyspace (Nodes, Leases, 30 pods per node) outgrows etcd's 2 GiB default from ~10k nodes and
+    // NOSPACE would freeze the cluster: this bench measures the simulator, so etcd gets room
+    etcd: { quotaBytes: "64GiB" },
     workload: [{ name: "rolling-update", at: "30s", action: "rolling-update", services: "big" }],
     metrics: { interval: "60s" },
   };
