@@ -15,6 +15,18 @@ import { InputError, loadScenarioFile } from "./load.js";
 import { slug, writeReports } from "./output.js";
 import { Progress } from "./progress.js";
 import { runReconcileCase } from "./reconcile.js";
+import {
+  CALIBRATED_MODES,
+  buildProfile,
+  calibrationUnavailable,
+  measureInNamespace,
+  measurePoint,
+  residualTable,
+  setIptablesRestore,
+  syncInput,
+  syntheticRuleset,
+  type CalibratedMode,
+} from "./calibrate.js";
 import { answersFrom, resolve as resolveLookup } from "./resolve.js";
 import { gateResults, ruleFor } from "./gate.js";
 import { mergeShards } from "./merge.js";
@@ -42,7 +54,7 @@ function parseFormats(v: string): Format[] {
   return [...new Set(list)] as Format[];
 }
 
-function parseThreads(v: string): number {
+function parseSmallCount(v: string): number {
   const n = Number(v);
   if (!/^\d+$/.test(v) || n < 1 || n > 256) throw new InvalidArgumentError("must be an integer in 1..256");
   return n;
@@ -198,6 +210,92 @@ function sizeofCommand(file: string): void {
   process.stdout.write(JSON.stringify(out) + "\n");
 }
 
+function parseCountList(max: number) {
+  return (v: string): number[] => {
+    const list = v.split(",").map((x) => x.trim());
+    if (list.length === 0 || list.some((x) => !/^\d+$/.test(x) || Number(x) < 1 || Number(x) > max)) {
+      throw new InvalidArgumentError(`must be a count in 1..${max}, or a comma-separated list of them (got ${JSON.stringify(v)})`);
+    }
+    return list.map(Number);
+  };
+}
+
+function parseModes(v: string): CalibratedMode[] {
+  if (v === "all") return [...CALIBRATED_MODES];
+  const list = v.split(",").map((x) => x.trim());
+  if (list.length === 0 || list.some((m) => !(CALIBRATED_MODES as readonly string[]).includes(m))) {
+    throw new InvalidArgumentError(`must be ${CALIBRATED_MODES.join(", ")} or all (got ${JSON.stringify(v)})`);
+  }
+  return [...new Set(list)] as CalibratedMode[];
+}
+
+interface CalibrateFlags {
+  mode: CalibratedMode[];
+  services: number[];
+  endpointsPerService: number[];
+  repeats: number;
+  emit?: boolean;
+  json?: boolean;
+  out: string;
+  iptablesRestore: string;
+  inNamespace?: boolean;
+}
+
+function single(flags: CalibrateFlags, what: string): { services: number; endpointsPerService: number } {
+  if (flags.services.length !== 1 || flags.endpointsPerService.length !== 1) {
+    throw new InputError(`${what} takes one size: --services N --endpoints-per-service N (got ${flags.services.join(",")} x ${flags.endpointsPerService.join(",")})`);
+  }
+  return { services: flags.services[0], endpointsPerService: flags.endpointsPerService[0] };
+}
+
+/** `bench calibrate kube-proxy`: time kube-proxy's syncs on this kernel and fit the sync-cost model. */
+async function calibrateCommand(flags: CalibrateFlags): Promise<void> {
+  setIptablesRestore(flags.iptablesRestore);
+  if (flags.inNamespace) {
+    // inside the throwaway namespace: measure and print one JSON point per line
+    for (const mode of flags.mode) {
+      for (const services of flags.services) {
+        for (const eps of flags.endpointsPerService) process.stdout.write(JSON.stringify(measurePoint(mode, services, eps, flags.repeats)) + "\n");
+      }
+    }
+    return;
+  }
+  if (flags.emit) {
+    if (flags.mode.length !== 1) throw new InputError("--emit prints one ruleset: choose --mode iptables or --mode nftables");
+    const size = single(flags, "--emit");
+    process.stdout.write(syncInput(flags.mode[0], syntheticRuleset(size.services, size.endpointsPerService)).text);
+    return;
+  }
+  const why = calibrationUnavailable(flags.mode);
+  if (why !== undefined) throw new InputError(`calibrate kube-proxy ${why}`);
+  const binPath = join(root, "bench", "bin.mjs");
+  if (flags.json) {
+    const size = single(flags, "--json");
+    const grid = { modes: flags.mode, iptablesRestore: flags.iptablesRestore, services: [size.services], endpointsPerService: [size.endpointsPerService], repeats: flags.repeats };
+    const points = await measureInNamespace(binPath, grid, () => {});
+    for (const p of points) {
+      const { mode, services, endpoints, rules, fullSyncSeconds, partialSyncSeconds } = p;
+      process.stdout.write(JSON.stringify({ mode, services, endpoints, rules, fullSyncSeconds, partialSyncSeconds }) + "\n");
+    }
+    return;
+  }
+  if (flags.services.length * flags.endpointsPerService.length < 3) {
+    throw new InputError("a fit needs at least 3 sizes: give --services and --endpoints-per-service lists (e.g. 200,500,1000 and 1,5,10)");
+  }
+  const total = flags.mode.length * flags.services.length * flags.endpointsPerService.length;
+  let done = 0;
+  process.stderr.write(`calibrating ${flags.mode.join(" and ")} on ${total} sizes, ${flags.repeats} runs each, in a throwaway network namespace\n`);
+  const grid = { modes: flags.mode, iptablesRestore: flags.iptablesRestore, services: flags.services, endpointsPerService: flags.endpointsPerService, repeats: flags.repeats };
+  const points = await measureInNamespace(binPath, grid, (p) => {
+    done++;
+    process.stderr.write(`  [${done}/${total}] ${p.mode} ${p.services} Services x ${p.endpoints / p.services} endpoints: ${p.rules} rules, full ${p.fullSyncSeconds.toFixed(3)} s, partial ${p.partialSyncSeconds.toFixed(3)} s\n`);
+  });
+  const profile = buildProfile(points, flags.repeats);
+  process.stdout.write(residualTable(profile));
+  writeReports(dirname(resolve(flags.out)), { [basename(flags.out)]: JSON.stringify(profile, null, 2) + "\n" });
+  process.stdout.write(`wrote ${flags.out}: use it with kubeProxy.costProfile in a scenario\n`);
+}
+
 interface GateFlags {
   baseline: string;
   update?: boolean;
@@ -267,7 +365,7 @@ export function buildProgram(): Command {
     .option("--out <dir>", "output directory (default: out/<scenario-name>/)")
     .addOption(new Option("--format <list>", `comma-separated report formats: ${FORMATS.join(",")}`).default([...FORMATS], FORMATS.join(",")).argParser(parseFormats))
     .option("--variant <pattern>", "run only variants whose label matches (glob with *, else substring; | separates alternatives)")
-    .addOption(new Option("--threads <n>", "worker threads running variants in parallel (results do not depend on it)").default(availableParallelism(), "number of cores").argParser(parseThreads))
+    .addOption(new Option("--threads <n>", "worker threads running variants in parallel (results do not depend on it)").default(availableParallelism(), "number of cores").argParser(parseSmallCount))
     .option("--shard <i/N>", "run only part i of N of the variants (round robin); combine the parts with bench merge", parseShard)
     .option("-q, --quiet", "print nothing on success (no progress bar, no summary)")
     .action(runCommand);
@@ -328,6 +426,21 @@ export function buildProgram(): Command {
     .action((file: string, flags: GateFlags) => {
       gateExitCode = gateCommand(file, flags);
     });
+
+  const calibrate = program.command("calibrate").description("measure this machine's costs for the models");
+  calibrate
+    .command("kube-proxy")
+    .description("time kube-proxy's iptables-restore / nft syncs in a throwaway network namespace and fit the sync-cost model (a profile for kubeProxy.costProfile)")
+    .addOption(new Option("--mode <mode>", "iptables, nftables or all").default([...CALIBRATED_MODES], "all").argParser(parseModes))
+    .addOption(new Option("--services <n>", "Services (one port each); a comma-separated list is a grid").default([200, 500, 1000], "200,500,1000").argParser(parseCountList(100_000)))
+    .addOption(new Option("--endpoints-per-service <n>", "ready endpoints per Service; a list is a grid").default([1, 5, 10], "1,5,10").argParser(parseCountList(10_000)))
+    .addOption(new Option("--repeats <n>", "timed runs per size (the median is kept)").default(3).argParser(parseSmallCount))
+    .option("--emit", "print the ruleset kube-proxy writes for one size instead of timing it")
+    .option("--json", 'time one size and print {"mode","services","endpoints","rules","fullSyncSeconds","partialSyncSeconds"} per mode')
+    .option("--out <file>", "where to write the cost profile", "kube-proxy-profile.json")
+    .option("--iptables-restore <command>", "the iptables-restore to time (e.g. iptables-legacy-restore)", "iptables-restore")
+    .addOption(new Option("--in-namespace").hideHelp())
+    .action(calibrateCommand);
 
   program
     .command("list")

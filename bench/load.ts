@@ -1,10 +1,11 @@
 import { existsSync, statSync } from "node:fs";
-import { relative, resolve } from "node:path";
+import { dirname, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { tsImport } from "tsx/esm/api";
 import type { z } from "zod";
 import { scenarioSchema, type Scenario } from "./schema.js";
 import { applyVariant, expandVariants, type Variant, type VariantMatrix } from "./variants.js";
+import { costProfileFor } from "./profiles.js";
 
 /** Bad input from the user: printed as one clear message, exit code 2, no stack trace. */
 export class InputError extends Error {
@@ -45,11 +46,14 @@ export async function loadScenarioFile(file: string): Promise<LoadedScenario> {
   if (typeof exported === "object" && exported !== null && (exported as { __esModule?: boolean }).__esModule === true) {
     exported = (exported as { default?: unknown }).default;
   }
-  return planScenario(exported, shown);
+  return planScenario(exported, shown, dirname(abs));
 }
 
-/** Validates a scenario object and expands its variants; `where` names it in error messages. */
-export function planScenario(raw: unknown, where: string): LoadedScenario {
+/**
+ * Validates a scenario object and expands its variants; `where` names it in error messages, `dir` is where its
+ * relative paths start (the scenario file's directory; default the working directory).
+ */
+export function planScenario(raw: unknown, where: string, dir = process.cwd()): LoadedScenario {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     throw new InputError(`${where}: the module must \`export default defineScenario({...})\``);
   }
@@ -58,9 +62,21 @@ export function planScenario(raw: unknown, where: string): LoadedScenario {
   const planned = variants.map((v) => {
     const applied = applyVariant(raw, v);
     delete (applied as { variants?: unknown }).variants;
-    return { ...v, scenario: validate(applied, `${where}: variant "${v.label}"`) };
+    return { ...v, scenario: resolvePaths(validate(applied, `${where}: variant "${v.label}"`), dir, `${where}: variant "${v.label}"`) };
   });
-  return { file: where, base, variants: planned };
+  return { file: where, base: resolvePaths(base, dir, where), variants: planned };
+}
+
+/** Makes the scenario's file paths absolute and checks the files now, before anything runs. */
+function resolvePaths(s: Scenario, dir: string, where: string): Scenario {
+  if (s.model !== "network" || s.kubeProxy.costProfile === undefined) return s;
+  const file = resolve(dir, s.kubeProxy.costProfile);
+  try {
+    costProfileFor(file, s.kubeProxy.mode);
+  } catch (e) {
+    throw new InputError(`${where}: kubeProxy.costProfile: ${(e as Error).message}`);
+  }
+  return { ...s, kubeProxy: { ...s.kubeProxy, costProfile: file } };
 }
 
 function validate(raw: unknown, where: string): Scenario {

@@ -6,7 +6,9 @@ import { runPhold } from "../models/phold.js";
 import { linearReplicas, uniformCluster } from "../models/dns/autoscaler.js";
 import type { NetworkConfig } from "../models/network/config.js";
 import { networkParts, runControlPlane, runDns } from "../models/network/model.js";
-import { defaultGracePeriod } from "../models/network/versions.js";
+import { defaultGracePeriod, defaultSyncRunner } from "../models/network/versions.js";
+import type { ProxyCost, ProxyMode } from "../models/kube-proxy.js";
+import { costProfileFor } from "./profiles.js";
 import { networkAssumptions } from "../models/network/assumptions.js";
 import type { ModelContext } from "../models/context.js";
 import type { LoadedScenario, PlannedVariant } from "./load.js";
@@ -162,6 +164,12 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
   return assembleResults(loaded, plan, partsOf.map((parts) => parts.flatMap((i) => metricsByRun[i])));
 }
 
+/** The sync cost a run prices kube-proxy's syncs at (paths were checked when the scenario loaded). */
+function syncCost(file: string | undefined, mode: ProxyMode): { cost: ProxyCost; costSource: string } {
+  const { cost, source } = costProfileFor(file, mode);
+  return { cost, costSource: source };
+}
+
 /** The network model's configuration from a validated scenario. */
 export function networkConfig(s: NetworkScenario): NetworkConfig {
   const nodes = s.cluster.nodes;
@@ -198,7 +206,7 @@ export function networkConfig(s: NetworkScenario): NetworkConfig {
     kubelet: s.kubelet,
     pods: s.pods,
     events: s.events,
-    kubeProxy: s.kubeProxy,
+    kubeProxy: { ...s.kubeProxy, runner: s.kubeProxy.runner ?? defaultSyncRunner(version), ...syncCost(s.kubeProxy.costProfile, s.kubeProxy.mode) },
     dns: {
       ...s.dns,
       // cluster-proportional-autoscaler's default linear parameters (facts dns-conntrack.md §5)

@@ -49,7 +49,7 @@ export function duration(min: Micros, max: Micros) {
 
 /** A byte count: "1.5MiB", "2GiB", "10kB" or a number of bytes. */
 export function bytes(min: number, max: number) {
-  const error = `must be a byte count like "1.5MiB" or "2GiB" (or a number of bytes) in ${formatBytes(min)}..${formatBytes(max)}`;
+  const error = `must be a byte count like "1.5MiB", "2GiB" or "170Mi" (or a number of bytes) in ${formatBytes(min)}..${formatBytes(max)}`;
   return z.union([z.string(), z.number()], { error }).transform((v, ctx): number => {
     const n = typeof v === "number" ? v : parseBytes(v);
     if (n === undefined || !Number.isFinite(n) || n < min || n > max) {
@@ -385,7 +385,15 @@ export const networkScenarioSchema = z
     kubeProxy: z
       .object({
         mode: oneOf(["iptables", "ipvs", "nftables"]).default("iptables"),
+        /** The sync runner: "v1.34" (no burst, cooldown from a sync's end) or "v1.33" (token bucket); default by release. */
+        runner: oneOf(["v1.34", "v1.33"]).optional(),
         minSyncPeriod: duration(0, HOUR).default(1_000_000),
+        /**
+         * A cost profile from `bench calibrate kube-proxy` (path relative to the scenario file); default: the one
+         * measured on the project's 2-core CI machine (bench/profiles/kube-proxy-default.json).
+         */
+        costProfile: z.string({ error: "must be the path of a profile written by bench calibrate kube-proxy" }).min(1).optional(),
+        /** The v1.33 runner's burst (kube-proxy passed 2); the v1.34 runner has none. */
         burstSyncs: int(1, 100).default(2),
         fullSyncPeriod: duration(1_000_000, 30 * DAY).default(HOUR),
         contentType: oneOf(["protobuf", "json"]).default("protobuf"),
@@ -412,6 +420,8 @@ export const networkScenarioSchema = z
         hostSearchDomains: int(0, 6).default(1),
         kernel: z.string().regex(/^\d+\.\d+(\.\d+)?$/, { error: 'must be a kernel version like "5.15"' }).default("5.15"),
         corednsCores: num(0.1, 64).default(2),
+        // the CoreDNS manifests' memory limit (kubeadm, cluster/addons/dns/coredns): over it, OOM kills
+        corednsMemoryLimit: bytes(1024 ** 2, 1024 ** 4).default(170 * 1024 ** 2),
         step: duration(100_000, 60_000_000).default(1_000_000),
         sampleRate: num(0, 1).default(0.0001),
         latencyMs: z

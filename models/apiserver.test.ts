@@ -10,7 +10,7 @@ function setup(nodes: number, dns: number, config: Partial<ApiserverConfig> = {}
   const sim = new Simulation();
   const npl = new Histogram("npl", "s", { scale: 1e6 });
   const zero = { base: 0, perService: 0, perEndpoint: 0 };
-  const proxies = new KubeProxyFleet(cohorts.count, { mode: "iptables", minSyncPeriod: s(1), burstSyncs: 2, fullSyncPeriod: h(1), cost: { partial: zero, full: zero } }, npl, () => 0, cohorts.weight);
+  const proxies = new KubeProxyFleet(cohorts.count, { mode: "iptables", runner: "v1.33", minSyncPeriod: s(1), burstSyncs: 2, fullSyncPeriod: h(1), cost: { partial: zero, full: zero } }, { pooled: npl }, () => 0, cohorts.weight);
   const dnsSeen: number[] = [];
   const api = new Apiserver(
     sim,
@@ -55,9 +55,10 @@ describe("Apiserver watch fan-out", () => {
 
   it("closes a watcher that falls more than bufferEvents behind; it resumes from the cache's history", () => {
     // 2 nodes, buffer of 2 events; each event takes 1 s to send to one watcher
-    const { sim, api, npl } = setup(2, 0, { bufferEvents: 2, relistDelay: s(1) }, 5e5);
+    const { sim, api, npl, proxies } = setup(2, 0, { bufferEvents: 2, relistDelay: s(1) }, 5e5);
     for (let i = 0; i < 4; i++) sim.schedule(ms(10 * i), () => api.publish(change(1e6, true, sim.now)));
     sim.run();
+    proxies.finish();
     expect(api.resumes).toBeGreaterThan(0);
     expect(api.resentEvents).toBeGreaterThan(0);
     expect(api.relists).toBe(0);
@@ -65,9 +66,10 @@ describe("Apiserver watch fan-out", () => {
   });
 
   it("relists through the same link when the missed changes are older than the cache keeps", () => {
-    const { sim, api, npl } = setup(2, 0, { bufferEvents: 2, relistDelay: s(1), cacheWindow: 0 }, 5e5);
+    const { sim, api, npl, proxies } = setup(2, 0, { bufferEvents: 2, relistDelay: s(1), cacheWindow: 0 }, 5e5);
     for (let i = 0; i < 4; i++) sim.schedule(ms(10 * i), () => api.publish(change(1e6, true, sim.now)));
     sim.run();
+    proxies.finish();
     expect(api.relists).toBeGreaterThan(0);
     expect(api.relistBytes).toBe(api.relists * 5e5);
     expect(npl.count).toBe(8);
@@ -79,6 +81,7 @@ describe("Apiserver watch fan-out", () => {
     for (const x of [exact, grouped]) {
       x.api.publish(change(1000, true, 0));
       x.sim.run();
+      x.proxies.finish();
     }
     expect(grouped.api.deliveries).toBe(exact.api.deliveries);
     expect(grouped.api.bytes).toBe(exact.api.bytes);
@@ -107,7 +110,7 @@ describe("Apiserver watch fan-out", () => {
   });
 
   it("delivers nothing to a node that is down and relists it when it returns, without NPL samples for the gap", () => {
-    const { sim, api, npl } = setup(2, 0, {}, 100);
+    const { sim, api, npl, proxies } = setup(2, 0, {}, 100);
     api.setNodeUp(1, false);
     api.publish(change(10, true, 0));
     sim.run();
@@ -115,6 +118,7 @@ describe("Apiserver watch fan-out", () => {
     api.setNodeUp(1, true);
     sim.run();
     expect(api.relists).toBe(1);
+    proxies.finish();
     expect(npl.count).toBe(1);
   });
 });

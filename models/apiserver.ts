@@ -23,7 +23,7 @@
  */
 import type { Simulation } from "../engine/simulation.js";
 import type { Micros } from "../engine/time.js";
-import { growFloat64, growUint8 } from "../engine/typed-arrays.js";
+import { growFloat64, growInt32, growUint8 } from "../engine/typed-arrays.js";
 import type { KubeProxyFleet } from "./kube-proxy.js";
 
 export interface ApiserverConfig {
@@ -85,6 +85,10 @@ export interface ChangeEvent {
   trigger: number;
   /** That many alike changes in one (objects the model counts instead of following); default 1. */
   count?: number;
+  /** The Service the object belongs to (kube-proxy keys its pending trigger times by Service); default -1. */
+  service?: number;
+  /** The object was deleted. */
+  deleted?: boolean;
 }
 
 /** Current total bytes a relisting watcher of `cls` downloads for `resource`. */
@@ -177,6 +181,8 @@ export class Apiserver {
   private logCount = new Float64Array(1024);
   private logTrigger = new Float64Array(1024);
   private logProxied = new Uint8Array(1024);
+  private logService = new Int32Array(1024);
+  private logDeleted = new Uint8Array(1024);
   /** When each change was published. */
   private logTime = new Float64Array(1024);
   changes = 0;
@@ -297,6 +303,8 @@ export class Apiserver {
     this.logCount[k] = event.count ?? 1;
     this.logTrigger[k] = event.trigger;
     this.logProxied[k] = event.proxied ? 1 : 0;
+    this.logService[k] = event.service ?? -1;
+    this.logDeleted[k] = event.deleted === true ? 1 : 0;
     this.logTime[k] = this.sim.now;
     const at = this.sim.now + this.config.dispatchDelay;
     const R = this.config.replicas;
@@ -335,7 +343,7 @@ export class Apiserver {
   }
 
   private deliver(w: number, cls: number, arrival: Micros, k: number, trigger: number): void {
-    if (cls === KUBE_PROXY) this.proxies.receive(w, arrival, trigger);
+    if (cls === KUBE_PROXY) this.proxies.receive(w, arrival, trigger, this.logService[k], this.logDeleted[k] === 1);
     else if (cls === DNS) this.dns?.receive(w - this.firstDns, arrival, k);
     else if (cls === INFORMER) this.informerSink?.receive(w, arrival, k);
   }
@@ -474,6 +482,8 @@ export class Apiserver {
     this.logCount = growFloat64(this.logCount, cap);
     this.logTrigger = growFloat64(this.logTrigger, cap);
     this.logProxied = growUint8(this.logProxied, cap);
+    this.logService = growInt32(this.logService, cap);
+    this.logDeleted = growUint8(this.logDeleted, cap);
     this.logTime = growFloat64(this.logTime, cap);
   }
 }

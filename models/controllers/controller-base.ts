@@ -23,7 +23,7 @@ export type EndpointsKind = "endpointslices" | "endpoints";
 /** What the endpoints controllers hand to the rest of the model when they write. */
 export interface WriteSink {
   /** A write (or delete) committed: publish its watch event; returns the change's index in the watch log. */
-  committed(svc: Service, bytes: ObjectBytes, trigger: number, kind: EndpointsKind): number;
+  committed(svc: Service, bytes: ObjectBytes, trigger: number, kind: EndpointsKind, deleted?: boolean): number;
   /** One of the Service's objects now weighs `after` instead of `before` (undefined: absent), for relist sizes. */
   objectChanged(svc: Service, kind: EndpointsKind, before: ObjectBytes | undefined, after: ObjectBytes | undefined): void;
 }

@@ -357,8 +357,8 @@ export class EndpointSliceController extends ServiceController {
     list.splice(at, 1);
     this.unindex(rec.state);
     this.sink.objectChanged(svc, "endpointslices", rec.bytes, undefined);
-    // kube-proxy drops trigger times on slice deletion (endpointschangetracker.go): no NPL sample
-    this.noteChange(svc.index, this.sink.committed(svc, rec.bytes, Number.NaN, "endpointslices"));
+    // a deletion carries no trigger time: kube-proxy drops the Service's pending ones (endpointschangetracker.go)
+    this.noteChange(svc.index, this.sink.committed(svc, rec.bytes, Number.NaN, "endpointslices", true));
     return true;
   }
 

@@ -22,6 +22,7 @@ import {
   corednsClientCapacityQps,
   corednsLatencyMs,
   corednsMemoryMB,
+  crashLoopKillTimes,
   corednsStep,
   effectiveCacheTtlS,
   erlangC,
@@ -122,11 +123,17 @@ describe("corednsStep", () => {
   });
 });
 
-describe("memory (facts §2, §5)", () => {
-  it("follows the published formulas", () => {
-    expect(corednsMemoryMB(15_000, 820)).toBeCloseTo(69.82, 9);
-    expect(corednsMemoryMB(450_000, 25_000)).toBe(529); // facts §5: 15k nodes × 30 pods + 25k services
-    expect(corednsMemoryMB(450_000, 25_000, { autopath: true })).toBe(1_956);
+describe("memory (coredns/deployment kubernetes/Scaling_CoreDNS.md)", () => {
+  it("follows the published formulas over what the plugin caches", () => {
+    // default `pods insecure`: no Pod objects, whatever the cluster's pod count
+    expect(corednsMemoryMB({ services: 820, endpoints: 15_000, pods: 450_000 })).toBeCloseTo(15_820 / 1000 + 54, 9);
+    // `pods verified` caches every pod: 450,000 pods + 25,000 services at 4 KB each + 56 MB
+    expect(corednsMemoryMB({ services: 25_000, endpoints: 100_000, pods: 450_000 }, { podsVerified: true })).toBe(1_956);
+  });
+
+  it("kills a container that OOMs at start after kubelet's backoffs: 10, 20, 40, 80, 160, 300 s", () => {
+    expect(crashLoopKillTimes(0, 600)).toEqual([0, 10, 30, 70, 150, 310]);
+    expect(crashLoopKillTimes(0, 1210)).toEqual([0, 10, 30, 70, 150, 310, 610, 910, 1210]);
   });
 });
 

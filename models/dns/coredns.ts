@@ -225,16 +225,53 @@ export function corednsStep(input: CorednsStepInput): CorednsStepResult {
 /** Largest pods+services count in the data behind the memory formulas (facts §2); beyond it they extrapolate. */
 export const COREDNS_MEMORY_FIT_MAX_OBJECTS = 158_200;
 
-/**
- * Memory of one replica, MB (facts §2): (pods + services)/1000 + 54, or with autopath (`pods verified`)
- * (pods + services)/250 + 56. Both include 30 MB for a full cache and a 5 MB buffer.
- */
-export function corednsMemoryMB(pods: number, services: number, opts: { autopath?: boolean } = {}): number {
-  const objects = pods + services;
-  return opts.autopath ? objects / 250 + 56 : objects / 1000 + 54;
+/** What a CoreDNS instance's kubernetes plugin holds from the API (plugin/kubernetes/controller.go). */
+export interface CachedObjects {
+  services: number;
+  /** Endpoints of the Services' EndpointSlices. */
+  endpoints: number;
+  /** Every pod: cached only with `pods verified` (autopath needs it); the default `pods insecure` keeps none. */
+  pods: number;
 }
 
-/** Default CoreDNS Deployment resources (facts §2, coredns.yaml.sed): requests 100m / 70Mi, memory limit 170Mi. */
+/**
+ * Memory of one instance, MB, from what it caches (coredns/deployment kubernetes/Scaling_CoreDNS.md, CoreDNS 1.2.x
+ * on Kubernetes ~1.12): default settings (endpoints + services)/1000 + 54; with `pods verified`
+ * (pods + services)/250 + 56. Both include 30 MB for a full cache and a 5 MB buffer. The guide's "Pods" are the
+ * pods behind its test Services, i.e. the endpoints the plugin caches; measured up to 158,200 objects.
+ */
+export function corednsMemoryMB(cached: CachedObjects, opts: { podsVerified?: boolean } = {}): number {
+  return opts.podsVerified ? (cached.pods + cached.services) / 250 + 56 : (cached.endpoints + cached.services) / 1000 + 54;
+}
+
+/**
+ * kubelet's restart backoff for a crashing container (CrashLoopBackOff; pkg/kubelet/kubelet.go backOffPeriod 10 s,
+ * MaxContainerBackOff 300 s): 10 s, doubling, at most 5 min.
+ */
+export const CRASH_BACKOFF_INITIAL_S = 10;
+export const CRASH_BACKOFF_MAX_S = 300;
+
+/**
+ * When a container that is OOM-killed as soon as it starts is killed, from `startS` to `untilS`: at start, then
+ * after each backoff (10, 20, 40, ... 300 s). Its initial list of the API fills its cache past the limit, so it never
+ * serves in between (an assumption: the list takes seconds, far less than the backoff).
+ */
+export function crashLoopKillTimes(startS: number, untilS: number): number[] {
+  const out: number[] = [];
+  let t = startS;
+  let backoff = CRASH_BACKOFF_INITIAL_S;
+  while (t <= untilS) {
+    out.push(t);
+    t += backoff;
+    backoff = Math.min(CRASH_BACKOFF_MAX_S, backoff * 2);
+  }
+  return out;
+}
+
+/**
+ * Default CoreDNS Deployment resources (kubeadm cmd/kubeadm/app/phases/addons/dns/manifests.go and
+ * cluster/addons/dns/coredns/coredns.yaml.base): requests 100m / 70Mi, memory limit 170Mi.
+ */
 export const COREDNS_CPU_REQUEST_MILLICORES = 100;
 export const COREDNS_MEMORY_REQUEST_MIB = 70;
 export const COREDNS_MEMORY_LIMIT_MIB = 170;

@@ -4,7 +4,7 @@ import type { ClusterShape } from "./placement.js";
 import { allPlacements, getPlacement } from "./placements/index.js";
 import { zonalCacheCount } from "./placements/zonal.js";
 
-const big: ClusterShape = { nodes: 15_000, coresPerNode: 16, zones: 3, pods: 450_000, services: 25_000 };
+const big: ClusterShape = { nodes: 15_000, coresPerNode: 16, zones: 3, pods: 450_000, services: 25_000, endpoints: 100_000 };
 
 describe("placement registry", () => {
   it("has one placement per name", () => {
@@ -40,9 +40,13 @@ describe("placement properties", () => {
     expect(apiWatchers(getPlacement("coredns-daemonset"), big).instances).toBe(15_000);
     expect(apiWatchers(getPlacement("central"), { ...big, centralReplicas: 50 }).instances).toBe(50);
   });
-  it("per-instance memory follows the facts: 529 MB per CoreDNS replica, 1,956 MB with autopath (facts §5)", () => {
-    expect(getPlacement("central").components(big)[0].memoryMB).toBe(529);
+  it("CoreDNS memory counts what it caches: Services and endpoints; every pod only with autopath (pods verified)", () => {
+    // (100,000 endpoints + 25,000 Services) / 1000 + 54 MB; autopath: (450,000 pods + 25,000) / 250 + 56 MB
+    expect(getPlacement("central").components(big)[0].memoryMB).toBe(179);
     expect(getPlacement("central-autopath").components(big)[0].memoryMB).toBe(1_956);
+    expect(getPlacement("coredns-daemonset").components(big)[0].memoryMB).toBe(179);
+    expect(getPlacement("central").components(big)[0].memoryLimitMiB).toBe(170);
+    expect(getPlacement("nodelocal").components(big)[0].memoryLimitMiB).toBeNull();
     const nl = getPlacement("nodelocal").components(big);
     expect(nl.map((g) => [g.component, g.count, g.cpuRequestMillicores, g.memoryRequestMiB])).toEqual([
       ["node-local-dns", 15_000, 25, 5],

@@ -62,13 +62,21 @@ export interface ClusterShape {
   zones: number;
   pods: number;
   services: number;
+  /** Endpoints of the Services (what a CoreDNS instance caches from EndpointSlices). */
+  endpoints: number;
   /** Central CoreDNS replicas; default: cluster-proportional-autoscaler linear defaults (facts §5). */
   centralReplicas?: number;
+  /** vCPUs a central CoreDNS replica gets; default CENTRAL_COREDNS_CORES. */
+  corednsCores?: number;
+  /** CoreDNS's memory limit, MiB; default 170 (the upstream manifests). */
+  corednsMemoryLimitMiB?: number;
 }
 
 /** A group of identical instances a placement runs. Loop: cost = count × per-instance figures. */
 export interface ComponentGroup {
   component: ComponentName;
+  /** The DNS tier the group's instances serve. */
+  tier: TierName;
   /** What the group is for, e.g. "central" or "per node". */
   role: string;
   count: number;
@@ -78,6 +86,8 @@ export interface ComponentGroup {
   memoryRequestMiB: number;
   /** Expected resident memory per instance, MB. */
   memoryMB: number;
+  /** Memory limit per instance, MiB (OOM-killed above it), or null for none. */
+  memoryLimitMiB: number | null;
   /** Server-side QPS one vCPU of an instance serves (cache misses; hits are cheaper but unmeasured). */
   qpsPerCore: number;
   /** Assumed vCPUs available to one instance (none of the upstream manifests set a CPU limit). */
@@ -112,6 +122,8 @@ export interface DnsPlacement {
    * (`centralCache`).
    */
   readonly firstTierCache: Readonly<CacheConfig> | null;
+  /** The first tier's cache for names outside the cluster domain (NodeLocal's `.:53` block), or null. */
+  readonly firstTierExternalCache: Readonly<CacheConfig> | null;
   /**
    * Central CoreDNS's cache when central CoreDNS is on the path for some names, else null. Loop: apply its hit
    * ratios to what reaches central; only misses of external names go on to `externalUpstream` from there.

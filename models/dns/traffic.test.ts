@@ -49,5 +49,23 @@ describe("DNS traffic", () => {
     const get = run({ workload: [], cluster: { nodes: 20, zones: 1, coresPerNode: 2 }, dns: { lookupsPerPodPerSecond: 200, sampleRate: 0.001, corednsCores: 64 } }, ["central"]);
     expect(get("central", "conntrack.drops")).toBeGreaterThan(0);
     expect(get("central", "conntrack.peak_entries.max_node")).toBeGreaterThanOrEqual(131_072 * 0.99);
+    // a CoreDNS host has one table for its own pods' flows and the ones it serves: never more than nf_conntrack_max
+    expect(get("central", "conntrack.peak_entries.max_node")).toBeLessThanOrEqual(131_072);
+  }, 60_000);
+
+  it("OOM-kills CoreDNS whose cache of the API outgrows its memory limit, and restarts it after kubelet's backoff", () => {
+    // 60 MiB = 62.9 MB. Default `pods insecure`: (200 endpoints + 20 Services) / 1000 + 54 = 54.2 MB fits. Autopath
+    // (`pods verified`) caches all 6,000 pods: (6,000 + 20) / 250 + 56 = 80.1 MB does not; in 10 min each replica is
+    // killed at 0, 10, 30, 70, 150 and 310 s (backoff 10 s doubling, 300 s at most) and never serves
+    const get = run({ workload: [], dns: { lookupsPerPodPerSecond: 1, sampleRate: 0.01, corednsMemoryLimit: "60Mi" } }, ["central", "central-autopath", "coredns-daemonset"]);
+    expect(get("central", "dns.coredns.oom_kills")).toBe(0);
+    expect(get("central", "dns.failures")).toBe(0);
+    expect(get("central-autopath", "dns.coredns.oom_kills")).toBe(6 * get("central-autopath", "dns.coredns.replicas"));
+    expect(get("central-autopath", "dns.failures")).toBe(get("central-autopath", "dns.lookups"));
+    expect(get("coredns-daemonset", "dns.coredns.oom_kills")).toBe(0);
+    // at 50 MiB (52.4 MB) the per-node CoreDNS of the DaemonSet placement does not fit either: every node loses DNS
+    const small = run({ workload: [], dns: { lookupsPerPodPerSecond: 1, sampleRate: 0.01, corednsMemoryLimit: "50Mi" } }, ["coredns-daemonset"]);
+    expect(small("coredns-daemonset", "dns.coredns.oom_kills")).toBe(6 * 200);
+    expect(small("coredns-daemonset", "dns.failures")).toBe(small("coredns-daemonset", "dns.lookups"));
   }, 60_000);
 });

@@ -17,19 +17,19 @@ import type { Simulation } from "../../engine/simulation.js";
 import type { Micros } from "../../engine/time.js";
 import { ConntrackTable, conntrackMax, dnsRaceLossProbability } from "../conntrack.js";
 import {
-  CACHE_MIN_TTL_S,
-  COREDNS_QPS_PER_VCPU,
   COREDNS_RECORD_TTL_S,
   FORWARD_READ_TIMEOUT_S,
   cacheHitRatioPoisson,
   corednsCapacityQps,
   corednsServers,
   corednsStep,
+  crashLoopKillTimes,
+  effectiveCacheTtlS,
   forwardTcpConnections,
+  type CacheConfig,
   type QueryMix,
 } from "./coredns.js";
-import type { DnsPlacement, KubeProxyMode } from "./placement.js";
-import { NODE_CACHE_QPS_PER_CORE } from "./placements/common.js";
+import type { ClusterShape, ComponentGroup, DnsPlacement, KubeProxyMode } from "./placement.js";
 import { kubeletClusterFirst } from "./resolv-conf.js";
 import { queriesForLookup, withAutopath, type ExistsFn, type LookupResult, type Rcode, type ResolverKind } from "./resolver.js";
 
@@ -49,8 +49,9 @@ export interface DnsTrafficConfig {
   externalNames: number;
   hostSearchDomains: number;
   kernel: string;
+  /** The cluster the placement sizes its components for (instances, cores, memory and limits come from them). */
+  shape: ClusterShape;
   corednsReplicas: number;
-  corednsCores: number;
   step: Micros;
   sampleRate: number;
   /** One-way network latencies, ms: pod to a same-node cache, across the cluster, to the upstream resolver. */
@@ -132,6 +133,12 @@ export class DnsTraffic {
   peakConntrack = 0;
   cpuCoreSeconds = 0;
   centralQps = 0;
+  /** CoreDNS containers OOM-killed (memory above the limit), over all instances. */
+  oomKills = 0;
+  /** The instances of each group the placement runs, from its declaration. */
+  readonly groups: ComponentGroup[];
+  private readonly firstGroup: ComponentGroup;
+  private readonly centralGroup: ComponentGroup | undefined;
   private readonly cohorts: Cohort[] = [];
   private readonly server: Cohort;
   private readonly expansions: Record<NameClass, Expansion>;
@@ -153,6 +160,11 @@ export class DnsTraffic {
     private readonly rng: RandomStream,
   ) {
     this.dtS = config.step / 1e6;
+    this.groups = config.placement.components(config.shape);
+    const first = this.groups.find((g) => g.tier === config.placement.firstTier);
+    if (first === undefined) throw new Error(`DNS placement "${config.placement.name}" runs no instance of its first tier ${config.placement.firstTier}`);
+    this.firstGroup = first;
+    this.centralGroup = this.groups.find((g) => g.tier === "central");
     // facts dns-conntrack.md §4.4: kube-proxy sets nf_conntrack_max = max(32768 x cores, 131072)
     this.ctMax = conntrackMax(cluster.coresPerNode);
     this.cohorts.push(this.newCohort("normal", cluster.nodes, "normal"));
@@ -165,11 +177,12 @@ export class DnsTraffic {
     this.mixTotal = NAME_CLASSES.reduce((s, c) => s + config.mix[c], 0);
   }
 
-  /** The busiest node's conntrack entries now: a CoreDNS host (its pods' entries plus its share as a server). */
+  /** The busiest node's conntrack entries now (a CoreDNS host's one table holds its pods' flows and its server share). */
   get maxConntrackNow(): number {
     let max = 0;
     for (const c of this.cohorts) if (c.nodes > 0 && c.table.occupancy > max) max = c.table.occupancy;
-    return max + (this.replicasUp > 0 && this.config.placement.firstTier !== "node-coredns" ? this.server.table.occupancy : 0);
+    if (this.replicasUp > 0 && this.server.table.occupancy > max) max = this.server.table.occupancy;
+    return max;
   }
 
   get replicas(): number {
@@ -184,12 +197,27 @@ export class DnsTraffic {
   }
 
   start(until: Micros, faults: DnsFault[]): void {
+    this.startOomKills(until);
     const tick = (): void => {
       this.step();
       if (this.sim.now + this.config.step <= until) this.sim.after(this.config.step, tick);
     };
     this.sim.schedule(0, tick);
     for (const f of faults) this.sim.schedule(f.at, () => this.fault(f));
+  }
+
+  /**
+   * CoreDNS instances whose cache of the API outgrows their memory limit are OOM-killed as they start and restart
+   * after kubelet's backoff, never serving: central replicas are lost to the cluster; a per-node CoreDNS leaves its
+   * node without DNS.
+   */
+  private startOomKills(until: Micros): void {
+    for (const g of this.groups) {
+      if (g.memoryLimitMiB === null || g.memoryMB * 1e6 <= g.memoryLimitMiB * 1024 * 1024) continue;
+      this.oomKills += g.count * crashLoopKillTimes(0, until / 1e6).length;
+      if (g.tier === "central") this.replicasUp = 0;
+      else if (g.tier === this.config.placement.firstTier) for (const c of this.cohorts) c.mode = "fail";
+    }
   }
 
   private newCohort(label: string, nodes: number, mode: Cohort["mode"], copyOf?: ConntrackTable): Cohort {
@@ -218,11 +246,21 @@ export class DnsTraffic {
     return out;
   }
 
-  private ttl(key: { cluster: boolean; positive: boolean }): number {
-    // facts §1.2: CoreDNS answers cluster names with TTL 5 s and caches denials for 5 s; caches keep at most their
-    // max TTL (30 s in NodeLocal's and CoreDNS's Corefiles) and at least the 5 s minimum
-    if (key.cluster) return COREDNS_RECORD_TTL_S;
-    return key.positive ? Math.max(CACHE_MIN_TTL_S, Math.min(30, this.config.externalTtlS)) : 30;
+  /**
+   * How long `cache` keeps an answer: CoreDNS answers cluster names (and their denials) with TTL 5 s; external
+   * records carry `externalTtlS`, and an external denial's SOA minimum is taken to be at least the cache's cap. The
+   * cache clamps to its [min, max] TTL. No cache: 0.
+   */
+  private ttl(key: { cluster: boolean; positive: boolean }, cache: Readonly<CacheConfig> | null): number {
+    if (cache === null) return 0;
+    const max = key.positive ? cache.successMaxTtlS : cache.denialMaxTtlS;
+    const record = key.cluster ? COREDNS_RECORD_TTL_S : key.positive ? this.config.externalTtlS : max;
+    return effectiveCacheTtlS(record, max, cache.minTtlS);
+  }
+
+  /** The first tier's cache for a name (cluster or external block). */
+  private firstCache(cluster: boolean): Readonly<CacheConfig> | null {
+    return cluster ? this.config.placement.firstTierCache : this.config.placement.firstTierExternalCache;
   }
 
   private fault(f: DnsFault): void {
@@ -286,6 +324,7 @@ export class DnsTraffic {
     let externalViaCentral = 0; // external-name queries/s reaching central CoreDNS (forwarded after its cache)
     let serverUdpFlows = 0; // DNAT'ed UDP flows landing on CoreDNS hosts
     let localQps = 0;
+    let hostOwn = { udp: 0, tcpOpened: 0, tcpClosed: 0 }; // a normal node's own flows, also on a CoreDNS host
     for (const c of this.cohorts) {
       if (c.nodes === 0) continue;
       let udp = 0;
@@ -310,11 +349,12 @@ export class DnsTraffic {
           // a caching first tier (node cache, zonal cache, or a full CoreDNS on the node)
           localQps += lambda * e.queries * c.nodes;
           if (p.clientLink.conntracked) udp += lambda * e.udpFlows;
-          // a zonal cache sees the names of every node it serves (assumption: they look up the same names)
-          const rateScale = p.firstTier === "zonal-cache" ? this.cluster.nodes / Math.max(1, zonalInstances(p, this.cluster)) : 1;
+          // an instance serving several nodes (a zonal cache) sees the names of all of them (assumption: they look
+          // up the same names)
+          const rateScale = this.cluster.nodes / Math.max(1, this.firstGroup.count);
           for (const k of e.keys) {
             const perKey = (lambda * rateScale) / cfg.namesPerNode[nc];
-            const missRate = lambda * (1 - cacheHitRatioPoisson(perKey, this.ttl(k)));
+            const missRate = lambda * (1 - cacheHitRatioPoisson(perKey, this.ttl(k, this.firstCache(k.cluster))));
             if (k.cluster) {
               if (p.clusterUpstream !== null) central += missRate;
             } else if (p.externalBypassesCentral) {
@@ -332,6 +372,7 @@ export class DnsTraffic {
         tcpOpened = conn.closesPerS * dt;
         tcpClosed = conn.closesPerS * dt;
       }
+      if (c === this.cohorts[0]) hostOwn = { udp, tcpOpened, tcpClosed };
       const step = c.table.step({ udpReplied: udp * dt, tcpOpened, tcpClosed });
       c.refused = 1 - step.acceptedFraction;
       this.conntrackDrops += step.dropped * c.nodes;
@@ -345,12 +386,13 @@ export class DnsTraffic {
       // central CoreDNS forwards external names upstream after its own cache (facts §1.2: cache 30); kube-proxy
       // spreads queries over the replicas, so each replica's cache sees its share of each name
       const perName = externalViaCentral / Math.max(1, this.replicasUp) / cfg.externalNames;
-      external += externalViaCentral * (1 - cacheHitRatioPoisson(perName, Math.max(CACHE_MIN_TTL_S, Math.min(30, cfg.externalTtlS))));
+      external += externalViaCentral * (1 - cacheHitRatioPoisson(perName, this.ttl({ cluster: false, positive: true }, p.centralCache ?? p.firstTierCache)));
     }
 
     // ---- CoreDNS: central replicas as one pooled fluid queue; their nodes' conntrack ----
     const mix: QueryMix = p.autopath ? { autopathInternal: 1 } : { internal: 1 };
-    const perReplica = corednsCapacityQps(cfg.corednsCores, mix);
+    const cores = this.centralGroup?.cores ?? 1;
+    const perReplica = corednsCapacityQps(cores, mix);
     const up = this.replicasUp;
     if (up > 0 && this.server.nodes !== up) this.server.nodes = up;
     let latencyMs = 0;
@@ -359,20 +401,19 @@ export class DnsTraffic {
       dropFraction = toCentral > 0 ? 1 : 0;
       this.corednsDropped += toCentral * dt;
     } else {
-      const r = corednsStep({ offered: toCentral * dt, backlog: this.backlog, capacityQps: perReplica * up, dtS: dt, servers: corednsServers(cfg.corednsCores) * up });
+      const r = corednsStep({ offered: toCentral * dt, backlog: this.backlog, capacityQps: perReplica * up, dtS: dt, servers: corednsServers(cores) * up });
       this.backlog = r.backlog;
       this.corednsDropped += r.dropped;
       dropFraction = toCentral > 0 ? r.dropped / (toCentral * dt) : 0;
       latencyMs = r.latencyMs;
-      const hostTable = this.server.table.step({ udpReplied: (serverUdpFlows / up) * dt });
+      // one table per node (nf_conntrack_max): a host's holds its own pods' flows and its share as a server
+      const hostTable = this.server.table.step({ udpReplied: (serverUdpFlows / up + hostOwn.udp) * dt, tcpOpened: hostOwn.tcpOpened, tcpClosed: hostOwn.tcpClosed });
       this.server.refused = 1 - hostTable.acceptedFraction;
       this.conntrackDrops += hostTable.dropped * up;
-      // a host also carries its own pods' entries: the busiest node is a normal node's table plus the server share
-      const busiest = this.cohorts[0].table.occupancy + this.server.table.occupancy;
-      if (busiest > this.peakConntrack) this.peakConntrack = busiest;
-      this.cpuCoreSeconds += (r.served / COREDNS_QPS_PER_VCPU) * 1;
+      if (this.server.table.occupancy > this.peakConntrack) this.peakConntrack = this.server.table.occupancy;
+      this.cpuCoreSeconds += r.served / (this.centralGroup?.qpsPerCore ?? 1);
     }
-    this.cpuCoreSeconds += (localQps * dt) / NODE_CACHE_QPS_PER_CORE;
+    this.cpuCoreSeconds += (localQps * dt) / this.firstGroup.qpsPerCore;
     this.lastDropFraction = dropFraction;
     this.lastCentralLatencyMs = latencyMs;
     this.centralQps = toCentral;
@@ -432,8 +473,8 @@ export class DnsTraffic {
         if (rng.uniform() < this.lastDropFraction) return "TIMEOUT";
         ms = centralMs + (key.cluster ? 0 : this.upstreamMs());
       } else {
-        const perKey = lookupsPerNode * (cfg.mix[nc] / this.mixTotal) / cfg.namesPerNode[nc];
-        const hit = rng.uniform() < cacheHitRatioPoisson(perKey, this.ttl({ cluster: key.cluster, positive: answer === "NOERROR" }));
+        const perKey = (lookupsPerNode * (this.cluster.nodes / Math.max(1, this.firstGroup.count)) * (cfg.mix[nc] / this.mixTotal)) / cfg.namesPerNode[nc];
+        const hit = rng.uniform() < cacheHitRatioPoisson(perKey, this.ttl({ cluster: key.cluster, positive: answer === "NOERROR" }, this.firstCache(key.cluster)));
         ms = 2 * lat.sameNode;
         if (!hit) {
           if (key.cluster && p.clusterUpstream !== null) {
@@ -484,10 +525,4 @@ function kubeletClusterFirstCached(hostDomains: number): ReturnType<typeof kubel
     confCache.set(hostDomains, c);
   }
   return c;
-}
-
-function zonalInstances(p: DnsPlacement, cluster: ClusterView): number {
-  const groups = p.components({ nodes: cluster.nodes, coresPerNode: cluster.coresPerNode, zones: cluster.zones, pods: cluster.nodes * cluster.podsPerNode, services: 0 });
-  const z = groups.find((g) => g.component === "zonal-cache");
-  return z?.count ?? 1;
 }

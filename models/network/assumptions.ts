@@ -1,6 +1,5 @@
 import type { Assumption } from "../../engine/results.js";
 import { formatDuration } from "../../engine/time.js";
-import { PROXY_COSTS } from "../kube-proxy.js";
 import type { NetworkConfig } from "./config.js";
 
 /**
@@ -8,12 +7,13 @@ import type { NetworkConfig } from "./config.js";
  * to the scenario's own.
  */
 export function networkAssumptions(c: NetworkConfig): Assumption[] {
-  const cost = PROXY_COSTS[c.kubeProxy.mode];
+  const cost = c.kubeProxy.cost;
+  const fmt = (m: typeof cost.full): string => `${(m.base / 1000).toFixed(2)} ms + ${m.perService.toFixed(2)} µs/Service + ${m.perEndpoint.toFixed(2)} µs/endpoint`;
   const list: Assumption[] = [
     {
       name: `kube-proxy ${c.kubeProxy.mode} sync cost`,
-      value: `partial ${cost.partial.base / 1000} ms + ${cost.partial.perService} µs/Service + ${cost.partial.perEndpoint} µs/endpoint; full ${cost.full.base / 1000} ms + ${cost.full.perService} µs/Service + ${cost.full.perEndpoint} µs/endpoint`,
-      why: "fitted to one or two published sync times per mode (models/kube-proxy.ts cites them); no controlled measurement",
+      value: `partial ${fmt(cost.partial)}; full ${fmt(cost.full)}`,
+      why: `${c.kubeProxy.costSource}; other hardware, kernels and iptables backends differ (bench calibrate kube-proxy measures yours)`,
     },
     { name: "apiserver write latency", value: formatDuration(c.apiserver.writeLatency), why: "request to etcd commit and answer under light load; etcd alone is < 1 ms (facts scale.md §3)" },
     { name: "watch dispatch delay", value: formatDuration(c.apiserver.dispatchDelay), why: "etcd commit to watch-cache dispatch; not published" },
@@ -26,7 +26,7 @@ export function networkAssumptions(c: NetworkConfig): Assumption[] {
     },
     { name: "pod object writes", value: "create 3 (create, binding, status), Ready flip 1, deletion 2, removal 1 delete", why: "the usual API traffic of a Deployment pod's life; counted in etcd.writes.pods" },
     { name: "etcd start revision", value: String(c.etcd.startRevision), why: "a long-lived cluster's revision; only the length of resourceVersion strings depends on it" },
-    { name: "bbolt page overhead", value: "not modelled", why: "etcd sizes are key + mvccpb.KeyValue + 16 B element per version; page fill and freelist ignored" },
+    { name: "bbolt fragmentation", value: "not modelled", why: "the db size counts bbolt pages as etcd fills them in revision order (within 0.25% of a real etcd); part-empty pages kept after compaction add 5-10% (up to 2x for values under 2 KB), so it is a lower bound" },
   ];
   if (c.objects.sizeModel === "kep-752") {
     list.push({ name: "bytes per endpoint", value: `${c.objects.bytesPerEndpoint} B, nothing else`, why: "KEP-752's estimation constant (\"20k * const = ~2.0 MB\"), used to reproduce its table" });

@@ -6,7 +6,7 @@ import type { Micros } from "../../engine/time.js";
 import type { ClusterSpec } from "../cluster/cluster.js";
 import type { PlacementName } from "../dns/placement.js";
 import type { NameClass } from "../dns/traffic.js";
-import type { ProxyMode } from "../kube-proxy.js";
+import type { ProxyCost, ProxyMode, SyncRunnerKind } from "../kube-proxy.js";
 import type { KubernetesVersion } from "./versions.js";
 
 export type { Spread } from "../../engine/random.js";
@@ -76,7 +76,18 @@ export interface NetworkConfig {
   kubelet: { sandbox: Spread; cleanup: Spread; statusSyncPeriod: Micros; leaseRenewInterval: Micros; nodeStatusReportFrequency: Micros };
   pods: { startup: Spread; termination: Spread };
   events: { rate: number; ttl: Micros };
-  kubeProxy: { mode: ProxyMode; minSyncPeriod: Micros; burstSyncs: number; fullSyncPeriod: Micros; contentType: "protobuf" | "json"; cohortSize: number };
+  kubeProxy: {
+    mode: ProxyMode;
+    runner: SyncRunnerKind;
+    minSyncPeriod: Micros;
+    burstSyncs: number;
+    fullSyncPeriod: Micros;
+    contentType: "protobuf" | "json";
+    cohortSize: number;
+    /** What a sync costs (from a calibration profile) and where that figure comes from. */
+    cost: ProxyCost;
+    costSource: string;
+  };
   dns: {
     /** Central CoreDNS replicas. */
     servers: number;
@@ -90,6 +101,7 @@ export interface NetworkConfig {
     hostSearchDomains: number;
     kernel: string;
     corednsCores: number;
+    corednsMemoryLimit: number;
     step: Micros;
     sampleRate: number;
     latencyMs: { sameNode: number; cluster: number; upstream: number };

@@ -7,7 +7,8 @@
  * - v1.26: the taint eviction controller adds a DisruptionTarget condition before deleting (PodDisruptionConditions);
  * - v1.27: the node lifecycle controller processes nodes with 8 workers (PR #114296);
  * - v1.29: taint eviction is a controller of its own, with its own client (SeparateTaintEvictionController);
- * - v1.32: --node-monitor-grace-period defaults to 50 s instead of 40 s (PR #126287).
+ * - v1.32: --node-monitor-grace-period defaults to 50 s instead of 40 s (PR #126287);
+ * - v1.34: kube-proxy's sync runner has no burst and spaces syncs from the end of the last one (PR #131615).
  */
 export interface KubernetesVersion {
   /** The minor version: 34 for v1.34. */
@@ -41,4 +42,9 @@ export function endpointsTruncation(v: KubernetesVersion): boolean {
 /** --node-monitor-grace-period's default. */
 export function defaultGracePeriod(v: KubernetesVersion): number {
   return atLeast(v, 32) ? 50_000_000 : 40_000_000;
+}
+
+/** kube-proxy's BoundedFrequencyRunner in that release. */
+export function defaultSyncRunner(v: KubernetesVersion): "v1.34" | "v1.33" {
+  return atLeast(v, 34) ? "v1.34" : "v1.33";
 }

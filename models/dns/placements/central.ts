@@ -10,6 +10,7 @@ export const central: DnsPlacement = {
   firstTier: "central",
   clientLink: POD_TO_CENTRAL_UDP,
   firstTierCache: COREDNS_CENTRAL_CACHE,
+  firstTierExternalCache: COREDNS_CENTRAL_CACHE,
   centralCache: COREDNS_CENTRAL_CACHE,
   clusterUpstream: null,
   externalUpstream: FORWARDER_TO_UPSTREAM,

@@ -4,6 +4,7 @@
  */
 import {
   COREDNS_CPU_REQUEST_MILLICORES,
+  COREDNS_MEMORY_LIMIT_MIB,
   COREDNS_MEMORY_REQUEST_MIB,
   COREDNS_QPS_PER_VCPU,
   COREDNS_REFERENCE_VCPUS,
@@ -48,29 +49,42 @@ export const NODE_RESTART_WINDOW_S = { min: 1, max: 20 } as const;
 /** Queries lost when the local pod is killed with a working fallback: ~0.01–0.02 % at 67k QPS (facts §1.4, dns#617). */
 export const NODE_RESTART_FALLBACK_LOSS = 0.0002;
 
+/** A CoreDNS instance's memory and limit: what its kubernetes plugin caches (Pods only with `pods verified`). */
+export function corednsMemory(cluster: ClusterShape, podsVerified: boolean): Pick<ComponentGroup, "memoryMB" | "memoryLimitMiB"> {
+  return {
+    memoryMB: corednsMemoryMB({ services: cluster.services, endpoints: cluster.endpoints, pods: cluster.pods }, { podsVerified }),
+    memoryLimitMiB: cluster.corednsMemoryLimitMiB ?? COREDNS_MEMORY_LIMIT_MIB,
+  };
+}
+
 export function centralCoredns(cluster: ClusterShape, autopath: boolean): ComponentGroup {
   return {
     component: "coredns",
+    tier: "central",
     role: "central Deployment",
     count: centralReplicas(cluster),
     watches: autopath ? ["services", "endpointslices", "pods"] : ["services", "endpointslices"],
     cpuRequestMillicores: COREDNS_CPU_REQUEST_MILLICORES,
     memoryRequestMiB: COREDNS_MEMORY_REQUEST_MIB,
-    memoryMB: corednsMemoryMB(cluster.pods, cluster.services, { autopath }),
+    ...corednsMemory(cluster, autopath),
     qpsPerCore: COREDNS_QPS_PER_VCPU,
-    cores: CENTRAL_COREDNS_CORES,
+    cores: cluster.corednsCores ?? CENTRAL_COREDNS_CORES,
   };
 }
 
 export function nodeCaches(cluster: ClusterShape): ComponentGroup {
   return {
     component: "node-local-dns",
+    tier: "node-cache",
     role: "per node (DaemonSet)",
     count: cluster.nodes,
     watches: [],
     cpuRequestMillicores: NODE_CACHE_CPU_REQUEST_MILLICORES,
     memoryRequestMiB: NODE_CACHE_MEMORY_REQUEST_MIB,
     memoryMB: NODE_CACHE_TYPICAL_MEMORY_MB,
+    // node-local-dns sets no limit and caches only answers (no API watch: cmd/node-cache reads the upstream
+    // Service's address from its environment)
+    memoryLimitMiB: null,
     qpsPerCore: NODE_CACHE_QPS_PER_CORE,
     cores: NODE_LEVEL_DNS_CORES,
   };

@@ -4,9 +4,9 @@
  * kubernetes/dns#594). Pods reach the local instance through the kube-dns ClusterIP with local preference (DNAT +
  * conntrack, one backend) unless a conntrack bypass is set up; external names are forwarded from each node.
  */
-import { COREDNS_CENTRAL_CACHE, COREDNS_CPU_REQUEST_MILLICORES, COREDNS_MEMORY_REQUEST_MIB, COREDNS_QPS_PER_VCPU, corednsMemoryMB } from "../coredns.js";
+import { COREDNS_CENTRAL_CACHE, COREDNS_CPU_REQUEST_MILLICORES, COREDNS_MEMORY_REQUEST_MIB, COREDNS_QPS_PER_VCPU } from "../coredns.js";
 import type { DnsPlacement } from "../placement.js";
-import { FORWARDER_TO_UPSTREAM, NODE_LEVEL_DNS_CORES, NODE_RESTART_FALLBACK_LOSS, NODE_RESTART_WINDOW_S } from "./common.js";
+import { FORWARDER_TO_UPSTREAM, NODE_LEVEL_DNS_CORES, NODE_RESTART_FALLBACK_LOSS, NODE_RESTART_WINDOW_S, corednsMemory } from "./common.js";
 
 export const corednsDaemonset: DnsPlacement = {
   name: "coredns-daemonset",
@@ -15,6 +15,7 @@ export const corednsDaemonset: DnsPlacement = {
   firstTier: "node-coredns",
   clientLink: { to: "node-coredns", locality: "same-node", dnat: true, conntracked: true, transport: "udp", raceExposed: true, dnatBackends: "one" },
   firstTierCache: COREDNS_CENTRAL_CACHE,
+  firstTierExternalCache: COREDNS_CENTRAL_CACHE,
   centralCache: null,
   clusterUpstream: null,
   externalUpstream: FORWARDER_TO_UPSTREAM,
@@ -24,12 +25,13 @@ export const corednsDaemonset: DnsPlacement = {
   components: (cluster) => [
     {
       component: "coredns",
+      tier: "node-coredns",
       role: "per node (DaemonSet)",
       count: cluster.nodes,
       watches: ["services", "endpointslices"],
       cpuRequestMillicores: COREDNS_CPU_REQUEST_MILLICORES,
       memoryRequestMiB: COREDNS_MEMORY_REQUEST_MIB,
-      memoryMB: corednsMemoryMB(cluster.pods, cluster.services),
+      ...corednsMemory(cluster, false),
       qpsPerCore: COREDNS_QPS_PER_VCPU,
       cores: NODE_LEVEL_DNS_CORES,
     },

@@ -5,7 +5,7 @@
  * is still DNATed and conntracked, but to the single local endpoint, so race 3 cannot occur; kube-proxy falls back
  * to remote endpoints when the local one is gone.
  */
-import { COREDNS_CENTRAL_CACHE, NODELOCAL_CLUSTER_CACHE } from "../coredns.js";
+import { COREDNS_CENTRAL_CACHE, NODELOCAL_CLUSTER_CACHE, NODELOCAL_EXTERNAL_CACHE } from "../coredns.js";
 import type { DnsPlacement } from "../placement.js";
 import {
   CACHE_TO_CENTRAL_TCP,
@@ -24,6 +24,7 @@ export const nodelocalPreferSameNode: DnsPlacement = {
   firstTier: "node-cache",
   clientLink: { to: "node-cache", locality: "same-node", dnat: true, conntracked: true, transport: "udp", raceExposed: true, dnatBackends: "one" },
   firstTierCache: NODELOCAL_CLUSTER_CACHE,
+  firstTierExternalCache: NODELOCAL_EXTERNAL_CACHE,
   centralCache: COREDNS_CENTRAL_CACHE,
   clusterUpstream: CACHE_TO_CENTRAL_TCP,
   externalUpstream: FORWARDER_TO_UPSTREAM,

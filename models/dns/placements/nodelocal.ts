@@ -4,7 +4,7 @@
  * DNATed nor conntracked; cluster.local misses go to CoreDNS over TCP via kube-dns-upstream; external names go
  * straight from the node to its resolvers.
  */
-import { COREDNS_CENTRAL_CACHE, NODELOCAL_CLUSTER_CACHE } from "../coredns.js";
+import { COREDNS_CENTRAL_CACHE, NODELOCAL_CLUSTER_CACHE, NODELOCAL_EXTERNAL_CACHE } from "../coredns.js";
 import type { DnsPlacement, NodeRestartBehaviour } from "../placement.js";
 import {
   CACHE_TO_CENTRAL_TCP,
@@ -23,6 +23,7 @@ export const nodelocal: DnsPlacement = {
   firstTier: "node-cache",
   clientLink: { to: "node-cache", locality: "same-node", dnat: false, conntracked: false, transport: "udp", raceExposed: false, dnatBackends: "none" },
   firstTierCache: NODELOCAL_CLUSTER_CACHE,
+  firstTierExternalCache: NODELOCAL_EXTERNAL_CACHE,
   centralCache: COREDNS_CENTRAL_CACHE,
   clusterUpstream: CACHE_TO_CENTRAL_TCP,
   externalUpstream: FORWARDER_TO_UPSTREAM,

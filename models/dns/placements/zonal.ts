@@ -3,7 +3,7 @@
  * behind a Service with `trafficDistribution: PreferSameZone`, forwarding cluster misses to central CoreDNS over
  * pooled TCP and external names to the upstream resolvers from the zone's cache nodes.
  */
-import { COREDNS_CENTRAL_CACHE, NODELOCAL_CLUSTER_CACHE } from "../coredns.js";
+import { COREDNS_CENTRAL_CACHE, NODELOCAL_CLUSTER_CACHE, NODELOCAL_EXTERNAL_CACHE } from "../coredns.js";
 import type { ClusterShape, ComponentGroup, DnsPlacement } from "../placement.js";
 import {
   CACHE_TO_CENTRAL_TCP,
@@ -23,7 +23,7 @@ export function zonalCacheCount(cluster: ClusterShape): number {
 }
 
 function zonalCaches(cluster: ClusterShape): ComponentGroup {
-  return { ...nodeCaches(cluster), component: "zonal-cache", role: "per zone (Deployment per zone)", count: zonalCacheCount(cluster) };
+  return { ...nodeCaches(cluster), component: "zonal-cache", tier: "zonal-cache", role: "per zone (Deployment per zone)", count: zonalCacheCount(cluster) };
 }
 
 export const zonal: DnsPlacement = {
@@ -33,6 +33,7 @@ export const zonal: DnsPlacement = {
   firstTier: "zonal-cache",
   clientLink: { to: "zonal-cache", locality: "same-zone", dnat: true, conntracked: true, transport: "udp", raceExposed: true, dnatBackends: "many" },
   firstTierCache: NODELOCAL_CLUSTER_CACHE,
+  firstTierExternalCache: NODELOCAL_EXTERNAL_CACHE,
   centralCache: COREDNS_CENTRAL_CACHE,
   clusterUpstream: CACHE_TO_CENTRAL_TCP,
   externalUpstream: FORWARDER_TO_UPSTREAM,
