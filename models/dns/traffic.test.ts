@@ -2,6 +2,12 @@ import { describe, expect, it } from "vitest";
 import { planScenario } from "../../bench/load.js";
 import { runScenario } from "../../bench/runner.js";
 import base from "../../bench/testdata/small-dns.js";
+import { RandomStreams } from "../../engine/random.js";
+import { Simulation } from "../../engine/simulation.js";
+import { s } from "../../engine/time.js";
+import type { DnsPlacement } from "./placement.js";
+import { getPlacement } from "./placements/index.js";
+import { DnsTraffic } from "./traffic.js";
 
 /** Runs the small DNS scenario with overrides, one variant per placement given, and returns a metric getter. */
 function run(overrides: Record<string, unknown>, placements: string[]) {
@@ -68,4 +74,52 @@ describe("DNS traffic", () => {
     expect(small("coredns-daemonset", "dns.coredns.oom_kills")).toBe(6 * 200);
     expect(small("coredns-daemonset", "dns.failures")).toBe(small("coredns-daemonset", "dns.lookups"));
   }, 60_000);
+});
+
+describe("DNS traffic reads the placement's declaration", () => {
+  /** One minute of 100 nodes' lookups through `placement`; what reached central CoreDNS and the busiest table. */
+  function oneMinute(placement: DnsPlacement): { centralQps: number; conntrackPeak: number } {
+    const sim = new Simulation();
+    const shape = { nodes: 100, coresPerNode: 16, zones: 1, pods: 3000, services: 10, endpoints: 100 };
+    const dns = new DnsTraffic(
+      sim,
+      { nodes: 100, zones: 1, coresPerNode: 16, podsPerNode: 30, nodesUp: () => 100 },
+      {
+        placement,
+        kubeProxyMode: "iptables",
+        resolver: "glibc",
+        lookupsPerPodPerSecond: 1,
+        mix: { sameNamespace: 0.45, otherNamespace: 0.15, clusterFqdn: 0.05, external: 0.3, headless: 0.05 },
+        namesPerNode: { sameNamespace: 10, otherNamespace: 10, clusterFqdn: 5, external: 20, headless: 3 },
+        externalNames: 1000,
+        hostSearchDomains: 1,
+        kernel: "5.15",
+        shape,
+        corednsReplicas: 5,
+        step: s(1),
+        sampleRate: 0,
+        latencyMs: { sameNode: 0.05, cluster: 0.25, upstream: 1 },
+        externalTtlS: 60,
+      },
+      new RandomStreams(1).stream("dns/trace"),
+    );
+    dns.start(s(60), []);
+    sim.run({ until: s(60) });
+    return { centralQps: dns.peakCentralQps, conntrackPeak: dns.peakConntrack };
+  }
+
+  it("caches no more keys than the placement's cache capacity holds", () => {
+    const nodelocal = getPlacement("nodelocal");
+    const tiny = { ...nodelocal, firstTierCache: { ...nodelocal.firstTierCache!, successCapacity: 1, denialCapacity: 1 } };
+    const full = oneMinute(nodelocal).centralQps;
+    const starved = oneMinute(tiny).centralQps;
+    // with room for one key of the hundreds a node looks up, nearly every cluster query is a miss
+    expect(starved).toBeGreaterThan(3 * full);
+  });
+
+  it("forwards cluster misses over the declared transport: a UDP upstream puts a conntrack entry per miss", () => {
+    const nodelocal = getPlacement("nodelocal");
+    const udp = { ...nodelocal, clusterUpstream: { ...nodelocal.clusterUpstream!, transport: "udp" as const } };
+    expect(oneMinute(udp).conntrackPeak).toBeGreaterThan(10 * oneMinute(nodelocal).conntrackPeak);
+  });
 });

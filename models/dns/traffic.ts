@@ -139,6 +139,8 @@ export class DnsTraffic {
   readonly groups: ComponentGroup[];
   private readonly firstGroup: ComponentGroup;
   private readonly centralGroup: ComponentGroup | undefined;
+  /** Per first-tier cache block and answer kind, the fraction of an instance's keys its capacity can hold. */
+  private readonly resident: { cluster: { positive: number; negative: number }; external: { positive: number; negative: number } };
   private readonly cohorts: Cohort[] = [];
   private readonly server: Cohort;
   private readonly expansions: Record<NameClass, Expansion>;
@@ -175,6 +177,7 @@ export class DnsTraffic {
     this.answer = (fqdn, qtype) => (positive.has(fqdn) ? (qtype === "A" || fqdn === TRUE_NAMES.external ? "NOERROR" : "NODATA") : "NXDOMAIN");
     this.expansions = this.expand();
     this.mixTotal = NAME_CLASSES.reduce((s, c) => s + config.mix[c], 0);
+    this.resident = this.residentShares();
   }
 
   /** The busiest node's conntrack entries now (a CoreDNS host's one table holds its pods' flows and its server share). */
@@ -256,6 +259,31 @@ export class DnsTraffic {
     const max = key.positive ? cache.successMaxTtlS : cache.denialMaxTtlS;
     const record = key.cluster ? COREDNS_RECORD_TTL_S : key.positive ? this.config.externalTtlS : max;
     return effectiveCacheTtlS(record, max, cache.minTtlS);
+  }
+
+  /**
+   * A full cache evicts at random (per shard), so of K distinct keys a cache of capacity C holds about C / K: the
+   * hit ratio of a key scales by min(1, C / K). An instance's keys: each name class's names (those of every node it
+   * serves: assumed the same names) times the answers one lookup of the class caches, success and denial apart.
+   */
+  private residentShares(): { cluster: { positive: number; negative: number }; external: { positive: number; negative: number } } {
+    const keys = { cluster: { positive: 0, negative: 0 }, external: { positive: 0, negative: 0 } };
+    for (const nc of NAME_CLASSES) {
+      for (const k of this.expansions[nc].keys) keys[k.cluster ? "cluster" : "external"][k.positive ? "positive" : "negative"] += this.config.namesPerNode[nc];
+    }
+    const share = (cluster: boolean, positive: boolean): number => {
+      const cache = this.firstCache(cluster);
+      const n = keys[cluster ? "cluster" : "external"][positive ? "positive" : "negative"];
+      if (cache === null || n === 0) return 1;
+      return Math.min(1, (positive ? cache.successCapacity : cache.denialCapacity) / n);
+    };
+    return { cluster: { positive: share(true, true), negative: share(true, false) }, external: { positive: share(false, true), negative: share(false, false) } };
+  }
+
+  /** Hit ratio at the first tier for a key seen at `perKey` per second: TTL renewal, scaled by what fits. */
+  private firstTierHitRatio(key: { cluster: boolean; positive: boolean }, perKey: number): number {
+    const r = this.resident[key.cluster ? "cluster" : "external"];
+    return cacheHitRatioPoisson(perKey, this.ttl(key, this.firstCache(key.cluster))) * (key.positive ? r.positive : r.negative);
   }
 
   /** The first tier's cache for a name (cluster or external block). */
@@ -354,7 +382,7 @@ export class DnsTraffic {
           const rateScale = this.cluster.nodes / Math.max(1, this.firstGroup.count);
           for (const k of e.keys) {
             const perKey = (lambda * rateScale) / cfg.namesPerNode[nc];
-            const missRate = lambda * (1 - cacheHitRatioPoisson(perKey, this.ttl(k, this.firstCache(k.cluster))));
+            const missRate = lambda * (1 - this.firstTierHitRatio(k, perKey));
             if (k.cluster) {
               if (p.clusterUpstream !== null) central += missRate;
             } else if (p.externalBypassesCentral) {
@@ -366,11 +394,16 @@ export class DnsTraffic {
           }
         }
       }
-      if (p.clusterUpstream !== null && c.mode === "normal" && p.firstTier !== "central") {
-        // pooled TCP from the node cache to CoreDNS (force_tcp, 10 s idle expiry): few connections, TIME_WAIT on close
-        const conn = forwardTcpConnections(central, this.lastCentralLatencyMs / 1000 + (2 * cfg.latencyMs.cluster) / 1000);
-        tcpOpened = conn.closesPerS * dt;
-        tcpClosed = conn.closesPerS * dt;
+      const upstream = p.clusterUpstream;
+      if (upstream !== null && upstream.conntracked && c.mode === "normal" && p.firstTier !== "central") {
+        if (upstream.transport === "tcp-reuse") {
+          // pooled TCP to CoreDNS (force_tcp, 10 s idle expiry): few connections, a TIME_WAIT entry on each close
+          const conn = forwardTcpConnections(central, this.lastCentralLatencyMs / 1000 + (2 * cfg.latencyMs.cluster) / 1000);
+          tcpOpened = conn.closesPerS * dt;
+          tcpClosed = conn.closesPerS * dt;
+        } else if (upstream.transport === "udp") {
+          udp += central; // a fresh socket per forwarded query: one flow each
+        } // "udp-reuse": a few pooled sockets, no entry per query
       }
       if (c === this.cohorts[0]) hostOwn = { udp, tcpOpened, tcpClosed };
       const step = c.table.step({ udpReplied: udp * dt, tcpOpened, tcpClosed });
@@ -474,7 +507,7 @@ export class DnsTraffic {
         ms = centralMs + (key.cluster ? 0 : this.upstreamMs());
       } else {
         const perKey = (lookupsPerNode * (this.cluster.nodes / Math.max(1, this.firstGroup.count)) * (cfg.mix[nc] / this.mixTotal)) / cfg.namesPerNode[nc];
-        const hit = rng.uniform() < cacheHitRatioPoisson(perKey, this.ttl({ cluster: key.cluster, positive: answer === "NOERROR" }, this.firstCache(key.cluster)));
+        const hit = rng.uniform() < this.firstTierHitRatio({ cluster: key.cluster, positive: answer === "NOERROR" }, perKey);
         ms = 2 * lat.sameNode;
         if (!hit) {
           if (key.cluster && p.clusterUpstream !== null) {
