@@ -14,7 +14,9 @@ import { jsonSize, parseKubeObject, protobufSize, storedSize } from "../models/o
 import { InputError, loadScenarioFile } from "./load.js";
 import { slug, writeReports } from "./output.js";
 import { Progress } from "./progress.js";
-import { runReconcileCase } from "./reconcile.js";
+import { runReconcileCase, withPluginLoaded } from "./reconcile.js";
+import { packingAlgorithmFor } from "./plugins.js";
+import { INVARIANTS, asReconcileCase, verifyAlgorithm } from "./verify-algorithm.js";
 import {
   CALIBRATED_MODES,
   buildProfile,
@@ -388,10 +390,11 @@ export function buildProgram(): Command {
   program
     .command("reconcile")
     .description("run one packing algorithm on one state and print its API calls as JSON")
-    .argument("<case.json>", 'e.g. {"algorithm":"k8s","maxEndpointsPerSlice":100,"existing":[...],"desired":[...]}, or - for standard input')
-    .action((file: string) => {
-      const out = runReconcileCase(readJsonInput(file), file === "-" ? "standard input" : file);
-      process.stdout.write(JSON.stringify(out) + "\n");
+    .argument("<case.json>", 'e.g. {"algorithm":"k8s","maxEndpointsPerSlice":100,"existing":[...],"desired":[...]}, or - for standard input; "algorithm" may be a plugin path (relative to the case file)')
+    .action(async (file: string) => {
+      const where = file === "-" ? "standard input" : file;
+      const raw = await withPluginLoaded(readJsonInput(file), where, file === "-" ? process.cwd() : dirname(resolve(file)));
+      process.stdout.write(JSON.stringify(runReconcileCase(raw, where)) + "\n");
     });
 
   program
@@ -443,6 +446,15 @@ export function buildProgram(): Command {
     .action(calibrateCommand);
 
   program
+    .command("verify-algorithm")
+    .description("check a packing algorithm's invariants on random states (a built-in name or a plugin path); exit 1 naming the invariant it breaks")
+    .argument("<algorithm>", 'a built-in name (e.g. k8s) or the path of a plugin module (e.g. ./my-algo.ts)')
+    .addOption(new Option("--runs <n>", "random states to check").default(500).argParser((v) => parseCountList(100_000)(v)[0]))
+    .action(async (name: string, flags: { runs: number }) => {
+      verifyExitCode = await verifyAlgorithmCommand(name, flags.runs);
+    });
+
+  program
     .command("list")
     .description("list the scenarios in a directory")
     .argument("[dir]", "directory to look in", "scenarios")
@@ -453,14 +465,32 @@ export function buildProgram(): Command {
 
 /** Set by `bench gate`, the one command whose success can still exit 1. */
 let gateExitCode = 0;
+/** Set by `bench verify-algorithm`: 1 when an invariant breaks. */
+let verifyExitCode = 0;
+
+async function verifyAlgorithmCommand(name: string, runs: number): Promise<number> {
+  const { algorithm } = await packingAlgorithmFor(name, process.cwd(), "verify-algorithm");
+  const report = verifyAlgorithm(algorithm, runs);
+  const out = process.stdout;
+  out.write(`${algorithm.name}: ${runs} random states (seed 752)\n`);
+  if (report.failure !== undefined) {
+    out.write(`FAIL: ${report.failure.invariant}\n`);
+    out.write(`smallest state found (a bench reconcile case):\n${JSON.stringify(asReconcileCase(name, report.failure.counterexample))}\n`);
+    return 1;
+  }
+  for (const inv of INVARIANTS) out.write(`  ok  ${inv}\n`);
+  out.write(`  information: the plan equals upstream's reconciler (the k8s algorithm) on ${report.sameAsUpstream} of ${runs} states; differs on ${runs - report.sameAsUpstream}\n`);
+  return 0;
+}
 
 /** Runs the CLI; returns the process exit code (0 ok, 1 internal error, 2 bad input). */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     gateExitCode = 0;
+    verifyExitCode = 0;
     await program.parseAsync(argv);
-    return gateExitCode;
+    return gateExitCode || verifyExitCode;
   } catch (e) {
     if (e instanceof CommanderError) {
       // help and version exit 0; usage errors were already printed by commander

@@ -3,9 +3,10 @@ import { dirname, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { tsImport } from "tsx/esm/api";
 import type { z } from "zod";
-import { scenarioSchema, type Scenario } from "./schema.js";
+import { isModulePath, scenarioSchema, type Scenario } from "./schema.js";
 import { applyVariant, expandVariants, type Variant, type VariantMatrix } from "./variants.js";
 import { costProfileFor } from "./profiles.js";
+import { loadScenarioPlugins } from "./plugins.js";
 
 /** Bad input from the user: printed as one clear message, exit code 2, no stack trace. */
 export class InputError extends Error {
@@ -46,7 +47,9 @@ export async function loadScenarioFile(file: string): Promise<LoadedScenario> {
   if (typeof exported === "object" && exported !== null && (exported as { __esModule?: boolean }).__esModule === true) {
     exported = (exported as { default?: unknown }).default;
   }
-  return planScenario(exported, shown, dirname(abs));
+  const loaded = planScenario(exported, shown, dirname(abs));
+  await loadScenarioPlugins([loaded.base, ...loaded.variants.map((v) => v.scenario)], shown);
+  return loaded;
 }
 
 /**
@@ -67,16 +70,21 @@ export function planScenario(raw: unknown, where: string, dir = process.cwd()): 
   return { file: where, base: resolvePaths(base, dir, where), variants: planned };
 }
 
-/** Makes the scenario's file paths absolute and checks the files now, before anything runs. */
+/** Makes the scenario's file paths absolute and checks the files it reads now, before anything runs. */
 function resolvePaths(s: Scenario, dir: string, where: string): Scenario {
-  if (s.model !== "network" || s.kubeProxy.costProfile === undefined) return s;
-  const file = resolve(dir, s.kubeProxy.costProfile);
-  try {
-    costProfileFor(file, s.kubeProxy.mode);
-  } catch (e) {
-    throw new InputError(`${where}: kubeProxy.costProfile: ${(e as Error).message}`);
+  if (s.model !== "network") return s;
+  let out = s;
+  if (isModulePath(s.controller.algorithm)) out = { ...out, controller: { ...out.controller, algorithm: resolve(dir, s.controller.algorithm) } };
+  if (s.kubeProxy.costProfile !== undefined) {
+    const file = resolve(dir, s.kubeProxy.costProfile);
+    try {
+      costProfileFor(file, s.kubeProxy.mode);
+    } catch (e) {
+      throw new InputError(`${where}: kubeProxy.costProfile: ${(e as Error).message}`);
+    }
+    out = { ...out, kubeProxy: { ...out.kubeProxy, costProfile: file } };
   }
-  return { ...s, kubeProxy: { ...s.kubeProxy, costProfile: file } };
+  return out;
 }
 
 function validate(raw: unknown, where: string): Scenario {

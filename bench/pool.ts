@@ -1,3 +1,4 @@
+import { InputError } from "./load.js";
 import { Worker } from "node:worker_threads";
 import type { MetricValue } from "../engine/results.js";
 import type { Scenario } from "./schema.js";
@@ -7,7 +8,7 @@ export type ToWorker = { index: number; scenario: Scenario; seed: number; part: 
 export type FromWorker =
   | { type: "progress"; index: number; fraction: number }
   | { type: "done"; index: number; metrics: MetricValue[]; events: number; wallSeconds: number }
-  | { type: "error"; index: number; message: string };
+  | { type: "error"; index: number; message: string; input?: boolean };
 
 /** Raised when a run is interrupted (SIGINT): nothing is written. */
 export class Interrupted extends Error {
@@ -59,7 +60,7 @@ export function runInWorkers(runs: PartRun[], seed: number, options: PoolOptions
         if (m.type === "progress") {
           options.onProgress?.(m.index, m.fraction);
         } else if (m.type === "error") {
-          stop(new Error(`variant ${runs[m.index].label}: ${m.message}`));
+          stop(m.input === true ? new InputError(`variant ${runs[m.index].label}: ${m.message}`) : new Error(`variant ${runs[m.index].label}: ${m.message}`));
         } else {
           results[m.index] = m.metrics;
           options.onVariantDone?.({ label: runs[m.index].label, part: runs[m.index].part, metrics: m.metrics, events: m.events, wallSeconds: m.wallSeconds }, m.index);

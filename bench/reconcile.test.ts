@@ -43,6 +43,6 @@ describe("bench reconcile", () => {
     expect(JSON.parse(ok.stdout)).toEqual({ created: 0, updated: 0, deleted: 0, slices: [{ name: "s1", size: 1 }], actions: [] });
     const bad = bench(["reconcile", "-"], { input: '{"algorithm":"fast","desired":[]}' });
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain('algorithm: must be one of "k8s", "compact", "rebalance", "stable-hash", "zone-affine" (got "fast")');
+    expect(bad.stderr).toContain('algorithm: must be one of "k8s", "compact", "rebalance", "stable-hash", "zone-affine", or the path of a plugin module (got "fast")');
   });
 });

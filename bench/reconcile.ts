@@ -7,7 +7,8 @@ import { applyPlan, getPackingAlgorithm, packingAlgorithms, reconcileService } f
 import type { AddressFamily, EndpointState, SliceState } from "../models/controllers/packing/index.js";
 import { EMPTY_PORT_KEY } from "../models/controllers/packing/index.js";
 import { InputError, formatIssues } from "./load.js";
-import { int, oneOf } from "./schema.js";
+import { packingAlgorithmFor } from "./plugins.js";
+import { int, isModulePath, oneOf } from "./schema.js";
 
 const endpoint = z
   .object({
@@ -23,10 +24,11 @@ const endpoint = z
 const port = z.object({ name: z.string().default(""), port: int(1, 65535), protocol: oneOf(["TCP", "UDP", "SCTP"]).default("TCP") }).strict();
 
 const algorithmNames = Object.keys(packingAlgorithms) as [string, ...string[]];
+const builtInOrPath = `must be one of ${algorithmNames.map((n) => JSON.stringify(n)).join(", ")}, or the path of a plugin module`;
 
 const caseSchema = z
   .object({
-    algorithm: z.enum(algorithmNames, { error: `must be one of ${algorithmNames.map((n) => JSON.stringify(n)).join(", ")}` }),
+    algorithm: z.string({ error: builtInOrPath }).refine((v) => (algorithmNames as string[]).includes(v) || isModulePath(v), { error: builtInOrPath }),
     maxEndpointsPerSlice: int(1, 1000).default(100),
     options: z.record(z.string(), z.number()).default({}),
     addressType: oneOf(["IPv4", "IPv6"]).default("IPv4"),
@@ -64,6 +66,17 @@ function portKey(ports: readonly z.output<typeof port>[]): string {
 
 function toEndpoint(e: z.output<typeof endpoint>): EndpointState {
   return { id: e.id, ready: e.ready, serving: e.serving ?? e.ready, terminating: e.terminating, nodeName: e.nodeName, zone: e.zone };
+}
+
+/**
+ * A case whose `algorithm` is a plugin path: the plugin loaded (path relative to `dir`) and the case naming it by
+ * its absolute path, ready for runReconcileCase. Other cases come back as they are.
+ */
+export async function withPluginLoaded(raw: unknown, where: string, dir: string): Promise<unknown> {
+  const name = (raw as { algorithm?: unknown } | null)?.algorithm;
+  if (typeof name !== "string" || !isModulePath(name)) return raw;
+  const { key } = await packingAlgorithmFor(name, dir, `${where}: algorithm`);
+  return { ...(raw as object), algorithm: key };
 }
 
 /** Validates a case (as parsed JSON) and runs it. */

@@ -12,3 +12,7 @@ export type { ScenarioInput, Scenario } from "./schema.js";
 export function defineScenario(scenario: ScenarioInput): ScenarioInput {
   return scenario;
 }
+
+/** Types for a packing-algorithm plugin's author (optional: a plain `export default { name, reconcile }` works too). */
+export { definePackingAlgorithm } from "../models/controllers/packing/index.js";
+export type { PackingAlgorithmPlugin, PluginEndpoint, PluginInput, PluginOutput } from "../models/controllers/packing/index.js";

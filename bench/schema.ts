@@ -253,6 +253,12 @@ const serviceGroup = z
   .strict();
 
 const algorithmNames = Object.keys(packingAlgorithms) as [string, ...string[]];
+const builtInOrPluginPath = `must be one of ${algorithmNames.map((n) => JSON.stringify(n)).join(", ")}, or the path of a plugin module (e.g. "./algorithms/my-algo.ts")`;
+
+/** A value naming a module rather than a built-in algorithm. */
+export function isModulePath(name: string): boolean {
+  return name.includes("/") || name.includes("\\") || /\.(m?[jt]s)$/.test(name);
+}
 
 export const networkScenarioSchema = z
   .object({
@@ -302,7 +308,11 @@ export const networkScenarioSchema = z
       .object({
         mode: removed('kube-proxy reads Endpoints up to v1.18 and EndpointSlices from v1.19: set cluster.kubernetesVersion (e.g. "1.18")'),
         endpointsMode: removed('the Endpoints controller truncates from v1.22: set cluster.kubernetesVersion (e.g. "1.21" for untruncated)'),
-        algorithm: z.enum(algorithmNames, { error: `must be one of ${algorithmNames.map((n) => JSON.stringify(n)).join(", ")}` }).default("k8s"),
+        /** A built-in packing algorithm, or the path of a plugin module (relative to the scenario file). */
+        algorithm: z
+          .string({ error: builtInOrPluginPath })
+          .refine((v) => (algorithmNames as string[]).includes(v) || isModulePath(v), { error: builtInOrPluginPath })
+          .default("k8s"),
         algorithmOptions: z.record(z.string(), z.number()).default({}),
         maxEndpointsPerSlice: int(1, 1000).default(100),
         batchPeriod: duration(0, HOUR).default(0),
@@ -447,7 +457,8 @@ export const networkScenarioSchema = z
   .strict()
   .superRefine((s, ctx) => {
     try {
-      validatePackingOptions(s.controller.algorithm, s.controller.algorithmOptions);
+      // a plugin checks its own options when it runs
+      if (!isModulePath(s.controller.algorithm)) validatePackingOptions(s.controller.algorithm, s.controller.algorithmOptions);
     } catch (e) {
       ctx.addIssue({ code: "custom", path: ["controller", "algorithmOptions"], message: (e as Error).message });
     }

@@ -267,7 +267,7 @@ describe("registry", () => {
   it("lists the algorithms and rejects unknown names with the allowed ones", () => {
     expect(Object.keys(packingAlgorithms)).toEqual(["k8s", "compact", "rebalance", "stable-hash", "zone-affine"]);
     expect(getPackingAlgorithm("compact")).toBe(compact);
-    expect(() => getPackingAlgorithm("bogus")).toThrow(/unknown packing algorithm "bogus" \(allowed: k8s, compact, rebalance, stable-hash, zone-affine\)/);
+    expect(() => getPackingAlgorithm("bogus")).toThrow(/unknown packing algorithm "bogus" \(allowed: k8s, compact, rebalance, stable-hash, zone-affine, or the path of a plugin module\)/);
     expect(() => getPackingAlgorithm("toString")).toThrow(/unknown packing algorithm/);
   });
 

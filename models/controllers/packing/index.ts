@@ -16,10 +16,22 @@ export const packingAlgorithms: Readonly<Record<string, PackingAlgorithm>> = Obj
   [zoneAffine.name]: zoneAffine,
 });
 
+/** Plugins loaded in this thread, by the key scenarios name them with (the module's absolute path). */
+const plugins = new Map<string, PackingAlgorithm>();
+
+/** Makes a plugin available under `key` (the bench layer loads the module and registers it before a run). */
+export function registerPackingAlgorithm(key: string, algorithm: PackingAlgorithm): void {
+  plugins.set(key, algorithm);
+}
+
+export function isPluginRegistered(key: string): boolean {
+  return plugins.has(key);
+}
+
 export function getPackingAlgorithm(name: string): PackingAlgorithm {
-  const algorithm = Object.hasOwn(packingAlgorithms, name) ? packingAlgorithms[name] : undefined;
+  const algorithm = Object.hasOwn(packingAlgorithms, name) ? packingAlgorithms[name] : plugins.get(name);
   if (algorithm === undefined) {
-    throw new Error(`unknown packing algorithm "${name}" (allowed: ${Object.keys(packingAlgorithms).join(", ")})`);
+    throw new Error(`unknown packing algorithm "${name}" (allowed: ${Object.keys(packingAlgorithms).join(", ")}, or the path of a plugin module)`);
   }
   return algorithm;
 }
@@ -27,10 +39,20 @@ export function getPackingAlgorithm(name: string): PackingAlgorithm {
 /** Validates options for an algorithm up front (e.g. when a scenario is loaded); returns them with defaults filled. */
 export function validatePackingOptions(name: string, options?: PackingOptions): Record<string, number> {
   const algorithm = getPackingAlgorithm(name);
-  return resolveOptions(algorithm.name, algorithm.options, options);
+  return algorithm.freeOptions ? { ...options } : resolveOptions(algorithm.name, algorithm.options, options);
 }
 
 export { applyPlan } from "./apply.js";
+export {
+  definePackingAlgorithm,
+  pluginAlgorithm,
+  pluginFromModule,
+  PluginOutputError,
+  type PackingAlgorithmPlugin,
+  type PluginEndpoint,
+  type PluginInput,
+  type PluginOutput,
+} from "./plugin.js";
 export { reconcileService, type ServiceReconcileInput } from "./service.js";
 export { EMPTY_PORT_KEY, endpointEqual } from "./types.js";
 export type {

@@ -63,6 +63,8 @@ export interface FamilyAlgorithm {
   countsClaims?: boolean;
   /** packPortMap honours PortMapContext.untouched. */
   acceptsUntouched?: boolean;
+  /** Options are passed on as given, unchecked (a plugin checks its own). */
+  freeOptions?: boolean;
   packPortMap: (ctx: PortMapContext, options: Readonly<Record<string, number>>) => PortMapResult;
   postProcess?: (lists: FamilyLists, options: Readonly<Record<string, number>>) => void;
 }
@@ -220,7 +222,7 @@ export function reconcileFamily(input: ReconcileInput, algorithm: FamilyAlgorith
     throw new Error(`packing algorithm "${algorithm.name}" needs the whole desired set: it does not take untouched slices`);
   }
   const untouched = input.untouched;
-  const options = resolveOptions(algorithm.name, algorithm.options, input.options);
+  const options = algorithm.freeOptions ? { ...input.options } : resolveOptions(algorithm.name, algorithm.options, input.options);
   const at = input.addressType;
   const max = input.maxEndpointsPerSlice;
 

@@ -115,6 +115,8 @@ export interface PackingAlgorithm {
   options: Readonly<Record<string, OptionSpec>>;
   /** Honours ReconcileInput.untouched. */
   acceptsUntouched?: boolean;
+  /** Takes any options as given (a plugin checks its own); `options` then lists none. */
+  freeOptions?: boolean;
   reconcile(input: ReconcileInput): SlicePlan;
 }
 

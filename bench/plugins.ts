@@ -1,0 +1,59 @@
+/**
+ * Loading packing-algorithm plugins named by path (`controller.algorithm: "./algorithms/my-algo.ts"`, a `bench
+ * reconcile` case's `algorithm`, `bench verify-algorithm <path>`): the module is imported (TypeScript through tsx),
+ * checked for the plugin shape and registered with the models under its absolute path, in every thread that runs it.
+ */
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { tsImport } from "tsx/esm/api";
+import { getPackingAlgorithm, isPluginRegistered, packingAlgorithms, pluginAlgorithm, pluginFromModule, registerPackingAlgorithm } from "../models/controllers/packing/index.js";
+import type { PackingAlgorithm } from "../models/controllers/packing/index.js";
+import { InputError } from "./load.js";
+import { isModulePath } from "./schema.js";
+
+export { isModulePath };
+
+export function builtInOrPath(): string {
+  return `must be one of ${Object.keys(packingAlgorithms).map((n) => JSON.stringify(n)).join(", ")}, or the path of a plugin module (e.g. "./algorithms/my-algo.ts")`;
+}
+
+/** Imports the plugin at `file` (absolute) once per thread and registers it; an InputError says what is wrong. */
+export async function loadPackingPlugin(file: string, where: string): Promise<void> {
+  if (isPluginRegistered(file)) return;
+  if (!existsSync(file)) throw new InputError(`${where}: plugin module not found: ${file}`);
+  let mod: unknown;
+  try {
+    mod = await tsImport(pathToFileURL(file).href, import.meta.url);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new InputError(`${where}: cannot load the plugin module ${file}: ${msg.split("\n").slice(0, 3).join(" ")}`);
+  }
+  try {
+    registerPackingAlgorithm(file, pluginAlgorithm(pluginFromModule(mod, file)));
+  } catch (e) {
+    throw new InputError(`${where}: ${(e as Error).message}`);
+  }
+}
+
+/** The algorithm `name` names: a built-in, or the plugin at that path (relative to `dir`), loaded. */
+export async function packingAlgorithmFor(name: string, dir: string, where: string): Promise<{ key: string; algorithm: PackingAlgorithm }> {
+  if (!isModulePath(name)) {
+    try {
+      return { key: name, algorithm: getPackingAlgorithm(name) };
+    } catch {
+      throw new InputError(`${where}: ${builtInOrPath()} (got ${JSON.stringify(name)})`);
+    }
+  }
+  const key = resolve(dir, name);
+  await loadPackingPlugin(key, where);
+  return { key, algorithm: getPackingAlgorithm(key) };
+}
+
+/** Loads the plugins a set of (resolved) scenarios name, so the models can run them in this thread. */
+export async function loadScenarioPlugins(scenarios: readonly { model: string; controller?: { algorithm: string } }[], where: string): Promise<void> {
+  for (const s of scenarios) {
+    if (s.model !== "network" || s.controller === undefined) continue;
+    if (isModulePath(s.controller.algorithm)) await loadPackingPlugin(s.controller.algorithm, `${where}: controller.algorithm`);
+  }
+}
