@@ -98,7 +98,7 @@ describe("bench sizeof", () => {
     const r = bench(["sizeof", join(dir, "slice.json")]);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ kind: "EndpointSlice", protobufBytes: protobufSize(slice), storedBytes: storedSize(slice), jsonBytes: jsonSize(slice) });
-    // the same from standard input, and a 100-endpoint slice weighs what scale.md section 1.5 says (+6 B per endpoint)
+    // the same from standard input, and a 100-endpoint slice weighs what docs/sources.md §14.5 says (+6 B per endpoint)
     const fromStdin = JSON.parse(bench(["sizeof", "-"], { input: JSON.stringify(slice) }).stdout);
     expect(fromStdin.protobufBytes).toBe(protobufSize(slice));
     expect(fromStdin.protobufBytes).toBeGreaterThan(18_717);

@@ -50,7 +50,7 @@ export function resolve(name: string, options: { resolvConf?: string; resolver?:
     }
     conf = parsed.conf;
   } else {
-    // what kubelet writes for a ClusterFirst pod in namespace default (facts dns-conntrack.md §3.1)
+    // what kubelet writes for a ClusterFirst pod in namespace default (docs/sources.md §3.1)
     conf = kubeletClusterFirst("default");
   }
   const absolute = normaliseName(name);

@@ -182,7 +182,7 @@ export function networkConfig(s: NetworkScenario): NetworkConfig {
       zones: s.cluster.zones,
       coresPerNode: s.cluster.coresPerNode,
       podsPerNode: s.cluster.podsPerNode,
-      // ClusterLoader2's load test puts 100 nodes' worth of pods in a namespace (facts scale.md §6)
+      // ClusterLoader2's load test puts 100 nodes' worth of pods in a namespace (docs/sources.md §19)
       namespaces: s.cluster.namespaces ?? Math.max(1, Math.ceil(nodes / 100)),
       services: s.services.map((g) => ({ name: g.name, count: g.count, replicas: g.replicas, headless: g.headless, publishNotReadyAddresses: g.publishNotReadyAddresses, ports: g.ports, ipFamilies: [...g.ipFamilies] })),
       absentServices: s.services.filter((g) => g.initially === "absent").map((g) => g.name),
@@ -209,7 +209,7 @@ export function networkConfig(s: NetworkScenario): NetworkConfig {
     kubeProxy: { ...s.kubeProxy, runner: s.kubeProxy.runner ?? defaultSyncRunner(version), ...syncCost(s.kubeProxy.costProfile, s.kubeProxy.mode) },
     dns: {
       ...s.dns,
-      // cluster-proportional-autoscaler's default linear parameters (facts dns-conntrack.md §5)
+      // cluster-proportional-autoscaler's default linear parameters (docs/sources.md §5)
       servers: s.dns.servers === "auto" ? linearReplicas(uniformCluster(nodes, s.cluster.coresPerNode)) : s.dns.servers,
     },
     objects: s.objects,

@@ -228,7 +228,7 @@ const workloadStep = z.discriminatedUnion(
       })
       .strict(),
     z.object({ action: z.literal("create-service"), at: duration(0, 30 * DAY), name: stepName, services: selector }).strict(),
-    // facts dns-conntrack.md §1.4: a node's DNS is down 1-20 s while its node-local-dns pod restarts
+    // docs/sources.md §1.4: a node's DNS is down 1-20 s while its node-local-dns pod restarts
     z.object({ action: z.literal("dns-rollout"), at: duration(0, 30 * DAY), name: stepName, window: duration(0, HOUR).default(10_000_000) }).strict(),
     z.object({ action: z.literal("coredns-loss"), at: duration(0, 30 * DAY), name: stepName, replicas: int(1, 1_000_000), duration: duration(1, 30 * DAY) }).strict(),
     z.object({ action: z.literal("dns-cache-oom"), at: duration(0, 30 * DAY), name: stepName, nodes: int(1, 1_000_000), window: duration(0, HOUR).default(20_000_000) }).strict(),
@@ -426,7 +426,7 @@ export const networkScenarioSchema = z
         mix: nameClassRecord(num(0, 1)).prefault({}).transform((m) => ({ sameNamespace: 0.45, otherNamespace: 0.15, clusterFqdn: 0.05, external: 0.3, headless: 0.05, ...m })),
         namesPerNode: nameClassRecord(int(1, 1_000_000)).prefault({}).transform((m) => ({ sameNamespace: 10, otherNamespace: 10, clusterFqdn: 5, external: 20, headless: 3, ...m })),
         externalNames: int(1, 100_000_000).default(1000),
-        // facts dns-conntrack.md §3.1: AWS adds 1 host search domain, GKE 2
+        // docs/sources.md §3.1: AWS adds 1 host search domain, GKE 2
         hostSearchDomains: int(0, 6).default(1),
         kernel: z.string().regex(/^\d+\.\d+(\.\d+)?$/, { error: 'must be a kernel version like "5.15"' }).default("5.15"),
         corednsCores: num(0.1, 64).default(2),

@@ -2,7 +2,7 @@
  * kube-apiserver watch fan-out: R replicas, each watcher attached to one; every committed change is dispatched by
  * each replica to each of its watchers whose selector matches, through the replica's egress link modelled as one
  * FIFO (bytes / bandwidth per delivery, in watcher order). Since Kubernetes 1.18 an event is serialized once per
- * replica and encoding, not per watcher (KEP-1152, facts scale.md §1.4), so serializations are counted per replica.
+ * replica and encoding, not per watcher (KEP-1152, docs/sources.md §14.4), so serializations are counted per replica.
  *
  * Watchers, each of a class that watches some resources (`WatchClients`): one kube-proxy per node (EndpointSlices,
  * or Endpoints before v1.19, and Services, of non-headless Services only: its informers' label selector excludes

@@ -16,7 +16,7 @@ import {
   unfixedRaces,
 } from "./conntrack.js";
 
-describe("kube-proxy sizing (facts §4.4)", () => {
+describe("kube-proxy sizing (docs/sources.md §4.4)", () => {
   it("max(32768 × cores, 131072)", () => {
     for (const c of [1, 2, 4]) expect(conntrackMax(c)).toBe(131_072);
     expect(conntrackMax(8)).toBe(262_144);
@@ -31,7 +31,7 @@ describe("kube-proxy sizing (facts §4.4)", () => {
     expect(conntrackHashsize(524_288)).toBe(131_072);
     expect(conntrackHashsize(131_072, 262_144)).toBe(262_144);
   });
-  it("kernel defaults: 1:1 with buckets, 262144 above 4 GiB (facts §4.1)", () => {
+  it("kernel defaults: 1:1 with buckets, 262144 above 4 GiB (docs/sources.md §4.1)", () => {
     const gib = 1024 ** 3;
     expect(kernelDefaultConntrackMax(23 * gib)).toBe(262_144);
     expect(kernelDefaultConntrackMax(2 * gib)).toBe(65_536);
@@ -54,7 +54,7 @@ describe("ConntrackTable", () => {
     expect(t.occupancy).toBe(0);
   });
 
-  it("the same with half-second steps, and on legacy kernels 120 s (facts §4.3)", () => {
+  it("the same with half-second steps, and on legacy kernels 120 s (docs/sources.md §4.3)", () => {
     const half = new ConntrackTable({ max: 1e6, dtS: 0.5 });
     for (let i = 0; i < 200; i++) half.step({ udpReplied: 500 });
     expect(half.occupancy).toBe(30_000);
@@ -75,7 +75,7 @@ describe("ConntrackTable", () => {
     expect(t.occupancy).toBe(6 + 2 * 119 + 4);
   });
 
-  it("drops new flows when full of ASSURED entries; established ones are kept (facts §4.5)", () => {
+  it("drops new flows when full of ASSURED entries; established ones are kept (docs/sources.md §4.5)", () => {
     const t = new ConntrackTable({ max: 10_000 });
     t.step({ tcpOpened: 10_000 });
     const r = t.step({ udpReplied: 500, udpUnreplied: 100 });
@@ -137,7 +137,7 @@ describe("ConntrackTable", () => {
   });
 });
 
-describe("the A/AAAA insertion race (facts §4.6)", () => {
+describe("the A/AAAA insertion race (docs/sources.md §4.6)", () => {
   it("fix versions 4.19 / 5.0 / 5.6", () => {
     expect(parseKernelVersion("5.4.0-1043-gke")).toEqual([5, 4, 0]);
     expect(kernelAtLeast("5.10", "5.6")).toBe(true);

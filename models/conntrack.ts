@@ -2,22 +2,22 @@
  * Netfilter conntrack as it matters for cluster DNS: kube-proxy's table sizing, kernel defaults, a per-node
  * occupancy model for a time-stepped simulation, and the A/AAAA insertion race.
  *
- * Sources: facts dns-conntrack.md §4 (kernel defaults §4.1, entry size §4.2, UDP lifetime §4.3, kube-proxy §4.4,
+ * Sources: docs/sources.md §4 (kernel defaults §4.1, entry size §4.2, UDP lifetime §4.3, kube-proxy §4.4,
  * table full §4.5, the race §4.6); kernel net/netfilter/nf_conntrack_core.c nf_conntrack_init_start (bucket sizing).
  */
 
 // ---------------------------------------------------------------------------------------------------------------
 // Sizing
 
-/** kube-proxy `--conntrack-max-per-core` default. facts §4.4 */
+/** kube-proxy `--conntrack-max-per-core` default. docs/sources.md §4.4 */
 export const KUBE_PROXY_CONNTRACK_MAX_PER_CORE = 32_768;
-/** kube-proxy `--conntrack-min` default. facts §4.4 */
+/** kube-proxy `--conntrack-min` default. docs/sources.md §4.4 */
 export const KUBE_PROXY_CONNTRACK_MIN = 131_072;
-/** The 1M cap seen in one indexed version of kube-proxy's sysctls.go; [U] not verified upstream (facts §4.4). */
+/** The 1M cap seen in one version of kube-proxy's sysctls.go; unconfirmed upstream (docs/sources.md §4.4). */
 export const KUBE_PROXY_CONNTRACK_CAP = 1_048_576;
 
 /**
- * kube-proxy's nf_conntrack_max: max(maxPerCore × cores, min) (facts §4.4), optionally capped at 1M (`cap1M`,
+ * kube-proxy's nf_conntrack_max: max(maxPerCore × cores, min) (docs/sources.md §4.4), optionally capped at 1M (`cap1M`,
  * default off because unverified). maxPerCore ≤ 0 returns 0: kube-proxy then leaves the kernel's value
  * (see {@link kernelDefaultConntrackMax}).
  */
@@ -29,14 +29,14 @@ export function conntrackMax(cores: number, maxPerCore = KUBE_PROXY_CONNTRACK_MA
   return scaled > min ? scaled : min;
 }
 
-/** kube-proxy raises the hash size to max/4 if it is smaller (facts §4.4). */
+/** kube-proxy raises the hash size to max/4 if it is smaller (docs/sources.md §4.4). */
 export function conntrackHashsize(max: number, currentHashsize = 0): number {
   return Math.max(currentHashsize, Math.floor(max / 4));
 }
 
 /**
- * Kernel default bucket count on a 64-bit machine (nf_conntrack_init_start; facts §4.1): RAM/16384/8, but 262,144
- * above 4 GiB and 65,536 above 1 GiB, at least 1,024.
+ * Kernel default bucket count on a 64-bit machine (nf_conntrack_init_start; docs/sources.md §4.1): RAM/16384/8, but
+ * 262,144 above 4 GiB and 65,536 above 1 GiB, at least 1,024.
  */
 export function kernelDefaultConntrackBuckets(ramBytes: number): number {
   const gib = 1024 ** 3;
@@ -46,46 +46,49 @@ export function kernelDefaultConntrackBuckets(ramBytes: number): number {
   return Math.max(size, 1024);
 }
 
-/** Current kernels set nf_conntrack_max = buckets (factor 1). facts §4.1 */
+/** Current kernels set nf_conntrack_max = buckets (factor 1). docs/sources.md §4.1 */
 export function kernelDefaultConntrackMax(ramBytes: number): number {
   return kernelDefaultConntrackBuckets(ramBytes);
 }
 
-/** nf_conntrack slab object: 256 B observed on 6.18, up to 376 B (+16) reported; 8 B per bucket. facts §4.1–§4.2 */
+/**
+ * nf_conntrack slab object: 256 B measured on 6.18, up to 376 B (+16) reported; 8 B per bucket.
+ * docs/sources.md §4.1–§4.2
+ */
 export const CONNTRACK_ENTRY_BYTES = 256;
 export const CONNTRACK_ENTRY_BYTES_MAX = 376;
 export const CONNTRACK_BUCKET_BYTES = 8;
 
-/** Kernel memory (unswappable) of `entries` entries and `buckets` buckets. facts §4.2 [D] */
+/** Kernel memory (unswappable) of `entries` entries and `buckets` buckets (derived: docs/sources.md §4.2). */
 export function conntrackMemoryBytes(entries: number, buckets: number, entryBytes = CONNTRACK_ENTRY_BYTES): number {
   return entries * entryBytes + buckets * CONNTRACK_BUCKET_BYTES;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Timeouts (facts §4.1, §4.3, §4.4, §4.6)
+// Timeouts (docs/sources.md §4.1, §4.3, §4.4, §4.6)
 
 export const CONNTRACK_TIMEOUTS_S = {
-  /** nf_conntrack_udp_timeout: unreplied, and replied flows not active past 2 s. facts §4.1, §4.3 */
+  /** nf_conntrack_udp_timeout: unreplied, and replied flows not active past 2 s. docs/sources.md §4.1, §4.3 */
   udp: 30,
-  /** nf_conntrack_udp_timeout_stream on current kernels. facts §4.1 */
+  /** nf_conntrack_udp_timeout_stream on current kernels. docs/sources.md §4.1 */
   udpStream: 120,
-  /** udp_timeout_stream on old kernels (iptables tutorial). facts §4.1 */
+  /** udp_timeout_stream on old kernels (iptables tutorial). docs/sources.md §4.1 */
   udpStreamOld: 180,
-  /** A replied UDP flow becomes a stream once still active 2 s after creation. facts §4.3 */
+  /** A replied UDP flow becomes a stream once still active 2 s after creation. docs/sources.md §4.3 */
   udpStreamAfter: 2,
-  /** The clashing entry inserted by the race-3 fix lives 1 s. facts §4.6 */
+  /** The clashing entry inserted by the race-3 fix lives 1 s. docs/sources.md §4.6 */
   udpNatClash: 1,
-  /** Kernel default; kube-proxy sets 24 h. facts §4.1, §4.4 */
+  /** Kernel default; kube-proxy sets 24 h. docs/sources.md §4.1, §4.4 */
   tcpEstablishedKernel: 432_000,
   tcpEstablishedKubeProxy: 86_400,
   tcpTimeWait: 120,
   tcpCloseWaitKernel: 60,
-  /** kube-proxy `tcpCloseWaitTimeout` 1 h. facts §4.4 */
+  /** kube-proxy `tcpCloseWaitTimeout` 1 h. docs/sources.md §4.4 */
   tcpCloseWaitKubeProxy: 3_600,
 } as const;
 
 /**
- * How a replied UDP flow (one DNS query and its answer) is tracked (facts §4.3):
+ * How a replied UDP flow (one DNS query and its answer) is tracked (docs/sources.md §4.3):
  * - "stream-only-assured" (current, after the 2023 refinement): non-ASSURED, `udp` timeout; early-droppable.
  * - "assured-30s" (the 2 s rule, [U] ~5.12, before 2023): ASSURED on reply, `udp` timeout; not early-droppable.
  * - "legacy" (older): ASSURED on reply and the stream timeout (`udpStreamTimeoutS`, 120 s or 180 s).
@@ -93,8 +96,8 @@ export const CONNTRACK_TIMEOUTS_S = {
 export type UdpReplyRegime = "stream-only-assured" | "assured-30s" | "legacy";
 
 /**
- * Named assumption: how many hash entries one early_drop scan looks at. facts §4.5 says [U] ~8 buckets; with the
- * default 1:1 max/buckets ratio the average chain holds 2 entries (facts §4.1), so ~16.
+ * Named assumption: how many hash entries one early_drop scan looks at. docs/sources.md §4.5 gives ~8 buckets
+ * (unconfirmed); with the default 1:1 max/buckets ratio the average chain holds 2 entries (§4.1), so ~16.
  */
 export const EARLY_DROP_SCAN_ENTRIES = 16;
 
@@ -158,8 +161,8 @@ function stepsFor(timeoutS: number, dtS: number): number {
  * t + ceil(τ/dt), so steady-state occupancy is rate × τ. Long-lived TCP connections are a plain count that only
  * `tcpClosed` reduces (24 h / 5 day timeouts exceed any simulated idle time).
  *
- * When new flows do not fit: new flows are refused, existing ones keep working (facts §4.5). Before refusing, the
- * kernel's early_drop evicts a non-ASSURED entry; we model the scan as finding one with probability
+ * When new flows do not fit: new flows are refused, existing ones keep working (docs/sources.md §4.5). Before refusing,
+ * the kernel's early_drop evicts a non-ASSURED entry; we model the scan as finding one with probability
  * 1 − (1 − f)^{@link EARLY_DROP_SCAN_ENTRIES}, f the non-ASSURED share of the table, the victim uniformly random
  * among non-ASSURED entries (removed proportionally from every slot). Simplifications: the kernel's garbage
  * collector that evicts closing TCP entries above 95 % full is not modelled; new flows of all kinds compete
@@ -334,8 +337,8 @@ export interface ConntrackRates {
 }
 
 /**
- * Closed-form steady state of an unbounded table: Σ rate × timeout + established (facts §4.3 [D]: occupancy ≈
- * distinct 5-tuples per second × 30 s).
+ * Closed-form steady state of an unbounded table: Σ rate × timeout + established (docs/sources.md §4.3, derived:
+ * occupancy ≈ distinct 5-tuples per second × 30 s).
  */
 export function steadyStateOccupancy(rates: ConntrackRates, regime: UdpReplyRegime = "stream-only-assured", udpStreamTimeoutS: number = CONNTRACK_TIMEOUTS_S.udpStream): number {
   const t = CONNTRACK_TIMEOUTS_S;
@@ -351,16 +354,18 @@ export function steadyStateOccupancy(rates: ConntrackRates, regime: UdpReplyRegi
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The A/AAAA insertion race (facts §4.6)
+// The A/AAAA insertion race (docs/sources.md §4.6)
 
 export type ConntrackRace = "race1" | "race2" | "race3";
 
-/** First mainline kernel with each fix (facts §4.6): ed07d9a021df 4.19, 4e35c1cb9460 5.0, 6a757c07e51f 5.6. */
+/**
+ * First mainline kernel with each fix: ed07d9a021df 4.19, 4e35c1cb9460 5.0, 6a757c07e51f 5.6 (docs/sources.md §4.6).
+ */
 export const CONNTRACK_RACE_FIX_VERSION: Readonly<Record<ConntrackRace, string>> = { race1: "4.19", race2: "5.0", race3: "5.6" };
 
 /**
  * Named assumption: probability that the two packets of one concurrent A/AAAA pair on a DNAT path hit each race
- * window, on a kernel without the fix. No controlled rate is published (facts §4.6: ~1e-5 insert_failed per
+ * window, on a kernel without the fix. No controlled rate is published (docs/sources.md §4.6: ~1e-5 insert_failed per
  * insertion over all traffic, one anecdote); racing DNS pairs are a small share of insertions, so per-pair odds are
  * taken an order above that, split evenly between race 1 and race 2 timing; race 3 is the whole overlap window with
  * different backends. Tune per scenario.
@@ -381,7 +386,7 @@ export function kernelAtLeast(kernel: string, min: string): boolean {
   return true;
 }
 
-/** Races a kernel still has; `backported` marks distribution backports (e.g. the Ubuntu SRU of facts §4.6). */
+/** Races a kernel still has; `backported` marks distribution backports (e.g. the Ubuntu SRU, docs/sources.md §4.6). */
 export function unfixedRaces(kernel: string, backported: Partial<Record<ConntrackRace, boolean>> = {}): ConntrackRace[] {
   return (Object.keys(CONNTRACK_RACE_FIX_VERSION) as ConntrackRace[]).filter((r) => !backported[r] && !kernelAtLeast(kernel, CONNTRACK_RACE_FIX_VERSION[r]));
 }
@@ -389,7 +394,7 @@ export function unfixedRaces(kernel: string, backported: Partial<Record<Conntrac
 export interface DnsRaceInput {
   /** Kernel of the node where the DNAT happens (the client's node). */
   kernel: string;
-  /** Ready DNS endpoints behind the ClusterIP; race 3 needs more than one (facts §4.6). */
+  /** Ready DNS endpoints behind the ClusterIP; race 3 needs more than one (docs/sources.md §4.6). */
   dnsBackends: number;
   /** DNAT on the path (ClusterIP via iptables). NodeLocal's NOTRACK path has none. Default true. */
   natPath?: boolean;

@@ -2,9 +2,9 @@
  * etcd as the apiserver uses it: an MVCC key space where every write is a new revision, superseded versions kept
  * until the apiserver compacts, a request-size limit, and a backend quota that raises the NOSPACE alarm.
  *
- * Sources (facts scale.md §3): `--max-request-bytes` 1.5 MiB (server/embed/config.go DefaultMaxRequestBytes),
- * quota 2 GiB (server/storage/quota.go DefaultQuotaBytes), NOSPACE "only accepts key reads and deletes"
- * (op-guide/maintenance.md), apiserver `--etcd-compaction-interval` 5m.
+ * Sources (docs/sources.md §16; etcd-io/etcd): `--max-request-bytes` 1.5 MiB (server/embed/config.go
+ * DefaultMaxRequestBytes), quota 2 GiB (server/storage/quota.go DefaultQuotaBytes), NOSPACE "only accepts key reads and
+ * deletes" (op-guide/maintenance.md), apiserver `--etcd-compaction-interval` 5m.
  */
 import { growFloat64, growUint8 } from "../engine/typed-arrays.js";
 import { messageFieldSize as embeddedSize, tagSize, varintSize } from "./objects/protobuf-size.js";
@@ -17,9 +17,9 @@ export interface EtcdConfig {
 }
 
 export const ETCD_DEFAULTS = {
-  // facts scale.md §3: DefaultMaxRequestBytes = 1.5 * 1024 * 1024
+  // etcd-io/etcd server/embed/config.go: DefaultMaxRequestBytes = 1.5 * 1024 * 1024
   maxRequestBytes: 1.5 * 1024 * 1024,
-  // facts scale.md §3: DefaultQuotaBytes = 2 GiB
+  // etcd-io/etcd server/storage/quota.go: DefaultQuotaBytes = 2 GiB (docs/sources.md §16)
   quotaBytes: 2 * 1024 * 1024 * 1024,
   // Assumption: idutil.Generator IDs are memberID<<48 | ms-timestamp<<8 | counter, so 9 varint bytes when the
   // member id's top bit is 0 and 10 otherwise; we take 9.

@@ -1,16 +1,17 @@
 import { defineScenario } from "../bench/scenario.js";
 
 /**
- * Cluster DNS placements compared on 15,000 nodes (facts dns-conntrack.md): central CoreDNS, with autopath,
+ * Cluster DNS placements compared on 15,000 nodes (docs/sources.md §1–§6): central CoreDNS, with autopath,
  * NodeLocal DNSCache, a node-local pod behind PreferSameNode, zonal caches, and a full CoreDNS per node.
  *
- * Workload (identical for every placement): 30 pods per node each making 1 lookup per second (450k lookups/s, the
- * facts' "~4x10^6 queries per simulated second" once expanded); a name mix of own-namespace Services, other
- * namespaces, FQDNs written without the trailing dot, external names and headless Services (the defaults in the
- * README, an assumption); glibc with one host search domain (AWS-like). At 10 min the node-level DNS DaemonSet
- * rolls (maxUnavailable 10%, each node's DNS down 10 s: facts §1.4 measured 1-20 s); at 20 min 900 of the 938
- * central CoreDNS replicas (the autoscaler's count) are lost for 5 min: what is left serves ~1.3M queries/s. kube-proxy in iptables mode (NodeLocal falls back to kube-dns on restart).
- * A small, steady control-plane churn keeps the DNS watches busy (a full CoreDNS per node watches too).
+ * Workload (identical for every placement): 30 pods per node each making 1 lookup per second (450k lookups/s, ~4x10^6
+ * queries per simulated second once the search list expands them, docs/sources.md §3.3); a name mix of own-namespace
+ * Services, other namespaces, FQDNs written without the trailing dot, external names and headless Services (the
+ * defaults in the README, an assumption); glibc with one host search domain (AWS-like). At 10 min the node-level DNS
+ * DaemonSet rolls (maxUnavailable 10%, each node's DNS down 10 s: docs/sources.md §1.4 measured 1-20 s); at 20 min 900
+ * of the 938 central CoreDNS replicas (the autoscaler's count) are lost for 5 min: what is left serves ~1.3M queries/s.
+ * kube-proxy in iptables mode (NodeLocal falls back to kube-dns on restart). A small, steady control-plane churn keeps
+ * the DNS watches busy (a full CoreDNS per node watches too).
  */
 export default defineScenario({
   name: "dns-placements",
@@ -45,8 +46,8 @@ export default defineScenario({
   ],
   assumptions: [
     { name: "etcd quota", value: "8 GiB", why: "etcd's suggested maximum (and EKS's); the default 2 GiB holds fewer objects than 15,000 nodes' pods, Nodes and Leases" },
-    { name: "lookups", value: "1 per pod per second", why: "ClusterLoader2's DNS test clients send 1 QPS (facts scale.md §6); real pods vary widely" },
-    { name: "DNS restart window", value: "10 s per node", why: "within the measured 1-20 s (facts dns-conntrack.md §1.4)" },
+    { name: "lookups", value: "1 per pod per second", why: "ClusterLoader2's DNS test clients send 1 QPS (docs/sources.md §19); real pods vary widely" },
+    { name: "DNS restart window", value: "10 s per node", why: "within the measured 1-20 s (docs/sources.md §1.4)" },
     { name: "kube-proxy cohorts", value: "16 nodes", why: "speed; bytes and counts exact, NPL within (15 x event bytes / bandwidth)" },
   ],
 });

@@ -4,10 +4,10 @@ import { defineScenario } from "../bench/scenario.js";
  * EndpointSlice packing algorithms compared on a 15,000-node cluster over one hour.
  *
  * Workload (every variant sees the same pod history: common random numbers):
- * - Services shaped on ClusterLoader2's load test (facts scale.md §6: groups of 5, 30 and 250 backends) but kept
- *   under the 10,000-Service threshold (facts §2.1): 6,000 x 5, 1,200 x 30, 150 x 250; plus 10 Services of 500 that
- *   grow 10x and shrink back (the fragmentation case the seed talk and PR #81048 name), and 2 Services of 20,000
- *   (KEP-752's size) that roll.
+ * - Services shaped on ClusterLoader2's load test (docs/sources.md §19: groups of 5, 30 and 250 backends) but kept
+ *   under the 10,000-Service threshold (docs/sources.md §15.1): 6,000 x 5, 1,200 x 30, 150 x 250; plus 10 Services of
+ *   500 that grow 10x and shrink back (the fragmentation case the seed talk and PR #81048 name), and 2 Services of
+ *   20,000 (KEP-752's size) that roll.
  * - Steady churn of 2 pod replacements per second among the small, medium and big Services; the grow at 5 min, the shrink at 20 min, a Deployment rolling
  *   update of the two 20,000-pod Services at 30 min, an outage of zone 1 (a third of the nodes) from 45 to 55 min.
  * Variants: every packing algorithm x maxEndpointsPerSlice 100, 500. 1,000 is left out: there every sync of the

@@ -9,7 +9,7 @@ function cluster(replicas: number | { median: number; p99: number }, count = 1) 
 }
 
 describe("Cluster", () => {
-  it("names things with the lengths the size facts were measured with", () => {
+  it("names things with the lengths the sizes of docs/sources.md §14.5 were measured with", () => {
     expect(nodeName(12345)).toHaveLength(44);
     expect(zoneName(0)).toBe("us-central1-a");
     expect(uid("x")).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);

@@ -1,7 +1,7 @@
 /**
  * Deterministic Kubernetes-looking names, IPs and uids. Their lengths matter: object sizes grow with every
- * character (facts scale.md §1.5 measured with namespace 13, pod name 37, node name 44, zone 13 characters),
- * so the defaults reproduce those lengths.
+ * character (the sizes of docs/sources.md §14.5 were measured with namespace 13, pod name 37, node name 44, zone 13
+ * characters), so the defaults reproduce those lengths.
  */
 
 /** FNV-1a, 32-bit: a fixed string hash (never Math.random, never object identity). */

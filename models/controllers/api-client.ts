@@ -7,9 +7,9 @@ export type ApiCall = () => boolean;
 
 /**
  * A controller's client: requests go one after another (a sync issues its calls sequentially), each waiting for a
- * token from the client's rate limiter (kube-controller-manager `--kube-api-qps` 20 / `--kube-api-burst` 30, facts
- * scale.md §5.2) and taking `latency` to commit and answer. The first rejected call ends the sequence: the remaining
- * calls are not sent (facts endpointslice.md §1.6: "Any API error returns immediately").
+ * token from the client's rate limiter (kube-controller-manager `--kube-api-qps` 20 / `--kube-api-burst` 30,
+ * docs/sources.md §18.3) and taking `latency` to commit and answer. The first rejected call ends the sequence: the
+ * remaining calls are not sent (docs/sources.md §7.6: the first API error ends the sync).
  */
 export class ApiClient {
   requests = 0;

@@ -1,5 +1,5 @@
 /**
- * Upstream batching cases (facts endpointslice.md §3 case 21): pkg/controller/endpoint and
+ * Upstream batching cases (docs/sources.md §9 case 21): pkg/controller/endpoint and
  * pkg/controller/endpointslice TestPodAddsBatching, TestPodUpdatesBatching and TestPodDeleteBatching. Three pod
  * events 200 ms, +100 ms and +100 ms (or +1 s) after start, then 3 s: with no batch period every event is its own
  * request; with a 1 s period events within a second share one; a third event a second later makes a second request.

@@ -41,7 +41,8 @@ export interface ControllerQueueConfig {
 /**
  * What the Endpoints and EndpointSlice controllers share: a workqueue keyed by Service index with the controller's
  * retry backoff, the rate-limited client, which Services exist yet, and the trigger-time tracker: the trigger a sync
- * writes is the oldest pod change not yet programmed (facts scale.md §2.2: "Batching keeps the oldest trigger").
+ * writes is the oldest pod change not yet programmed (docs/sources.md §15.2: when changes are batched the oldest
+ * trigger is kept).
  */
 export abstract class ServiceController {
   readonly counters: ControllerCounters = { syncs: 0, failedSyncs: 0, creates: 0, updates: 0, deletes: 0, rejected: 0, endpointsAdded: 0, endpointsRemoved: 0, maxObjectBytes: 0 };
@@ -59,7 +60,7 @@ export abstract class ServiceController {
     const n = cluster.services.length;
     this.present = new Uint8Array(n).fill(1);
     this.pendingTrigger = new Float64Array(n).fill(Number.NaN);
-    // facts endpointslice.md §5: per-item backoff base x2 up to 1000 s, maxRetries 15
+    // docs/sources.md §11: per-item backoff base x2 up to 1000 s, maxRetries 15
     this.queue = new Workqueue(sim, n, { workers: config.workers, backoffBase, backoffMax: 1_000_000_000, maxRetries: 15 }, (key) => this.sync(key));
     this.client = new ApiClient(sim, new TokenBucket(config.qps, config.burst), config.writeLatency);
   }

@@ -1,5 +1,5 @@
 /**
- * The Endpoints controller on the simulation clock (facts endpointslice.md §1.7 and §5): one whole Endpoints object
+ * The Endpoints controller on the simulation clock (docs/sources.md §7.7 and §11): one whole Endpoints object
  * per Service per sync, primary IP family only, ready addresses and not-ready ones (terminating pods left out unless
  * publishNotReadyAddresses), batched by `endpointUpdatesBatchPeriod`, written only when its content changed.
  *
@@ -64,7 +64,7 @@ export class EndpointsController extends ServiceController {
     private readonly sink: WriteSink,
     private readonly config: EndpointsControllerConfig,
   ) {
-    // facts endpointslice.md §5: DefaultTypedControllerRateLimiter, per-item backoff from 5 ms
+    // docs/sources.md §11: DefaultTypedControllerRateLimiter, per-item backoff from 5 ms
     super(sim, cluster, config, 5_000);
     const n = cluster.services.length;
     this.records = Array.from({ length: n }, () => ({ created: 0, fingerprint: Number.NaN, bytes: undefined }));
@@ -139,7 +139,7 @@ export class EndpointsController extends ServiceController {
     const c = this.cluster;
     // ShouldPodBeInEndpoints(pod, publishNotReadyAddresses): terminating pods only when not-ready ones are published
     if (c.podAlive[p] === 0 || c.podHasIP[p] === 0 || (c.podTerminating[p] === 1 && !svc.publishNotReadyAddresses)) return;
-    const family = svc.ipFamilies[0]; // facts §1.7: the primary family only
+    const family = svc.ipFamilies[0]; // docs/sources.md §7.7: the primary family only
     const isReady = svc.publishNotReadyAddresses || c.podReady[p] === 1;
     const b = this.sizer.addressEntry(p, family);
     const j = this.sizer.addressEntryJson(p, family);

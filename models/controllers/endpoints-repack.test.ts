@@ -1,7 +1,7 @@
-// Endpoints controller pieces. TestTruncateEndpoints and TestSyncServiceOverCapacity: facts endpointslice.md §3
+// Endpoints controller pieces. TestTruncateEndpoints and TestSyncServiceOverCapacity: docs/sources.md §9
 // case 22 and pkg/controller/endpoint/endpoints_controller_test.go (stored version 119401205). TestPackSubsets:
 // pkg/api/v1/endpoints/util_test.go; the stored versions predate the portless sentinel, so the portless cases follow
-// the RepackSubsets code of facts §1.7 instead. Addresses with a targetRef UID are written "ip/uid".
+// the RepackSubsets code of docs/sources.md §7.7 instead. Addresses with a targetRef UID are written "ip/uid".
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -148,7 +148,7 @@ describe("TestPackSubsets", () => {
       given: [sub(["111"], ["1.2.3.4"]), sub(["222"], ["1.2.3.5"]), sub(["111"], ["1.2.3.6"]), sub(["333"], ["1.2.3.5"])],
       expect: [sub(["111"], ["1.2.3.4", "1.2.3.6"]), sub(["222", "333"], ["1.2.3.5"])],
     },
-    // portless (headless Service without ports): kept under the sentinel port (facts §1.7)
+    // portless (headless Service without ports): kept under the sentinel port (docs/sources.md §7.7)
     { name: "portless: one ip, no ports", given: [sub([], ["1.2.3.4"])], expect: [sub([], ["1.2.3.4"])] },
     { name: "portless: one notReady ip, no ports", given: [sub([], [], ["1.2.3.4"])], expect: [sub([], [], ["1.2.3.4"])] },
     {

@@ -1,5 +1,5 @@
 // The Endpoints (v1) controller's pure pieces: RepackSubsets' canonical form and truncateEndpoints' 1000-address cap
-// (facts endpointslice.md §1.7). Addresses and ports are opaque strings here: an address stands for the upstream
+// (docs/sources.md §7.7). Addresses and ports are opaque strings here: an address stands for the upstream
 // (IP, targetRef UID) key, a port for the whole EndpointPort (name, port, protocol, appProtocol).
 
 export interface EndpointSubset {
@@ -9,7 +9,7 @@ export interface EndpointSubset {
   notReady: string[];
 }
 
-/** One address as the Endpoints controller's pod loop produces it (facts §1.7). */
+/** One address as the Endpoints controller's pod loop produces it (docs/sources.md §7.7). */
 export interface EndpointsAddress {
   address: string;
   /** publishNotReadyAddresses || pod Ready. */
@@ -104,9 +104,9 @@ export function countAddresses(subsets: readonly EndpointSubset[]): { ready: num
 }
 
 /**
- * truncateEndpoints (facts §1.7): above maxCapacity addresses, ready ones are kept before not-ready ones and each
- * subset keeps ceil((n_i / total) · max) of the truncated kind, in subset order, capped by what is left, so the last
- * subsets absorb the rounding. Evaluated in float64 in the same order as Go, so the counts are Go's.
+ * truncateEndpoints (docs/sources.md §7.7): above maxCapacity addresses, ready ones are kept before not-ready ones and
+ * each subset keeps ceil((n_i / total) · max) of the truncated kind, in subset order, capped by what is left, so the
+ * last subsets absorb the rounding. Evaluated in float64 in the same order as Go, so the counts are Go's.
  * `truncated` says whether the over-capacity annotation is set to "truncated" (else it is removed).
  */
 export function truncateEndpoints(

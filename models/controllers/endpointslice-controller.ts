@@ -3,7 +3,7 @@
  * chosen by the scenario, the API calls of each sync through the controller's rate-limited client, etcd, and the
  * watch events every write fans out.
  *
- * A sync (facts endpointslice.md §1.1-1.6): list the Service's pods (terminating ones included), build each address
+ * A sync (docs/sources.md §7.1–§7.6): list the Service's pods (terminating ones included), build each address
  * family's desired endpoints, let the algorithm plan creates, updates and deletes, then send them in that order; the
  * first rejected call ends the sync, which is retried with backoff. The trigger time the written slices carry is the
  * oldest pod change since the last successful sync (the trigger-time tracker); a sync with only removals carries none.
@@ -44,7 +44,7 @@ const PORT_KEY_PREFIX = "ports:";
 export class EndpointSliceController extends ServiceController {
   /** Per Service, its slices (label-selected list) in creation order. */
   readonly slices: SliceRecord[][];
-  /** endpoint_slice_controller_endpointslices_changed_per_sync: per family per successful sync (facts §4). */
+  /** endpoint_slice_controller_endpointslices_changed_per_sync: per family per successful sync. docs/sources.md §10 */
   readonly changedPerSync = new Histogram("endpointslice_controller.endpointslices_changed_per_sync", "count", { percentiles: [50, 99] });
   /** The gauges per Service (pkg/controller/endpointslice/metrics), from its last sync: desired endpoints, desired slices, slices. */
   readonly gauges: { endpointsDesired: Float64Array; desiredSlices: Float64Array; numSlices: Float64Array };
@@ -85,7 +85,7 @@ export class EndpointSliceController extends ServiceController {
     private readonly algorithm: PackingAlgorithm,
     private readonly config: EndpointSliceControllerConfig,
   ) {
-    // facts endpointslice.md §5: the EndpointSlice controller's per-item backoff starts at 1 s
+    // docs/sources.md §11: the EndpointSlice controller's per-item backoff starts at 1 s
     super(sim, cluster, config, 1_000_000);
     const n = cluster.services.length;
     this.slices = Array.from({ length: n }, () => []);
@@ -153,7 +153,8 @@ export class EndpointSliceController extends ServiceController {
     for (const plan of plans) {
       this.counters.endpointsAdded += plan.metrics.added;
       this.counters.endpointsRemoved += plan.metrics.removed;
-      // summed over the Service's families (upstream keys its cache by Service, so the last family wins: facts §4)
+      // summed over the Service's families (upstream keys its cache by Service, so the last family wins:
+      // docs/sources.md §10)
       this.gauges.endpointsDesired[svcIndex] += plan.metrics.desiredEndpoints;
       this.gauges.desiredSlices[svcIndex] += plan.metrics.desiredSlices;
       this.gauges.numSlices[svcIndex] += plan.metrics.actualSlices;

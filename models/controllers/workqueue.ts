@@ -2,7 +2,7 @@
  * client-go's rate-limited delaying workqueue, as the Endpoints and EndpointSlice controllers use it, on the
  * simulation clock. Keys are small integers (Service indices).
  *
- * Semantics kept (facts endpointslice.md §5):
+ * Semantics kept (docs/sources.md §11):
  * - `addAfter(key, d)` keeps the earliest ready time ("update the time only if it would cause the item to be queued
  *   sooner"), so the first pod event of a batch period fixes when the sync runs;
  * - a key already queued is not queued twice; a key added while it is being processed is marked dirty and requeued

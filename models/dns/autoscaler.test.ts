@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { AKS_DEFAULT_LADDER, DEFAULT_LINEAR_PARAMS, ladderReplicas, ladderStep, linearParamsProblems, linearReplicas, uniformCluster } from "./autoscaler.js";
 
-describe("linear mode (facts §5)", () => {
-  it("reproduces the facts §5 table", () => {
+describe("linear mode (docs/sources.md §5)", () => {
+  it("reproduces the docs/sources.md §5 table", () => {
     expect(linearReplicas(uniformCluster(15_000, 8))).toBe(938);
     expect(linearReplicas(uniformCluster(15_000, 16))).toBe(938);
     expect(linearReplicas(uniformCluster(15_000, 32))).toBe(1_875);
@@ -47,7 +47,7 @@ describe("ladder mode", () => {
     expect(ladderStep(8, AKS_DEFAULT_LADDER.nodesToReplicas)).toBe(3);
     expect(ladderStep(5, [])).toBe(0);
   });
-  it("AKS default ladder tops out at 5 replicas (facts §5)", () => {
+  it("AKS default ladder tops out at 5 replicas (docs/sources.md §5)", () => {
     expect(ladderReplicas(uniformCluster(3, 4), AKS_DEFAULT_LADDER)).toBe(2);
     expect(ladderReplicas(uniformCluster(20, 4), AKS_DEFAULT_LADDER)).toBe(4);
     expect(ladderReplicas(uniformCluster(15_000, 16), AKS_DEFAULT_LADDER)).toBe(5);

@@ -1,6 +1,6 @@
 /**
  * cluster-proportional-autoscaler (CPA), as used by the kube-dns/CoreDNS `dns-horizontal-autoscaler` addon.
- * Mirrors kubernetes-sigs/cluster-proportional-autoscaler HEAD 5a5dd5a1 (facts dns-conntrack.md §5):
+ * Mirrors kubernetes-sigs/cluster-proportional-autoscaler HEAD 5a5dd5a1 (docs/sources.md §5):
  * pkg/autoscaler/controller/linearcontroller/linear_controller.go and laddercontroller/ladder_controller.go.
  */
 
@@ -27,7 +27,7 @@ export interface LinearParams {
 
 /**
  * The addon's defaults: `{"linear":{"coresPerReplica":256,"nodesPerReplica":16,"preventSinglePointFailure":true}}`
- * with CPA's min 1, max 0 (facts §5).
+ * with CPA's min 1, max 0 (docs/sources.md §5).
  */
 export const DEFAULT_LINEAR_PARAMS: Readonly<LinearParams> = {
   coresPerReplica: 256,
@@ -38,9 +38,9 @@ export const DEFAULT_LINEAR_PARAMS: Readonly<LinearParams> = {
   includeUnschedulableNodes: false,
 };
 
-/** `--poll-period-seconds=10` (facts §5). */
+/** `--poll-period-seconds=10` (docs/sources.md §5). */
 export const CPA_POLL_PERIOD_S = 10;
-/** The autoscaler container requests 20m / 10Mi (facts §5). */
+/** The autoscaler container requests 20m / 10Mi (docs/sources.md §5). */
 export const CPA_CPU_REQUEST_MILLICORES = 20;
 export const CPA_MEMORY_REQUEST_MIB = 10;
 
@@ -92,7 +92,7 @@ export interface LadderParams {
   includeUnschedulableNodes?: boolean;
 }
 
-/** AKS's default ladder: at most 5 replicas (facts §5). */
+/** AKS's default ladder: at most 5 replicas (docs/sources.md §5). */
 export const AKS_DEFAULT_LADDER: Readonly<LadderParams> = {
   coresToReplicas: [
     [1, 2],
@@ -110,7 +110,7 @@ export const AKS_DEFAULT_LADDER: Readonly<LadderParams> = {
 
 /**
  * The replicas of the last step whose threshold ≤ resources. As in CPA, below the first threshold the first step
- * still applies, and an empty ladder yields 0 (ladder mode allows 0 replicas, facts §5).
+ * still applies, and an empty ladder yields 0 (ladder mode allows 0 replicas, docs/sources.md §5).
  */
 export function ladderStep(resources: number, entries: readonly LadderEntry[]): number {
   if (entries.length === 0) return 0;

@@ -34,7 +34,7 @@ const within = (ours: number, published: number, tol = 0.1): void => {
   expect(Math.abs(ours - published) / published, `ours ${ours} vs published ${published}`).toBeLessThanOrEqual(tol);
 };
 
-describe("capacity, calibrated to the 2-vCPU figures of facts §2", () => {
+describe("capacity, calibrated to the 2-vCPU figures of docs/sources.md §2.2", () => {
   it("internal ~33.7k QPS", () => {
     within(corednsCapacityQps(2, { internal: 1 }), COREDNS_REF_INTERNAL_QPS, 0.001);
   });
@@ -146,7 +146,7 @@ describe("cache", () => {
     expect(CACHE_CAPACITY).toBe(9_984);
   });
 
-  it("one name at rate λ with TTL T: 1 − 1/(1 + λT); periodic 1 Hz with 5 s gives 12 misses/min (facts §1.5)", () => {
+  it("one name at rate λ with TTL T: 1 − 1/(1 + λT); periodic 1 Hz with 5 s gives 12 misses/min (docs/sources.md §1.5)", () => {
     expect(cacheHitRatioPoisson(1, 5)).toBeCloseTo(5 / 6, 12);
     expect(cacheHitRatioPoisson(0, 5)).toBe(0);
     expect(60 * (1 - cacheHitRatioPeriodic(1, 5))).toBeCloseTo(12, 9);

@@ -1,7 +1,7 @@
 /**
  * One CoreDNS replica: capacity, queueing latency, a per-time-step queue, memory, and its caches.
  *
- * Calibration (facts dns-conntrack.md §2, coredns/deployment Scaling_CoreDNS.md, GCE n1-standard-2 = 2 vCPU,
+ * Calibration (docs/sources.md §2.2, coredns/deployment kubernetes/Scaling_CoreDNS.md, GCE n1-standard-2 = 2 vCPU,
  * CPU-bound at ~1900m):
  *   internal                   33,669 QPS at 2.608 ms
  *   external, no autopath       6,733 client QPS at 12.02 ms = 5 server queries each → 33,667 QPS at 2.404 ms
@@ -10,7 +10,7 @@
  * Capacity: every server-side query costs 1/16,834.5 vCPU-seconds (33,669 / 2) times a per-class weight fitted to
  * the table above (internal 1; external, i.e. search-path NXDOMAINs plus forwarded/cached, 33,669/33,667; autopath
  * external 33,669/31,428; autopath internal 33,669/33,918). Capacity scales linearly with cores up to a
- * single-socket ceiling (facts §2, coredns#5595: ~90–100k QPS at 2 cores, no gain beyond).
+ * single-socket ceiling (docs/sources.md §2.3, coredns/coredns#5595: ~90–100k QPS at 2 cores, no gain beyond).
  *
  * Latency: M/M/c with c = max(1, round(cores)) servers of rate capacity/c. The published figures are closed-loop
  * load tests driven to saturation, so "latency at capacity" is finite; we reproduce it by capping utilisation at
@@ -21,32 +21,35 @@
  */
 
 // ---------------------------------------------------------------------------------------------------------------
-// Published reference figures (facts §2)
+// Published reference figures (coredns/deployment kubernetes/Scaling_CoreDNS.md; docs/sources.md §2.2)
 
-/** GCE n1-standard-2. facts §2 */
+/** GCE n1-standard-2. docs/sources.md §2.2 */
 export const COREDNS_REFERENCE_VCPUS = 2;
-/** facts §2 */
+/** docs/sources.md §2.2 */
 export const COREDNS_REF_INTERNAL_QPS = 33_669;
 export const COREDNS_REF_INTERNAL_LATENCY_MS = 2.608;
-/** facts §2: external names without autopath; one client query = 5 backend queries (3 cluster + 1 host domain + absolute). */
+/**
+ * docs/sources.md §2.2: external names without autopath; one client query = 5 backend queries (3 cluster + 1 host
+ * domain + absolute).
+ */
 export const COREDNS_REF_EXTERNAL_CLIENT_QPS = 6_733;
 export const COREDNS_REF_EXTERNAL_CLIENT_LATENCY_MS = 12.02;
 export const COREDNS_REF_EXTERNAL_SERVER_QPS = 33_667;
 export const COREDNS_REF_EXTERNAL_SERVER_LATENCY_MS = 2.404;
 export const COREDNS_REF_EXTERNAL_BACKEND_QUERIES = 5;
-/** facts §2: with autopath. */
+/** docs/sources.md §2.2: with autopath. */
 export const COREDNS_REF_AUTOPATH_EXTERNAL_QPS = 31_428;
 export const COREDNS_REF_AUTOPATH_EXTERNAL_LATENCY_MS = 2.605;
 export const COREDNS_REF_AUTOPATH_INTERNAL_QPS = 33_918;
 export const COREDNS_REF_AUTOPATH_INTERNAL_LATENCY_MS = 2.62;
 
-/** Server-side queries per second per vCPU for internal names (facts §2 [D]: ≈17k QPS per vCPU). */
+/** Server-side internal-name queries per second per vCPU: 33,669 / 2 ≈ 17k (derived; docs/sources.md §2.2). */
 export const COREDNS_QPS_PER_VCPU = COREDNS_REF_INTERNAL_QPS / COREDNS_REFERENCE_VCPUS;
 
 /** Query classes, as seen by the server (one entry per server-side query). */
 export type QueryClass = "internal" | "external" | "autopathExternal" | "autopathInternal";
 
-/** Relative CPU cost per server-side query, fitted to the reference table (facts §2). */
+/** Relative CPU cost per server-side query, fitted to the reference table (docs/sources.md §2.2). */
 export const COREDNS_QUERY_COST: Readonly<Record<QueryClass, number>> = {
   internal: 1,
   external: COREDNS_REF_INTERNAL_QPS / COREDNS_REF_EXTERNAL_SERVER_QPS,
@@ -62,8 +65,8 @@ export const COREDNS_QUERY_COST: Readonly<Record<QueryClass, number>> = {
 export type QueryMix = Partial<Record<QueryClass, number>>;
 
 /**
- * facts §2 (coredns#5595): ~90–100k QPS on 2 cores and no gain beyond with one UDP socket; we take the midpoint as
- * a QPS ceiling (the socket reader, not the plugin chain, is the bottleneck).
+ * docs/sources.md §2.3 (coredns/coredns#5595): ~90–100k QPS on 2 cores and no gain beyond with one UDP socket; we take
+ * the midpoint as a QPS ceiling (the socket reader, not the plugin chain, is the bottleneck).
  */
 export const COREDNS_SINGLE_SOCKET_CEILING_QPS = 95_000;
 
@@ -83,8 +86,8 @@ export function corednsQueryCost(mix: QueryMix): number {
 
 export interface CapacityOptions {
   /**
-   * CoreDNS ≥ 1.12 `multisocket` plugin (facts §2): removes the single-socket ceiling. [U] no published throughput;
-   * we then assume linear scaling with cores.
+   * CoreDNS ≥ 1.12 `multisocket` plugin (docs/sources.md §2.3): removes the single-socket ceiling. No published
+   * throughput (unconfirmed); we then assume linear scaling with cores.
    */
   multisocket?: boolean;
 }
@@ -144,7 +147,7 @@ function calibrateUtilisationCap(): number {
 
 /**
  * Utilisation at which the M/M/2 response time of the 2-vCPU reference equals the published 2.608 ms at saturation
- * (facts §2); ≈ 0.9885. Derived, not a free parameter.
+ * (docs/sources.md §2.2); ≈ 0.9885. Derived, not a free parameter.
  */
 export const COREDNS_UTILISATION_CAP = calibrateUtilisationCap();
 
@@ -161,8 +164,9 @@ export function corednsLatencyMs(offeredQps: number, capacityQps: number, server
 
 /**
  * A query that waits longer than this is dropped. Why 2 s: it is the forward plugin's static read timeout
- * (facts §1.2), so NodeLocal DNSCache (and CoreDNS's own forwarders) have given up on it; glibc clients wait 5 s and
- * musl retransmits at 2.5 s (facts §3.2), so an answer after 2 s is at best racing the client's retry.
+ * (docs/sources.md §1.2), so NodeLocal DNSCache (and CoreDNS's own forwarders) have given up on it; glibc clients wait
+ * 5 s and musl retransmits at 2.5 s (docs/sources.md §3.2), so an answer after 2 s is at best racing the client's
+ * retry.
  */
 export const COREDNS_MAX_QUEUE_DELAY_S = 2;
 
@@ -220,9 +224,9 @@ export function corednsStep(input: CorednsStepInput): CorednsStepResult {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Memory (facts §2)
+// Memory (docs/sources.md §2.1)
 
-/** Largest pods+services count in the data behind the memory formulas (facts §2); beyond it they extrapolate. */
+/** Largest pods+services count behind the memory formulas (docs/sources.md §2.1); beyond it they extrapolate. */
 export const COREDNS_MEMORY_FIT_MAX_OBJECTS = 158_200;
 
 /** What a CoreDNS instance's kubernetes plugin holds from the API (plugin/kubernetes/controller.go). */
@@ -277,16 +281,18 @@ export const COREDNS_MEMORY_REQUEST_MIB = 70;
 export const COREDNS_MEMORY_LIMIT_MIB = 170;
 
 // ---------------------------------------------------------------------------------------------------------------
-// forward plugin (facts §1.2)
+// forward plugin (docs/sources.md §1.2)
 
-/** Pooled upstream connections close after 10 s idle. facts §1.2 */
+/** Pooled upstream connections close after 10 s idle. docs/sources.md §1.2 */
 export const FORWARD_CONN_EXPIRE_S = 10;
-/** Static read timeout. facts §1.2 */
+/** Static read timeout. docs/sources.md §1.2 */
 export const FORWARD_READ_TIMEOUT_S = 2;
-/** Health checks every 0.5 s after an error; an upstream is down after 2 failures. facts §1.2 */
+/** Health checks every 0.5 s after an error; an upstream is down after 2 failures. docs/sources.md §1.2 */
 export const FORWARD_HEALTH_CHECK_S = 0.5;
 export const FORWARD_MAX_FAILS = 2;
-/** Default Corefile `forward . /etc/resolv.conf { max_concurrent 1000 }` (facts §2); ~2 kB per query (facts §1.2). */
+/**
+ * Default Corefile `forward . /etc/resolv.conf { max_concurrent 1000 }` (docs/sources.md §2.5); ~2 kB per query (§1.2).
+ */
 export const FORWARD_MAX_CONCURRENT = 1000;
 export const FORWARD_BYTES_PER_CONCURRENT = 2048;
 
@@ -294,7 +300,7 @@ export const FORWARD_BYTES_PER_CONCURRENT = 2048;
  * TCP connections a forwarder keeps to one upstream address for `ratePerS` queries of `latencyS` each
  * (force_tcp, reuse, 10 s idle expiry). Approximation: open ≈ max(λ·W (Little), 1 − e^(−10λ)) — at low rates a
  * single connection lives while a query came in the last 10 s; closes/s ≈ λ·e^(−10λ), one per query followed by
- * 10 s of silence. Each close leaves a TIME_WAIT conntrack entry (facts §1.5).
+ * 10 s of silence. Each close leaves a TIME_WAIT conntrack entry (docs/sources.md §1.5).
  */
 export function forwardTcpConnections(ratePerS: number, latencyS: number): { open: number; closesPerS: number } {
   if (!(ratePerS > 0)) return { open: 0, closesPerS: 0 };
@@ -303,20 +309,23 @@ export function forwardTcpConnections(ratePerS: number, latencyS: number): { ope
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Cache (facts §1.2, §2)
+// Cache (docs/sources.md §1.2, §2.1, §2.5)
 
-/** The kubernetes plugin answers with TTL 5 s. facts §1.2 */
+/** The kubernetes plugin answers with TTL 5 s. docs/sources.md §1.2 */
 export const COREDNS_RECORD_TTL_S = 5;
-/** cache plugin: minimum TTL 5 s; default maximum 3600 s (success), 1800 s (denial); SERVFAIL cached 5 s. facts §1.2 */
+/**
+ * cache plugin: minimum TTL 5 s; default maximum 3600 s (success), 1800 s (denial); SERVFAIL cached 5 s.
+ * docs/sources.md §1.2
+ */
 export const CACHE_MIN_TTL_S = 5;
 export const CACHE_DEFAULT_SUCCESS_MAX_TTL_S = 3600;
 export const CACHE_DEFAULT_DENIAL_MAX_TTL_S = 1800;
 export const CACHE_SERVFAIL_TTL_S = 5;
-/** 256 shards × 39 = 9,984 entries per cache, random eviction per shard. facts §1.2 */
+/** 256 shards × 39 = 9,984 entries per cache, random eviction per shard. docs/sources.md §1.2 */
 export const CACHE_SHARDS = 256;
 export const CACHE_ENTRIES_PER_SHARD = 39;
 export const CACHE_CAPACITY = CACHE_SHARDS * CACHE_ENTRIES_PER_SHARD;
-/** A full 10k-entry cache ≈ 30 MB. facts §1.3, §2 */
+/** A full 10k-entry cache ≈ 30 MB. docs/sources.md §1.3, §2.1 */
 export const CACHE_FULL_MEMORY_MB = 30;
 
 /** One `cache` block: a success cache and a denial (NXDOMAIN/NODATA) cache, each with its own capacity. */
@@ -329,7 +338,7 @@ export interface CacheConfig {
   servfailTtlS: number;
 }
 
-/** Central CoreDNS Corefile `cache 30` (facts §2). */
+/** Central CoreDNS Corefile `cache 30` (docs/sources.md §2.5). */
 export const COREDNS_CENTRAL_CACHE: Readonly<CacheConfig> = {
   successCapacity: CACHE_CAPACITY,
   successMaxTtlS: 30,
@@ -338,7 +347,7 @@ export const COREDNS_CENTRAL_CACHE: Readonly<CacheConfig> = {
   minTtlS: CACHE_MIN_TTL_S,
   servfailTtlS: CACHE_SERVFAIL_TTL_S,
 };
-/** NodeLocal `cluster.local:53` block: `cache { success 9984 30; denial 9984 5 }` (facts §1.2). */
+/** NodeLocal `cluster.local:53` block: `cache { success 9984 30; denial 9984 5 }` (docs/sources.md §1.2). */
 export const NODELOCAL_CLUSTER_CACHE: Readonly<CacheConfig> = {
   successCapacity: CACHE_CAPACITY,
   successMaxTtlS: 30,
@@ -347,7 +356,7 @@ export const NODELOCAL_CLUSTER_CACHE: Readonly<CacheConfig> = {
   minTtlS: CACHE_MIN_TTL_S,
   servfailTtlS: CACHE_SERVFAIL_TTL_S,
 };
-/** NodeLocal `.:53` (external) and reverse blocks: `cache 30` (facts §1.2). */
+/** NodeLocal `.:53` (external) and reverse blocks: `cache 30` (docs/sources.md §1.2). */
 export const NODELOCAL_EXTERNAL_CACHE: Readonly<CacheConfig> = COREDNS_CENTRAL_CACHE;
 
 /** TTL the cache keeps an answer: the record's TTL clamped to [min, max], max winning. */
@@ -368,7 +377,8 @@ export function cacheHitRatioPoisson(ratePerS: number, ttlS: number): number {
 
 /**
  * Hit ratio for strictly periodic queries every `periodS` with lifetime T (entry valid on [fill, fill + T)):
- * 1 − 1/ceil(T/period). Check: 1 Hz with a 5 s denial TTL gives 12 misses/min, as measured (facts §1.5, dns#476).
+ * 1 − 1/ceil(T/period). Check: 1 Hz with a 5 s denial TTL gives 12 misses/min, as measured (docs/sources.md §1.5,
+ * kubernetes/dns#476).
  */
 export function cacheHitRatioPeriodic(periodS: number, ttlS: number): number {
   if (!(periodS > 0) || !(ttlS > 0)) return 0;
@@ -390,7 +400,7 @@ export interface CacheSetResult {
 
 /**
  * Hit ratio of K keys with Poisson rates λ_i sharing a cache of `capacity` entries with random eviction and no
- * TTL-based removal (facts §1.2: expired entries keep their slot until evicted or refreshed in place).
+ * TTL-based removal (docs/sources.md §1.2: expired entries keep their slot until evicted or refreshed in place).
  * Mean-field model: every insertion of an absent key into a full cache evicts a uniformly random entry, so each
  * entry is evicted at rate ν. Key i is present with probability λ_i/(λ_i + ν) (absent → present on its next query,
  * present → absent at rate ν), and ν solves Σ λ_i/(λ_i + ν) = capacity (ν = 0 if the keys fit). A fill then serves

@@ -33,7 +33,7 @@ describe("placement properties", () => {
     expect(getPlacement("central-autopath").autopath).toBe(true);
     expect(allPlacements().filter((p) => p.autopath)).toHaveLength(1);
   });
-  it("API watchers at 15k nodes: 938 central replicas, or one per node for a CoreDNS DaemonSet (facts §5, §6.6)", () => {
+  it("API watchers at 15k nodes: 938 central replicas, or one per node for a CoreDNS DaemonSet (docs/sources.md §5, §6.6)", () => {
     expect(apiWatchers(getPlacement("central"), big)).toMatchObject({ instances: 938, byResource: { services: 938, endpointslices: 938, pods: 0 } });
     expect(apiWatchers(getPlacement("central-autopath"), big).byResource.pods).toBe(938);
     expect(apiWatchers(getPlacement("nodelocal"), big).instances).toBe(938);
@@ -55,7 +55,7 @@ describe("placement properties", () => {
     expect(placementCost(getPlacement("nodelocal"), big).cpuRequestMillicores).toBe(15_000 * 25 + 938 * 100);
     expect(zonalCacheCount(big)).toBe(3 * 313);
   });
-  it("per-node restart: iptables falls back to kube-dns, IPVS fails, OOM blackholes (facts §1.4)", () => {
+  it("per-node restart: iptables falls back to kube-dns, IPVS fails, OOM blackholes (docs/sources.md §1.4)", () => {
     const nl = getPlacement("nodelocal");
     expect(nl.onNodeRestart("iptables").outcome).toBe("fallback-central");
     expect(nl.onNodeRestart("iptables", "oom").outcome).toBe("fail");

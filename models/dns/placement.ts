@@ -42,9 +42,9 @@ export interface LinkSpec {
   conntracked: boolean;
   /**
    * "udp": one flow per client socket (each lookup candidate opens a fresh port: `udpFlows` of a lookup).
-   * "udp-reuse": the forward plugin's pooled UDP sockets (10 s idle expiry, facts §1.2): a handful of flows per
-   * sender, treat like "tcp-reuse" without TIME_WAIT. "tcp-reuse": pooled connections (force_tcp, 10 s idle expiry):
-   * use coredns.ts `forwardTcpConnections` for open connections and closes, each close a TIME_WAIT entry.
+   * "udp-reuse": the forward plugin's pooled UDP sockets (10 s idle expiry, docs/sources.md §1.2): a handful of flows
+   * per sender, treat like "tcp-reuse" without TIME_WAIT. "tcp-reuse": pooled connections (force_tcp, 10 s idle
+   * expiry): use coredns.ts `forwardTcpConnections` for open connections and closes, each close a TIME_WAIT entry.
    */
   transport: "udp" | "udp-reuse" | "tcp-reuse";
   /** Both qtypes leave one UDP socket concurrently through DNAT: apply conntrack.ts `dnsRaceLossProbability`. */
@@ -64,7 +64,7 @@ export interface ClusterShape {
   services: number;
   /** Endpoints of the Services (what a CoreDNS instance caches from EndpointSlices). */
   endpoints: number;
-  /** Central CoreDNS replicas; default: cluster-proportional-autoscaler linear defaults (facts §5). */
+  /** Central CoreDNS replicas; default: cluster-proportional-autoscaler linear defaults (docs/sources.md §5). */
   centralReplicas?: number;
   /** vCPUs a central CoreDNS replica gets; default CENTRAL_COREDNS_CORES. */
   corednsCores?: number;
@@ -111,8 +111,8 @@ export interface NodeRestartBehaviour {
 export interface DnsPlacement {
   readonly name: PlacementName;
   readonly summary: string;
-  /** Facts sections this description rests on. */
-  readonly facts: readonly string[];
+  /** The docs/sources.md sections this description rests on, e.g. "docs/sources.md §6.3". */
+  readonly sources: readonly string[];
   /** Where a pod's query goes first. Loop: route each node's lookups to this tier's instance(s) via `clientLink`. */
   readonly firstTier: TierName;
   /** Pod → first tier. */
@@ -141,15 +141,15 @@ export interface DnsPlacement {
   readonly externalUpstream: LinkSpec;
   /**
    * External names skip central CoreDNS. Loop: when true, external lookups add no load to central replicas, and
-   * per-VM resolver quotas (facts §6.9) apply per node (or zone) instead of per CoreDNS pod.
+   * per-VM resolver quotas (docs/sources.md §6.9) apply per node (or zone) instead of per CoreDNS pod.
    */
   readonly externalBypassesCentral: boolean;
   /** CoreDNS autopath: wrap the oracle with `withAutopath`; price server queries as `autopath*` in the query mix. */
   readonly autopath: boolean;
   /**
    * DaemonSet rollout: fraction of nodes restarting at once (maxUnavailable), or null. Loop: in a rollout scenario
-   * restart this fraction of nodes per wave and apply `onNodeRestart` to each (facts §1.4 [D]: ~1,500 nodes at
-   * 15k falling back to central at once).
+   * restart this fraction of nodes per wave and apply `onNodeRestart` to each (docs/sources.md §1.4, derived: ~1,500
+   * nodes at 15k falling back to central at once).
    */
   readonly rolloutMaxUnavailable: number | null;
   /**
@@ -164,12 +164,12 @@ export interface DnsPlacement {
   onNodeRestart(mode: KubeProxyMode, cause?: "graceful" | "oom"): NodeRestartBehaviour;
 }
 
-/** Central replicas: given, or the autoscaler's linear defaults (facts §5). */
+/** Central replicas: given, or the autoscaler's linear defaults (docs/sources.md §5). */
 export function centralReplicas(cluster: ClusterShape): number {
   return cluster.centralReplicas ?? linearReplicas(uniformCluster(cluster.nodes, cluster.coresPerNode));
 }
 
-/** Instances holding API watches and on which resources (facts §2, §5: each CoreDNS replica watches). */
+/** Instances holding API watches and on which resources (docs/sources.md §2.6, §5: each CoreDNS replica watches). */
 export function apiWatchers(placement: DnsPlacement, cluster: ClusterShape): { instances: number; watches: number; byResource: Record<WatchedResource, number> } {
   const byResource: Record<WatchedResource, number> = { services: 0, endpointslices: 0, pods: 0 };
   let instances = 0;

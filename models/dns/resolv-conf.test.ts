@@ -76,7 +76,7 @@ describe("parseResolvConf", () => {
   });
 });
 
-describe("kubeletClusterFirst (facts §3.1)", () => {
+describe("kubeletClusterFirst (docs/sources.md §3.1)", () => {
   it("writes <ns>.svc.<domain> svc.<domain> <domain>, then host domains, ndots:5", () => {
     const c = kubeletClusterFirst("default");
     expect(c.search).toEqual(["default.svc.cluster.local", "svc.cluster.local", "cluster.local"]);

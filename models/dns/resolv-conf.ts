@@ -5,7 +5,7 @@
  * resolver model (resolver.ts) applies its own caps (glibc: timeout ≤ 30, attempts ≤ 5; musl: timeout ≤ 60,
  * attempts ≤ 10; both ndots ≤ 15), because glibc and musl clamp differently.
  *
- * Sources: facts dns-conntrack.md §3.1 (kubelet), §3.2 (resolvers); glibc resolv/res_init.c (option parsing,
+ * Sources: docs/sources.md §3.1 (kubelet), §3.2 (resolvers); glibc resolv/res_init.c (option parsing,
  * RES_MAXNDOTS 15, RES_MAXRETRANS 30, RES_MAXRETRY 5, MAXNS 3); musl src/network/resolvconf.c (256-byte line
  * buffer, caps 15/10/60); kubelet pkg/kubelet/network/dns/dns.go (omitDuplicates, formDNSSearchFitsLimits).
  */
@@ -14,13 +14,13 @@
 export interface ResolvOptions {
   /** `ndots:N`; default 1 in both glibc and musl. */
   ndots: number;
-  /** `timeout:N` seconds; default 5 (RES_TIMEOUT). facts §3.2 */
+  /** `timeout:N` seconds; default 5 (RES_TIMEOUT). docs/sources.md §3.2 */
   timeout: number;
-  /** `attempts:N`; default 2 (RES_DFLRETRY). facts §3.2 */
+  /** `attempts:N`; default 2 (RES_DFLRETRY). docs/sources.md §3.2 */
   attempts: number;
-  /** glibc: send A then AAAA, waiting for the first reply (same socket). musl ignores it (facts §4.6). */
+  /** glibc: send A then AAAA, waiting for the first reply (same socket). musl ignores it (docs/sources.md §4.6). */
   singleRequest: boolean;
-  /** glibc: like single-request but a new socket for the second query. musl ignores it (facts §4.6). */
+  /** glibc: like single-request but a new socket for the second query. musl ignores it (docs/sources.md §4.6). */
   singleRequestReopen: boolean;
   /** glibc: TCP for every query. musl ignores it. */
   useVc: boolean;
@@ -56,7 +56,7 @@ export interface ParsedResolvConf {
 export const MAX_NAMESERVERS = 3;
 /** ndots is capped at 15 by both glibc (RES_MAXNDOTS) and musl. */
 export const MAX_NDOTS = 15;
-/** glibc caps timeout at 30 s (RES_MAXRETRANS) and attempts at 5 (RES_MAXRETRY); facts §3.2. */
+/** glibc caps timeout at 30 s (RES_MAXRETRANS) and attempts at 5 (RES_MAXRETRY); docs/sources.md §3.2. */
 export const GLIBC_MAX_TIMEOUT_S = 30;
 export const GLIBC_MAX_ATTEMPTS = 5;
 /** musl caps timeout at 60 s and attempts at 10 (src/network/resolvconf.c, v1.2.5). */
@@ -65,15 +65,15 @@ export const MUSL_MAX_ATTEMPTS = 10;
 /** musl reads resolv.conf with a 256-byte line buffer and skips any line it cannot read whole (≥ 255 chars). */
 export const MUSL_MAX_LINE_CHARS = 254;
 
-/** KEP-2595 ExpandedDNSConfig (GA 1.28): 32 search paths, 2048 chars. facts §3.1 */
+/** KEP-2595 ExpandedDNSConfig (GA 1.28): 32 search paths, 2048 chars. docs/sources.md §3.1 */
 export const KUBELET_MAX_SEARCH_PATHS = 32;
 export const KUBELET_MAX_SEARCH_CHARS = 2048;
-/** Pre-KEP-2595 limits: 6 domains / 256 chars (also glibc ≤ 2.25). facts §3.1 */
+/** Pre-KEP-2595 limits: 6 domains / 256 chars (also glibc ≤ 2.25). docs/sources.md §3.1 */
 export const KUBELET_LEGACY_MAX_SEARCH_PATHS = 6;
 export const KUBELET_LEGACY_MAX_SEARCH_CHARS = 256;
 /** kubelet drops any single search path longer than a DNS-1123 subdomain (253 chars). */
 export const DNS1123_SUBDOMAIN_MAX_LENGTH = 253;
-/** kubelet writes `options ndots:5` under ClusterFirst. facts §3.1 */
+/** kubelet writes `options ndots:5` under ClusterFirst. docs/sources.md §3.1 */
 export const KUBELET_CLUSTER_FIRST_NDOTS = 5;
 
 export function defaultResolvOptions(): ResolvOptions {
@@ -267,7 +267,7 @@ export function parseResolvConfStrict(text: string): ResolvConf {
   return conf;
 }
 
-/** Warnings for a search list against kubelet (KEP-2595) and older resolver limits. facts §3.1 */
+/** Warnings for a search list against kubelet (KEP-2595) and older resolver limits. docs/sources.md §3.1 */
 export function searchLimitIssues(search: readonly string[]): string[] {
   const out: string[] = [];
   const chars = search.join(" ").length;
@@ -310,7 +310,7 @@ export interface SearchLimitResult {
 
 /**
  * kubelet's formDNSSearchFitsLimits: keep the first 32 paths, drop any path longer than 253 chars, then drop paths
- * from the end until the space-joined list fits 2048 chars (legacy: 6 / 256). facts §3.1
+ * from the end until the space-joined list fits 2048 chars (legacy: 6 / 256). docs/sources.md §3.1
  */
 export function fitSearchToKubeletLimits(search: readonly string[], legacyLimits = false): SearchLimitResult {
   const maxPaths = legacyLimits ? KUBELET_LEGACY_MAX_SEARCH_PATHS : KUBELET_MAX_SEARCH_PATHS;
@@ -353,7 +353,7 @@ export interface KubeletResolvConf extends ResolvConf {
 }
 
 /**
- * What kubelet writes into a pod's /etc/resolv.conf under dnsPolicy ClusterFirst (facts §3.1):
+ * What kubelet writes into a pod's /etc/resolv.conf under dnsPolicy ClusterFirst (docs/sources.md §3.1):
  * `nameserver <cluster DNS>` (at most 3), `search <ns>.svc.<domain> svc.<domain> <domain>` followed by the host's
  * search domains (trailing dots trimmed), deduplicated keeping the first occurrence, fitted to the 32-path /
  * 2048-char limits of KEP-2595 (or 6 / 256 with `legacyLimits`), and `options ndots:5`.

@@ -21,7 +21,7 @@ const withNdots = (c: ResolvConf, ndots: number): ResolvConf => ({ ...c, options
 const both: ResolverKind[] = ["glibc", "musl"];
 const names = (r: ReturnType<typeof queriesForLookup>): string[] => r.queries.map((q) => `${q.type} ${q.name}`);
 
-describe("query counts per lookup (facts §3.3)", () => {
+describe("query counts per lookup (docs/sources.md §3.3)", () => {
   it("external name: 8 / 10 / 12 queries for 0 / 1 / 2 host domains under glibc (and musl)", () => {
     for (const [h, want] of [
       [0, 8],
@@ -59,7 +59,7 @@ describe("query counts per lookup (facts §3.3)", () => {
     expect([r.udpSockets, r.udpFlows, r.racePairs, r.tcpConnections]).toEqual([5, 5, 5, 0]);
   });
 
-  it("client latency = candidates × RTT: 5 × 2.404 ms = 12.02 ms, the published external figure (facts §2)", () => {
+  it("client latency = candidates × RTT: 5 × 2.404 ms = 12.02 ms, the published external figure (docs/sources.md §2.2)", () => {
     const r = queriesForLookup("api.stripe.com", conf(AWS_HOST), "glibc", cluster);
     expect(lookupLatencyS(r, 0.002404) * 1000).toBeCloseTo(12.02, 6);
   });
@@ -141,7 +141,7 @@ describe("query counts per lookup (facts §3.3)", () => {
   });
 });
 
-describe("failure handling: glibc vs musl (facts §3.2)", () => {
+describe("failure handling: glibc vs musl (docs/sources.md §3.2)", () => {
   /** The first search candidate's server fails persistently. */
   const servfailFirst: ExistsFn = (fqdn, qtype, ctx) => (fqdn.endsWith(".default.svc.cluster.local.") ? "SERVFAIL" : cluster(fqdn, qtype, ctx));
 
@@ -199,7 +199,7 @@ describe("failure handling: glibc vs musl (facts §3.2)", () => {
     expect([m.queries.length, m.waitS]).toEqual([4, 5]);
   });
 
-  it("the conntrack race: a lost AAAA costs glibc 5 s then a single-request retry, musl a 2.5 s retransmit (facts §4.6)", () => {
+  it("the conntrack race: a lost AAAA costs glibc 5 s then a single-request retry, musl a 2.5 s retransmit (docs/sources.md §4.6)", () => {
     const lostOnce: ExistsFn = (fqdn, qtype, ctx) => (qtype === "AAAA" && ctx.send === 0 ? "TIMEOUT" : cluster(fqdn, qtype, ctx));
     const g = queriesForLookup("svc", conf(), "glibc", lostOnce);
     expect(g.outcome).toMatchObject({ ok: true, name: "svc.default.svc.cluster.local." });
@@ -280,7 +280,7 @@ describe("resolver options", () => {
   });
 });
 
-describe("autopath (facts §3.4)", () => {
+describe("autopath (docs/sources.md §3.4)", () => {
   it("collapses a positive external lookup to one query per qtype; a negative one still walks the whole list", () => {
     const c = conf(AWS_HOST);
     const ap = withAutopath(cluster, c);

@@ -2,7 +2,7 @@
  * What a getaddrinfo(AF_UNSPEC) call sends: the stub-resolver behaviour of glibc and musl, as a pure function of
  * the name, the resolv.conf and an `exists` oracle that says what each query gets back.
  *
- * Sources: facts dns-conntrack.md §3.2–§3.3 (summary), and the code those facts cite, read at glibc HEAD 04e750e7
+ * Sources: docs/sources.md §3.2–§3.3 (summary), and the code it cites, read at glibc HEAD 04e750e7
  * (resolv/res_query.c `__res_context_search`/`__res_context_query`, resolv/res_send.c `__res_context_send`,
  * `send_dg`, `send_vc`) and musl 86373b49 (src/network/lookup_name.c `name_from_dns_search`/`name_from_dns`,
  * src/network/res_msend.c `__res_msend_rc`).
@@ -10,18 +10,19 @@
  * What is modelled
  * ----------------
  * glibc (nss_dns, T_QUERY_A_AND_AAAA):
- *  - Candidates (facts §3.2): dots ≥ ndots or a trailing dot → the absolute name first; a trailing dot stops there.
- *    Otherwise the search list in order, then the absolute name if not yet tried (and no "." in the search list).
- *    A candidate answers when A or AAAA is NOERROR with data (A NOERROR + AAAA NODATA is an answer: facts §3.3).
- *    NXDOMAIN and NODATA continue. A SERVFAIL-caused failure continues ("try next search element"); a failure
- *    by timeout stops the search list, but the absolute name is still tried if it was not tried first.
+ *  - Candidates (docs/sources.md §3.2): dots ≥ ndots or a trailing dot → the absolute name first; a trailing dot stops
+ *    there. Otherwise the search list in order, then the absolute name if not yet tried (and no "." in the search
+ *    list). A candidate answers when A or AAAA is NOERROR with data (A NOERROR + AAAA NODATA is an answer:
+ *    docs/sources.md §3.3). NXDOMAIN and NODATA continue. A SERVFAIL-caused failure continues ("try next search
+ *    element"); a failure by timeout stops the search list, but the absolute name is still tried if it was not tried
+ *    first.
  *  - Per candidate (`__res_context_send`): for try in 0..attempts-1, for each nameserver in order, one exchange
  *    with a deadline of `timeout << ns` seconds, divided by the nameserver count when ns > 0 (integer, ≥ 1).
- *    Default exchange: A and AAAA go together (sendmmsg) **on the same socket** (facts §3.2, the conntrack race of
- *    §4.6). One reply SERVFAIL + the other good → the good one is used alone; both SERVFAIL → next nameserver
+ *    Default exchange: A and AAAA go together (sendmmsg) **on the same socket** (docs/sources.md §3.2, the conntrack
+ *    race of §4.6). One reply SERVFAIL + the other good → the good one is used alone; both SERVFAIL → next nameserver
  *    (socket closed). No reply by the deadline: if one good reply came in, glibc switches this resolver state to
  *    single-request and retries the same server (then to single-request-reopen, then gives up and uses the one
- *    reply): this is the classic "5 s delay" (facts §4.6). Otherwise next nameserver.
+ *    reply): this is the classic "5 s delay" (docs/sources.md §4.6). Otherwise next nameserver.
  *  - single-request: A, wait, then AAAA on the same socket; single-request-reopen: AAAA on a new socket; a
  *    SERVFAIL for A moves to the next nameserver without sending AAAA.
  *  - use-vc: TCP, one attempt per server, A and AAAA written back to back on one connection; replies are used as
@@ -32,7 +33,7 @@
  *  - Not modelled: `rotate` (servers are tried in order), ECONNREFUSED (ICMP port unreachable), truncation → TCP,
  *    /etc/hosts and host aliases, names too long for the wire, lame NODATA without aa/ra.
  *
- * musl (facts §3.2):
+ * musl (docs/sources.md §3.2):
  *  - Search only when dots < ndots and no trailing dot; otherwise the absolute name alone. musl skips a `search`
  *    line it cannot read whole (≥ 255 chars), which the model reproduces from the search list's length.
  *  - Per candidate one new socket; A and AAAA are sent together **to all nameservers**, retransmitted every
@@ -124,10 +125,13 @@ export interface LookupResult {
   waitS: number;
   /** UDP sockets opened (each a fresh ephemeral port). */
   udpSockets: number;
-  /** Distinct UDP 5-tuples: conntrack entries a DNAT path creates on the client node (facts §4.3). */
+  /** Distinct UDP 5-tuples: conntrack entries a DNAT path creates on the client node (docs/sources.md §4.3). */
   udpFlows: number;
   tcpConnections: number;
-  /** Exchanges where A and AAAA left concurrently from one socket to one server: exposure to the race of facts §4.6. */
+  /**
+   * Exchanges where A and AAAA left concurrently from one socket to one server: exposure to the race of
+   * docs/sources.md §4.6.
+   */
   racePairs: number;
 }
 
@@ -311,7 +315,7 @@ function glibcLookup(t: Trace, name: string, conf: ResolvConf, st: GlibcState): 
   };
   const ok = (fqdn: string, r: QueryDomainResult): LookupOutcome => ({ ok: true, name: fqdn, hasA: r.hasA, hasAAAA: r.hasAAAA });
 
-  // facts §3.2: enough dots (or a trailing dot) → the name as is, first.
+  // docs/sources.md §3.2: enough dots (or a trailing dot) → the name as is, first.
   if (dots >= ndots || trailing) {
     const r = tryName(abs, "absolute");
     if (r.success) return ok(abs, r);
@@ -330,7 +334,7 @@ function glibcLookup(t: Trace, name: string, conf: ResolvConf, st: GlibcState): 
     if (r.success) return ok(fqdn, r);
     if (r.herrno === "NO_DATA") gotNodata = true;
     else if (r.herrno === "HOST_NOT_FOUND") continue;
-    else if (r.servfail) gotServfail = true; // facts §3.2: SERVFAIL → try next search element
+    else if (r.servfail) gotServfail = true; // docs/sources.md §3.2: SERVFAIL → try next search element
     else break; // a timeout ends the search list
   }
   if (!(triedAsIs || rootOnList)) {
@@ -446,7 +450,7 @@ function glibcQueryDomain(t: Trace, fqdn: string, origin: "search" | "absolute",
         waitS += seconds;
         if (got.length === 0) return undefined; // next server; the socket stays open
         if (!single()) {
-          st.singleRequest = true; // facts §4.6: glibc falls back to single-request and retries
+          st.singleRequest = true; // docs/sources.md §4.6: glibc falls back to single-request and retries
           continue;
         }
         if (!reopen()) {
@@ -531,7 +535,7 @@ function muslNameFromDns(t: Trace, fqdn: string, origin: "search" | "absolute", 
   const n = t.nameservers.length;
   const timeoutMs = 1000 * Math.min(o.timeout, MUSL_MAX_TIMEOUT_S);
   const attempts = Math.min(Math.max(o.attempts, 1), MUSL_MAX_ATTEMPTS);
-  const intervalMs = Math.floor(timeoutMs / attempts); // facts §3.2: 5 s / 2 = 2.5 s
+  const intervalMs = Math.floor(timeoutMs / attempts); // docs/sources.md §3.2: 5 s / 2 = 2.5 s
   const cand = t.begin(fqdn, origin, "parallel");
   const sock = t.newUdp();
   const accepted: (GoodRcode | undefined)[] = [undefined, undefined];
@@ -619,10 +623,10 @@ export function normaliseName(name: string): string {
 }
 
 /**
- * CoreDNS autopath (facts §3.4) seen from the client: a query for `<x>.<first search domain>` is answered with the
- * first non-NXDOMAIN result of walking the rest of the search list and then `<x>.` on the server; a fully negative
- * walk returns NXDOMAIN and the client then searches the remaining paths itself. Use only where autopath applies
- * (pod source IP visible to CoreDNS: not behind NodeLocal DNSCache, not hostNetwork).
+ * CoreDNS autopath (docs/sources.md §3.4) seen from the client: a query for `<x>.<first search domain>` is answered
+ * with the first non-NXDOMAIN result of walking the rest of the search list and then `<x>.` on the server; a fully
+ * negative walk returns NXDOMAIN and the client then searches the remaining paths itself. Use only where autopath
+ * applies (pod source IP visible to CoreDNS: not behind NodeLocal DNSCache, not hostNetwork).
  */
 export function withAutopath(exists: ExistsFn, conf: ResolvConf): ExistsFn {
   const first = conf.search[0];

@@ -1,7 +1,7 @@
 /**
  * Cluster DNS traffic on the simulation clock: pods' lookups expanded into queries by their resolver, routed per the
- * placement (models/dns/placements), answered by caches and CoreDNS, with conntrack on the way. Facts:
- * dns-conntrack.md.
+ * placement (models/dns/placements), answered by caches and CoreDNS, with conntrack on the way. Sources:
+ * docs/sources.md §1–§6.
  *
  * Fluid, then traced (DESIGN.md "Modelling at 15k nodes"): every `step`, traffic is computed as rates per cohort of
  * identical nodes (normal nodes, nodes whose node-level DNS restarts in a rollout wave, blackholed nodes, nodes
@@ -102,7 +102,7 @@ interface Cohort {
 
 const DNS_IP = "10.96.0.10";
 
-/** A representative name per class, as a pod in namespace `app` writes it (facts dns-conntrack.md §3.3). */
+/** A representative name per class, as a pod in namespace `app` writes it (docs/sources.md §3.3). */
 const LOOKUP_NAMES: Record<NameClass, string> = {
   sameNamespace: "checkout",
   otherNamespace: "payments.billing",
@@ -167,7 +167,7 @@ export class DnsTraffic {
     if (first === undefined) throw new Error(`DNS placement "${config.placement.name}" runs no instance of its first tier ${config.placement.firstTier}`);
     this.firstGroup = first;
     this.centralGroup = this.groups.find((g) => g.tier === "central");
-    // facts dns-conntrack.md §4.4: kube-proxy sets nf_conntrack_max = max(32768 x cores, 131072)
+    // docs/sources.md §4.4: kube-proxy sets nf_conntrack_max = max(32768 x cores, 131072)
     this.ctMax = conntrackMax(cluster.coresPerNode);
     this.cohorts.push(this.newCohort("normal", cluster.nodes, "normal"));
     this.server = this.newCohort("coredns-host", 0, "normal");
@@ -367,11 +367,11 @@ export class DnsTraffic {
         if (c.mode === "fail") continue;
         const direct = p.firstTier === "central" || c.mode === "fallback";
         if (direct) {
-          // pod -> kube-dns ClusterIP -> a CoreDNS pod: DNAT, conntracked on both ends (facts §4.3)
+          // pod -> kube-dns ClusterIP -> a CoreDNS pod: DNAT, conntracked on both ends (docs/sources.md §4.3)
           udp += lambda * e.udpFlows;
           central += lambda * e.queries;
           // with autopath the client asks only under its namespace; CoreDNS walks the search list itself and, for an
-          // external name, forwards the absolute name (one query per qtype, facts §3.4)
+          // external name, forwards the absolute name (one query per qtype, docs/sources.md §3.4)
           extCentral += lambda * (p.autopath && nc === "external" ? 2 : e.externalQueries);
         } else {
           // a caching first tier (node cache, zonal cache, or a full CoreDNS on the node)
@@ -416,8 +416,8 @@ export class DnsTraffic {
       if (p.firstTier === "central" || c.mode === "fallback") serverUdpFlows += udp * c.nodes;
     }
     if (externalViaCentral > 0) {
-      // central CoreDNS forwards external names upstream after its own cache (facts §1.2: cache 30); kube-proxy
-      // spreads queries over the replicas, so each replica's cache sees its share of each name
+      // central CoreDNS forwards external names upstream after its own cache (docs/sources.md §1.2: cache 30);
+      // kube-proxy spreads queries over the replicas, so each replica's cache sees its share of each name
       const perName = externalViaCentral / Math.max(1, this.replicasUp) / cfg.externalNames;
       external += externalViaCentral * (1 - cacheHitRatioPoisson(perName, this.ttl({ cluster: false, positive: true }, p.centralCache ?? p.firstTierCache)));
     }
@@ -512,7 +512,7 @@ export class DnsTraffic {
         if (!hit) {
           if (key.cluster && p.clusterUpstream !== null) {
             if (this.replicasUp === 0 || rng.uniform() < this.lastDropFraction) {
-              // the cache's forward gives up after its read timeout and answers SERVFAIL (facts §1.2)
+              // the cache's forward gives up after its read timeout and answers SERVFAIL (docs/sources.md §1.2)
               latencyOf.set(`${fqdn}/${qtype}`, FORWARD_READ_TIMEOUT_S * 1000);
               return "SERVFAIL";
             }

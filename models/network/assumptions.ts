@@ -15,7 +15,7 @@ export function networkAssumptions(c: NetworkConfig): Assumption[] {
       value: `partial ${fmt(cost.partial)}; full ${fmt(cost.full)}`,
       why: `${c.kubeProxy.costSource}; other hardware, kernels and iptables backends differ (bench calibrate kube-proxy measures yours)`,
     },
-    { name: "apiserver write latency", value: formatDuration(c.apiserver.writeLatency), why: "request to etcd commit and answer under light load; etcd alone is < 1 ms (facts scale.md §3)" },
+    { name: "apiserver write latency", value: formatDuration(c.apiserver.writeLatency), why: "request to etcd commit and answer under light load; etcd alone is < 1 ms (docs/sources.md §16)" },
     { name: "watch dispatch delay", value: formatDuration(c.apiserver.dispatchDelay), why: "etcd commit to watch-cache dispatch; not published" },
     { name: "relist delay", value: formatDuration(c.apiserver.relistDelay), why: "client-go reflector backoff starts at 800 ms; we round to the client's first retry" },
     { name: "apiserver egress", value: `${(c.apiserver.egressBytesPerSecond * 8) / 1e9} Gbit/s per replica`, why: "one NIC per replica, shared by all watch streams; TLS and HTTP/2 framing not counted" },

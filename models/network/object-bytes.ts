@@ -459,7 +459,7 @@ export class ProtobufSizer implements ObjectSizer {
 }
 
 /**
- * KEP-752's estimation (facts scale.md §1.3): every endpoint weighs the same constant (~100 B: "20k * const =
+ * KEP-752's estimation (docs/sources.md §14.3): every endpoint weighs the same constant (~100 B: "20k * const =
  * ~2.0 MB", "100 * const = ~10 KB"), and the whole object is that many constants — no metadata, no envelope.
  */
 export class KepSizer implements ObjectSizer {

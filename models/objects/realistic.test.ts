@@ -1,14 +1,14 @@
 /**
- * Realistic objects against the measured figures in ../shared/facts: scale.md section 1.5 (a table of protobuf
- * sizes for N = 1..5000 and bytes per endpoint, measured with `protoc --encode`) and wire-format.md (~13.8 KB for a
- * 100-endpoint EndpointSlice, ~114 KB for a 1000-address Endpoints).
+ * Realistic objects against measured figures: the table of docs/sources.md §14.5 (protobuf sizes for N = 1..5000
+ * and bytes per endpoint, measured with `protoc --encode`) and docs/sources.md §20 (~13.8 KB for a 100-endpoint
+ * EndpointSlice, ~114 KB for a 1000-address Endpoints).
  *
- * Finding: scale.md's per-endpoint figures are reproduced exactly, to the byte, by a protoc-style encoding (a field
+ * Finding: the table's per-endpoint figures are reproduced exactly, to the byte, by a protoc-style encoding (a field
  * is written only when the text message sets it), and not by the apiserver's: its gogo marshallers also write the
  * empty always-written strings, ObjectReference's apiVersion, resourceVersion and fieldPath (6 bytes) and, in
  * Endpoints, EndpointAddress.hostname (2 bytes). So the apiserver's objects are 6 B per endpoint (EndpointSlice)
  * and 8 B per address (Endpoints) larger than the table. The table's absolute values also hold metadata and ports
- * that scale.md does not describe; our samples' differ by a constant per object (+41 B for Endpoints, -7 B for
+ * that the table does not describe; our samples' differ by a constant per object (+41 B for Endpoints, -7 B for
  * EndpointSlice), so rows are compared through their differences, which do not depend on metadata.
  */
 import { describe, expect, it } from "vitest";
@@ -22,7 +22,7 @@ import type { Endpoints, KubeObject } from "./types.js";
 
 const SHAPE = sample.SCALE_MD_SHAPE;
 const NO_ZONE: EndpointShape = { ...SHAPE, zone: undefined };
-// scale.md's closed form "add len(resourceVersion)+2 for pre-1.19" and its rows fit a 9-character resourceVersion
+// the table's closed form "plus len(resourceVersion) + 2 before 1.19" and its rows fit a 9-character resourceVersion
 const TARGET_REF_RESOURCE_VERSION = "482139770";
 
 function withTargetRefResourceVersion(e: Endpoints): Endpoints {
@@ -44,10 +44,10 @@ function subsetBody(e: Endpoints): number {
   return n;
 }
 
-interface FactsRow {
+interface MeasuredRow {
   name: string;
   build: (n: number) => KubeObject;
-  /** scale.md 1.5: proto bytes at N = 1, 100, 1000, 5000, and bytes per endpoint (proto, JSON). */
+  /** docs/sources.md §14.5: proto bytes at N = 1, 100, 1000, 5000, and bytes per endpoint (proto, JSON). */
   proto: Record<number, number>;
   protoPerEndpoint: number;
   jsonPerEndpoint: number;
@@ -59,7 +59,7 @@ interface FactsRow {
   protocOffset: number;
 }
 
-const ROWS: FactsRow[] = [
+const ROWS: MeasuredRow[] = [
   {
     name: "Endpoints (current fields)",
     build: (n) => sample.endpoints(SHAPE, "checkout-api", n),
@@ -102,7 +102,7 @@ const ROWS: FactsRow[] = [
   },
 ];
 
-describe("scale.md section 1.5 table", () => {
+describe("docs/sources.md §14.5 table", () => {
   for (const row of ROWS) {
     const ns = Object.keys(row.proto).map(Number);
     const objects = new Map(ns.map((n) => [n, row.build(n)]));
@@ -151,7 +151,7 @@ describe("scale.md section 1.5 table", () => {
   });
 });
 
-describe("wire-format.md figures (order of magnitude; the name lengths behind them are not stated)", () => {
+describe("docs/sources.md §20 figures (order of magnitude; the name lengths behind them are not stated)", () => {
   // `node-00000`-style node names, uids, zone, targetRef; pod names `<deploy>-<hash>-<5>` of 25 chars
   const shape: EndpointShape = {
     namespace: "team-payments",

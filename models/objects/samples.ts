@@ -2,9 +2,9 @@
  * Deterministic sample objects for tests and the benchmark, shaped like what the controllers write:
  * EndpointSlice endpoints as staging/src/k8s.io/endpointslice/utils.go podToEndpoint builds them (addresses[1],
  * conditions, targetRef{kind, namespace, name, uid}, nodeName, zone), Endpoints addresses as the Endpoints
- * controller's podToEndpointAddressForService (ip, nodeName, targetRef{kind, namespace, name, uid}); see
- * ../shared/facts/scale.md section 1.5. Nodes, node Leases, Events and pods with managedFields as a 1.3x cluster
- * stores them are at the end of the file; each function says who writes what.
+ * controller's podToEndpointAddressForService (ip, nodeName, targetRef{kind, namespace, name, uid}); the bytes per
+ * endpoint measured on these field sets are in docs/sources.md §14.5. Nodes, node Leases, Events and pods with
+ * managedFields as a 1.3x cluster stores them are at the end of the file; each function says who writes what.
  */
 import type {
   ContainerImage,
@@ -55,8 +55,9 @@ export interface EndpointShape {
 }
 
 /**
- * The name lengths of ../shared/facts/scale.md section 1.5: namespace 13, pod name 37 (`<deploy>-<10-char
- * hash>-<5>`), nodeName 44 (GKE style), zone 13, IPv4 addresses 9–12 chars (10.64.0.0 upwards), uid 36.
+ * The name lengths the sizes of docs/sources.md §14.5 were measured with: namespace 13, pod name 37 (`<deploy>-<10-char
+ * hash>-<5>`), nodeName 44 (GKE style), zone 13; our choices for the rest: IPv4 addresses 9–12 chars (10.64.0.0
+ * upwards), uid 36.
  */
 export const SCALE_MD_SHAPE: EndpointShape = {
   namespace: "team-payments",

@@ -1,6 +1,7 @@
 /**
- * Arithmetic sizing versus real encoding, for a 100-endpoint EndpointSlice (scale.md 1.5 name lengths). The
- * project's rule: hand-write the hot path only where measurement shows it pays. Run: npx tsx models/objects/size.bench.ts
+ * Arithmetic sizing versus real encoding, for a 100-endpoint EndpointSlice (the name lengths of docs/sources.md §14.5).
+ * The project's rule: hand-write the hot path only where measurement shows it pays. Run: npx tsx
+ * models/objects/size.bench.ts
  */
 import { sliceEndpointEntrySize, sliceEndpointJsonSize, sliceJsonOverheadSize, sliceOverheadSize } from "./endpoint-sizes.js";
 import { jsonSize, messageBodySize, messageJsonSize, protobufSize } from "./object-size.js";

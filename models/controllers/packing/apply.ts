@@ -28,7 +28,7 @@ export function applyPlan(
     if (updated.has(d.name)) throw new Error(`applyPlan: slice "${d.name}" both updated and deleted`);
     deleted.add(d.name);
   }
-  // creates run before deletes (facts endpointslice.md §1.6), so a created name must not exist at all
+  // creates run before deletes (docs/sources.md §7.6), so a created name must not exist at all
   const created = new Set<string>();
   for (const c of plan.creates) {
     if (byName.has(c.name) || created.has(c.name)) throw new Error(`applyPlan: create of existing name "${c.name}"`);

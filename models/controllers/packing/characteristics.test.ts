@@ -42,7 +42,7 @@ function growThenShrink(algorithm: PackingAlgorithm, zones = false) {
   return { grown, shrink, kept, names };
 }
 
-describe("grow 10x then shrink back (facts endpointslice.md §7: khenidak's fragmentation concern)", () => {
+describe("grow 10x then shrink back (docs/sources.md §13: khenidak's fragmentation concern)", () => {
   it("k8s leaves many sparse slices behind and never repacks them", () => {
     const { grown, shrink, kept, names } = growThenShrink(k8s);
     expect(grown).toBe(10);

@@ -3,7 +3,7 @@
 //
 // Within that constraint it writes as little as it can:
 // - the m existing slices holding the most still-desired endpoints are kept (ties: input order), the others deleted
-//   (finalize then recycles deletes into the creates, facts endpointslice.md §1.6);
+//   (finalize then recycles deletes into the creates, docs/sources.md §7.6);
 // - a kept slice keeps its endpoints in place (at most MAX; a slice above MAX from a larger MAX is cut down);
 // - leftovers (new endpoints in desired order, then the endpoints of dropped slices and what a slice above MAX sheds,
 //   in slice order) go first into kept slices that are being written anyway (fullest first), then into the m − kept

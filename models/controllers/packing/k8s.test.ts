@@ -1,5 +1,5 @@
-// Upstream cases of kubernetes/endpointslice reconciler_test.go (facts endpointslice.md §3; blob 76083e7a at
-// daa4d01084ee6e8ba8a0cb535bdaaffd7c6766bf, read for the cases the facts do not spell out: SomePreexisting,
+// Upstream cases of kubernetes/endpointslice reconciler_test.go (docs/sources.md §9; blob 76083e7a at
+// daa4d01084ee6e8ba8a0cb535bdaaffd7c6766bf, read for the cases docs/sources.md does not spell out: SomePreexisting,
 // UpdatePacking, the *_CollectAndCompare / GaugeUpdates metrics, PodMissingNode) and of
 // pkg/controller/endpointslice/endpointslice_controller_test.go (TestSyncServiceEndpointSliceLabelSelection,
 // TestSyncServiceWithSelector). Pods and slices are modelled by EndpointState/SliceState: a pod the reconciler would
@@ -286,7 +286,7 @@ describe("k8s packing: upstream reconciler_test.go cases", () => {
 
   describe("TestReconcilerPodMissingNode", () => {
     // pods 0 (node-0) and 1 (node-1); a pod whose node is missing is skipped unless publishNotReadyAddresses,
-    // but its port map is still desired (facts §1.3)
+    // but its port map is still desired (docs/sources.md §7.3)
     const p0 = { ...pod(0, true), nodeName: "node-0" };
     const p1 = { ...pod(1, true), nodeName: "node-1" };
     const full = () => [slice("foo-1", [p0, p1])];

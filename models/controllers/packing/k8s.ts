@@ -1,7 +1,7 @@
-// The upstream EndpointSlice reconciler: reconcileByPortMapping + getSliceToFill (facts endpointslice.md §1.4), inside
-// the shared reconcileByAddressType / placeholder / finalize driver (shared.ts, facts §1.3 and §1.6).
+// The upstream EndpointSlice reconciler: reconcileByPortMapping + getSliceToFill (docs/sources.md §7.4), inside
+// the shared reconcileByAddressType / placeholder / finalize driver (shared.ts, docs/sources.md §7.3 and §1.6).
 //
-// Deterministic choices where Go is not (facts §1.4 last bullet; counts and size multisets do not depend on them):
+// Deterministic choices where Go is not (docs/sources.md §7.4 last bullet; counts and size multisets do not depend on them):
 // - PopAny takes the remaining desired endpoints in desired (pod) order;
 // - set iteration (unchanged slices in getSliceToFill, the update/delete lists) follows the slices' input order;
 // - the step-2 sort is stable: equal lengths keep input order;

@@ -15,7 +15,7 @@ interface Pod {
   zone: string | undefined;
   node: string;
   port: number;
-  /** No IP of this family: the pod's port map is desired, the pod gives no endpoint (facts §1.3). */
+  /** No IP of this family: the pod's port map is desired, the pod gives no endpoint (docs/sources.md §7.3). */
   noIp: boolean;
 }
 
@@ -274,7 +274,7 @@ for (const algorithm of Object.values(packingAlgorithms)) {
   });
 }
 
-describe("k8s: closed forms of facts §1.4", () => {
+describe("k8s: closed forms of docs/sources.md §7.4", () => {
   it("creates and updates follow R' = max(0, R − F), floor(R'/MAX) full creates, then best fit or one more create", () => {
     fc.assert(
       fc.property(

@@ -1,4 +1,4 @@
-// k8s plus active rebalancing, after the ¼-threshold compaction of the original KEP draft (facts endpointslice.md §7,
+// k8s plus active rebalancing, after the ¼-threshold compaction of the original KEP draft (docs/sources.md §13,
 // kubernetes/enhancements PR #1086), which the shipped controller does not have.
 //
 // After the k8s lists for a family are computed (before the placeholder rule and finalize), slices with
@@ -8,7 +8,7 @@
 // (or, if it was a create, not created). A donor that cannot be emptied within the budget is drained partially into
 // the receivers the budget pays for, each of which is then full.
 //
-// Budget: writes after recycling, C + U + D − min(C, E) (E = recyclable deletes, facts §1.6), may exceed the k8s plan's
+// Budget: writes after recycling, C + U + D − min(C, E) (E = recyclable deletes, docs/sources.md §7.6), may exceed the k8s plan's
 // by at most writeBudget per family per sync. With the default 2 a steady Service does one merge (delete the donor,
 // update one receiver) per sync.
 //

@@ -1,4 +1,4 @@
-// A whole Service sync across address families (kube's Reconcile, facts endpointslice.md §1.2): each family of
+// A whole Service sync across address families (kube's Reconcile, docs/sources.md §7.2): each family of
 // svc.spec.ipFamilies is reconciled on its own slices, and slices of any other address type (e.g. the legacy "IP")
 // are deleted after all families, never recycled. Go iterates the families as a set; here they go in ipFamilies
 // order (the families are independent, so only the order of API calls differs).
@@ -6,7 +6,7 @@
 import type { AddressFamily, EndpointState, PackingAlgorithm, PackingOptions, SlicePlan, SliceState } from "./types.js";
 
 export interface ServiceReconcileInput {
-  /** svc.spec.ipFamilies (or the fallback of facts §1.2), 1 or 2 distinct families. */
+  /** svc.spec.ipFamilies (or the fallback of docs/sources.md §7.2), 1 or 2 distinct families. */
   families: readonly AddressFamily[];
   maxEndpointsPerSlice: number;
   /** Desired endpoints per family, grouped by port key (see ReconcileInput.desired). A missing family means none. */

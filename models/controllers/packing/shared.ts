@@ -1,5 +1,5 @@
 // The part of a sync every algorithm shares: input checks, splitting the existing slices, the placeholder rule,
-// finalize's create->update recycling, API order and metrics (facts endpointslice.md §1.2, §1.3, §1.6, §4).
+// finalize's create->update recycling, API order and metrics (docs/sources.md §7.2, §1.3, §1.6, §4).
 // An algorithm only decides how one port map's endpoints are laid out (PortMapPacker), and optionally revises the
 // whole family's lists before the placeholder rule (postProcess, used by rebalance).
 
@@ -101,7 +101,7 @@ export function resolveOptions(
   return out;
 }
 
-/** facts §4 numDesiredSlices: 0 if n = 0, 1 if n ≤ MAX, else ceil(n/MAX). */
+/** docs/sources.md §10 numDesiredSlices: 0 if n = 0, 1 if n ≤ MAX, else ceil(n/MAX). */
 export function numDesiredSlices(numEndpoints: number, max: number): number {
   if (numEndpoints === 0) return 0;
   if (numEndpoints <= max) return 1;
@@ -113,7 +113,7 @@ export interface EfficiencyInfo {
   slices: number;
 }
 
-/** facts §4 ServicePortCache.totals: sums over port maps; desired slices is at least 1 (there is always a placeholder). */
+/** docs/sources.md §10 ServicePortCache.totals: sums over port maps; desired slices is at least 1 (there is always a placeholder). */
 export function efficiencyTotals(
   items: Iterable<EfficiencyInfo>,
   max: number,
@@ -144,7 +144,7 @@ export interface Claim {
 
 /**
  * Step 1 of reconcileByPortMapping without consuming the desired set: slices are walked in input order and the first
- * slice holding an endpoint id claims it (facts §1.4 step 1).
+ * slice holding an endpoint id claims it (docs/sources.md §7.4 step 1).
  */
 export function claimExisting(existing: readonly SliceState[], desired: ReadonlyMap<string, EndpointState>, untouched?: ReadonlySet<string>): Claim {
   const claimed = new Set<string>();
@@ -187,7 +187,7 @@ export function newSlice(addressType: AddressFamily, portKey: string, endpoints:
   return { name: "", addressType, portKey, endpoints, ownedByService: true, labelsMatch: true };
 }
 
-/** Writes finalize will issue for these lists: recycling pairs min(C, E) creates with recyclable deletes (facts §1.6). */
+/** Writes finalize will issue for these lists: recycling pairs min(C, E) creates with recyclable deletes (docs/sources.md §7.6). */
 export function writesAfterRecycling(lists: Pick<FamilyLists, "addressType" | "creates" | "updates" | "deletes">): number {
   let recyclable = 0;
   for (const d of lists.deletes) if (d.addressType === lists.addressType && d.ownedByService) recyclable++;
@@ -212,7 +212,7 @@ function validateInput(input: ReconcileInput, algorithm: string): void {
 }
 
 /**
- * One address family of one sync (kube's reconcileByAddressType + finalize, facts §1.3 and §1.6), with the port-map
+ * One address family of one sync (kube's reconcileByAddressType + finalize, docs/sources.md §7.3 and §1.6), with the port-map
  * packing supplied by the algorithm. Orders where Go iterates maps: port maps in desired order, then port maps that
  * only exist in the existing slices in input order; non-owned slices are deleted first, in input order.
  */
@@ -237,7 +237,7 @@ export function reconcileFamily(input: ReconcileInput, algorithm: FamilyAlgorith
     }
     family.push(s);
     if (!s.ownedByService) {
-      // e.g. the Service was deleted and recreated with a new UID (facts §1.3; §3 case 12b)
+      // e.g. the Service was deleted and recreated with a new UID (docs/sources.md §7.3; §3 case 12b)
       deletes.push(s);
       continue;
     }
@@ -273,14 +273,14 @@ export function reconcileFamily(input: ReconcileInput, algorithm: FamilyAlgorith
   }
   const desiredSet = new Set(desiredKeys);
   for (const [portKey, slices] of ownedByKey) {
-    // whole port maps no longer desired; their endpoints are not counted as removed (facts §4, case 9)
+    // whole port maps no longer desired; their endpoints are not counted as removed (docs/sources.md §10, case 9)
     if (!desiredSet.has(portKey)) deletes.push(...slices);
   }
 
   const lists: FamilyLists = { addressType: at, max, desiredKeys, ownedByKey, creates, updates, deletes };
   algorithm.postProcess?.(lists, options);
 
-  // num_endpoint_slices per port map: existing + creates − deletes, before recycling (facts §4)
+  // num_endpoint_slices per port map: existing + creates − deletes, before recycling (docs/sources.md §10)
   const deletedNames = new Set(lists.deletes.map((s) => s.name));
   for (const portKey of desiredKeys) {
     const info = efficiency.get(portKey)!;
@@ -291,7 +291,7 @@ export function reconcileFamily(input: ReconcileInput, algorithm: FamilyAlgorith
       lists.creates.filter((s) => s.portKey === portKey).length;
   }
 
-  // Placeholder rule (facts §1.3): when every slice of this family would go and nothing is created.
+  // Placeholder rule (docs/sources.md §7.3): when every slice of this family would go and nothing is created.
   if (family.length === lists.deletes.length && lists.creates.length === 0) {
     const only = lists.deletes.length === 1 ? lists.deletes[0] : undefined;
     const placeholderEqual =
@@ -338,7 +338,7 @@ export function reconcileFamily(input: ReconcileInput, algorithm: FamilyAlgorith
 }
 
 /**
- * finalize's recycling (facts §1.6): while creates remain, the last create takes the name of the next deletable slice
+ * finalize's recycling (docs/sources.md §7.6): while creates remain, the last create takes the name of the next deletable slice
  * of the same address type owned by this Service and becomes an update. Closed form: r = min(C, E) creates recycled,
  * leaving C − r creates, U + r updates, D − r deletes.
  */

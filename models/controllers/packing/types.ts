@@ -1,5 +1,5 @@
 // Pure EndpointSlice packing: the types shared by every algorithm.
-// Facts: /work/shared/facts/endpointslice.md (cited below as "facts §N").
+// Sources: docs/sources.md (cited below as "docs/sources.md §N").
 
 /** Address types an EndpointSlice can carry. The controller only writes IPv4/IPv6; "IP" is legacy, "FQDN" deprecated. */
 export type SliceAddressType = "IPv4" | "IPv6" | "IP" | "FQDN";
@@ -8,7 +8,7 @@ export type AddressFamily = "IPv4" | "IPv6";
 /** One desired endpoint of one address family. */
 export interface EndpointState {
   /**
-   * Identity. Kubernetes hashes (addresses, hostname, targetRef namespace/name) (facts §1.4): a pod IP change is a
+   * Identity. Kubernetes hashes (addresses, hostname, targetRef namespace/name) (docs/sources.md §7.4): a pod IP change is a
    * different endpoint, a readiness or zone change is the same endpoint with changed attributes. Use a stable key
    * such as the pod IP.
    */
@@ -25,7 +25,7 @@ export interface SliceState {
   addressType: SliceAddressType;
   /**
    * The slice's port mapping (kube: PortMapKey of its ports). A nil and an empty port list hash equal upstream
-   * (facts §3 case 17): callers must map "no ports" to EMPTY_PORT_KEY.
+   * (docs/sources.md §9 case 17): callers must map "no ports" to EMPTY_PORT_KEY.
    */
   portKey: string;
   endpoints: EndpointState[];
@@ -45,17 +45,17 @@ export type PackingOptions = Readonly<Record<string, number>>;
 
 export interface ReconcileInput {
   addressType: AddressFamily;
-  /** 1..1000 (facts §2). */
+  /** 1..1000 (docs/sources.md §8). */
   maxEndpointsPerSlice: number;
   /**
    * Desired endpoints grouped by port mapping, in pod order. A key with an empty list is meaningful: upstream creates
-   * the port map's entry before it knows whether the pod yields an endpoint (facts §1.3). Duplicate ids within a key
+   * the port map's entry before it knows whether the pod yields an endpoint (docs/sources.md §7.3). Duplicate ids within a key
    * collapse to one endpoint, the last one's attributes win (a Go map insert), at the first one's position.
    */
   desired: ReadonlyMap<string, readonly EndpointState[]>;
   /**
    * This family's slices of the Service, in informer order, plus slices of any other address type, which are
-   * unsupported here and deleted after this family's calls, never recycled (facts §1.2). For a dual-stack Service do
+   * unsupported here and deleted after this family's calls, never recycled (docs/sources.md §7.2). For a dual-stack Service do
    * not pass the other family's slices: use reconcileService (service.ts), which routes them.
    */
   existing: readonly SliceState[];
@@ -71,7 +71,7 @@ export interface ReconcileInput {
   untouched?: ReadonlySet<string>;
 }
 
-/** What the reconciler reports to the metrics of facts §4, for one address family of one sync. */
+/** What the reconciler reports to the metrics of docs/sources.md §10, for one address family of one sync. */
 export interface SyncMetrics {
   /** endpoints_added_per_sync: desired endpoints not found in any existing slice of their port map. */
   added: number;
@@ -85,17 +85,17 @@ export interface SyncMetrics {
   actualSlices: number;
   /** endpointslices_changed_per_sync: creates + updates + deletes after recycling, unsupported-type deletes excluded. */
   changedPerSync: number;
-  /** Creates turned into updates of to-be-deleted slices by finalize (facts §1.6). */
+  /** Creates turned into updates of to-be-deleted slices by finalize (docs/sources.md §7.6). */
   recycled: number;
   /** Deletes of slices with an address type other than this family's; counted in changes{delete} only. */
   unsupportedDeletes: number;
 }
 
-/** API calls in upstream order: every create, then every update, then every delete (facts §1.6). */
+/** API calls in upstream order: every create, then every update, then every delete (docs/sources.md §7.6). */
 export interface SlicePlan {
   creates: SliceState[];
   updates: SliceState[];
-  /** This family's deletes, then unsupported-type deletes (facts §1.2). */
+  /** This family's deletes, then unsupported-type deletes (docs/sources.md §7.2). */
   deletes: SliceState[];
   metrics: SyncMetrics;
 }
@@ -122,7 +122,7 @@ export interface PackingAlgorithm {
 
 /**
  * kube's EndpointsEqualBeyondHash restricted to the modelled fields: nodeName, zone, ready, serving, terminating
- * (hints are not compared) (facts §1.4).
+ * (hints are not compared) (docs/sources.md §7.4).
  */
 export function endpointEqual(a: EndpointState, b: EndpointState): boolean {
   return (

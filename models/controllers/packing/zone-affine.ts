@@ -7,7 +7,7 @@
 // whose zone changed is removed from its old group's slice and added in its new group, i.e. it moves slices; upstream
 // would update it in place.
 // Groups are processed in zone order (the zone-less group first), so a sync that is given only the changed endpoints
-// (untouched slices, as k8s takes them) plans exactly what the full sync plans. Metrics keep the per-port-map definitions of facts endpointslice.md §4 (desired
+// (untouched slices, as k8s takes them) plans exactly what the full sync plans. Metrics keep the per-port-map definitions of docs/sources.md §10 (desired
 // slices ignore zones), so they are comparable across algorithms.
 // The placeholder rule is kept (shared.ts): with no endpoints the Service has one empty slice, as upstream.
 

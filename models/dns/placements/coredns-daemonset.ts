@@ -1,6 +1,6 @@
 /**
- * A full CoreDNS on every node (facts §6.6; OpenShift, Zalando): each instance answers cluster names from its own
- * API watch, so there is no central tier, but every node holds Service + EndpointSlice watches (the objection of
+ * A full CoreDNS on every node (docs/sources.md §6.6; OpenShift, Zalando): each instance answers cluster names from its
+ * own API watch, so there is no central tier, but every node holds Service + EndpointSlice watches (the objection of
  * kubernetes/dns#594). Pods reach the local instance through the kube-dns ClusterIP with local preference (DNAT +
  * conntrack, one backend) unless a conntrack bypass is set up; external names are forwarded from each node.
  */
@@ -11,7 +11,7 @@ import { FORWARDER_TO_UPSTREAM, NODE_LEVEL_DNS_CORES, NODE_RESTART_FALLBACK_LOSS
 export const corednsDaemonset: DnsPlacement = {
   name: "coredns-daemonset",
   summary: "CoreDNS DaemonSet with local preference: pod → local CoreDNS is DNATed and conntracked (one backend); cluster names answered locally; external names forwarded from every node; one Service+EndpointSlice watch per node.",
-  facts: ["§6.6", "§2", "§6.5"],
+  sources: ["docs/sources.md §6.6", "docs/sources.md §2", "docs/sources.md §6.5"],
   firstTier: "node-coredns",
   clientLink: { to: "node-coredns", locality: "same-node", dnat: true, conntracked: true, transport: "udp", raceExposed: true, dnatBackends: "one" },
   firstTierCache: COREDNS_CENTRAL_CACHE,
@@ -21,7 +21,8 @@ export const corednsDaemonset: DnsPlacement = {
   externalUpstream: FORWARDER_TO_UPSTREAM,
   externalBypassesCentral: true,
   autopath: false,
-  rolloutMaxUnavailable: null, // upstream CoreDNS manifests use maxUnavailable 1; OpenShift maxSurge 10 % (facts §2, §1.4)
+  // upstream CoreDNS manifests use maxUnavailable 1; OpenShift maxSurge 10 % (docs/sources.md §2.5, §1.4)
+  rolloutMaxUnavailable: null,
   components: (cluster) => [
     {
       component: "coredns",
@@ -40,6 +41,6 @@ export const corednsDaemonset: DnsPlacement = {
     outcome: "fallback-remote",
     windowS: NODE_RESTART_WINDOW_S,
     lossFraction: NODE_RESTART_FALLBACK_LOSS,
-    note: "kube-proxy sends the node's queries to other nodes' CoreDNS until the local pod is ready; a surge rollout (OpenShift maxSurge, maxUnavailable 0) avoids the window (facts §1.4)",
+    note: "kube-proxy sends the node's queries to other nodes' CoreDNS until the local pod is ready; a surge rollout (OpenShift maxSurge, maxUnavailable 0) avoids the window (docs/sources.md §1.4)",
   }),
 };

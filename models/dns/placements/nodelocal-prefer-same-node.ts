@@ -1,8 +1,8 @@
 /**
- * Per-node DNS caches behind the kube-dns Service with `trafficDistribution: PreferSameNode` (facts §6.5, KEP-3015's
- * DNS user story): our reading is node-cache running as an ordinary DaemonSet pod (no NOTRACK, no link-local IP) as
- * the Service's endpoints, forwarding cluster misses to a central CoreDNS like NodeLocal does. The pod → cache flow
- * is still DNATed and conntracked, but to the single local endpoint, so race 3 cannot occur; kube-proxy falls back
+ * Per-node DNS caches behind the kube-dns Service with `trafficDistribution: PreferSameNode` (docs/sources.md §6.5,
+ * KEP-3015's DNS user story): our reading is node-cache running as an ordinary DaemonSet pod (no NOTRACK, no link-local
+ * IP) as the Service's endpoints, forwarding cluster misses to a central CoreDNS like NodeLocal does. The pod → cache
+ * flow is still DNATed and conntracked, but to the single local endpoint, so race 3 cannot occur; kube-proxy falls back
  * to remote endpoints when the local one is gone.
  */
 import { COREDNS_CENTRAL_CACHE, NODELOCAL_CLUSTER_CACHE, NODELOCAL_EXTERNAL_CACHE } from "../coredns.js";
@@ -20,7 +20,7 @@ import {
 export const nodelocalPreferSameNode: DnsPlacement = {
   name: "nodelocal-prefer-same-node",
   summary: "node-cache DaemonSet as the kube-dns endpoints with trafficDistribution PreferSameNode: pod → local cache is DNATed and conntracked (one backend, no race 3); cluster misses go over pooled TCP to central CoreDNS; external names bypass CoreDNS; automatic fallback to remote caches.",
-  facts: ["§6.5", "§6.3", "§1.2", "§4.6"],
+  sources: ["docs/sources.md §6.5", "docs/sources.md §6.3", "docs/sources.md §1.2", "docs/sources.md §4.6"],
   firstTier: "node-cache",
   clientLink: { to: "node-cache", locality: "same-node", dnat: true, conntracked: true, transport: "udp", raceExposed: true, dnatBackends: "one" },
   firstTierCache: NODELOCAL_CLUSTER_CACHE,
@@ -36,6 +36,6 @@ export const nodelocalPreferSameNode: DnsPlacement = {
     outcome: "fallback-remote",
     windowS: NODE_RESTART_WINDOW_S,
     lossFraction: NODE_RESTART_FALLBACK_LOSS,
-    note: "kube-proxy sends the node's queries to another node's cache (DNAT + conntrack, several backends: race 3 possible) until the local endpoint is ready again (facts §6.5)",
+    note: "kube-proxy sends the node's queries to another node's cache (DNAT + conntrack, several backends: race 3 possible) until the local endpoint is ready again (docs/sources.md §6.5)",
   }),
 };

@@ -1,6 +1,6 @@
 /**
- * Per-zone caches (facts §6.7 [U]: no sourced numbers): caching forwarders (node-cache image, no API watch) per zone
- * behind a Service with `trafficDistribution: PreferSameZone`, forwarding cluster misses to central CoreDNS over
+ * Per-zone caches (docs/sources.md §6.7: no sourced numbers): caching forwarders (node-cache image, no API watch) per
+ * zone behind a Service with `trafficDistribution: PreferSameZone`, forwarding cluster misses to central CoreDNS over
  * pooled TCP and external names to the upstream resolvers from the zone's cache nodes.
  */
 import { COREDNS_CENTRAL_CACHE, NODELOCAL_CLUSTER_CACHE, NODELOCAL_EXTERNAL_CACHE } from "../coredns.js";
@@ -29,7 +29,7 @@ function zonalCaches(cluster: ClusterShape): ComponentGroup {
 export const zonal: DnsPlacement = {
   name: "zonal",
   summary: "Caching forwarders per zone behind a PreferSameZone Service: pod → zone cache is DNATed and conntracked (several backends); cluster misses go over pooled TCP to central CoreDNS; external names bypass CoreDNS from the zone caches. [U] unsourced sizing.",
-  facts: ["§6.7", "§6.5", "§1.2"],
+  sources: ["docs/sources.md §6.7", "docs/sources.md §6.5", "docs/sources.md §1.2"],
   firstTier: "zonal-cache",
   clientLink: { to: "zonal-cache", locality: "same-zone", dnat: true, conntracked: true, transport: "udp", raceExposed: true, dnatBackends: "many" },
   firstTierCache: NODELOCAL_CLUSTER_CACHE,
