@@ -75,6 +75,7 @@ function resolvePaths(s: Scenario, dir: string, where: string): Scenario {
   if (s.model !== "network") return s;
   let out = s;
   if (isModulePath(s.controller.algorithm)) out = { ...out, controller: { ...out.controller, algorithm: resolve(dir, s.controller.algorithm) } };
+  if (isModulePath(s.dns.placement)) out = { ...out, dns: { ...out.dns, placement: resolve(dir, s.dns.placement) } };
   if (s.kubeProxy.costProfile !== undefined) {
     const file = resolve(dir, s.kubeProxy.costProfile);
     try {

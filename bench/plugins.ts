@@ -1,6 +1,6 @@
 /**
- * Loading packing-algorithm plugins named by path (`controller.algorithm: "./algorithms/my-algo.ts"`, a `bench
- * reconcile` case's `algorithm`, `bench verify-algorithm <path>`): the module is imported (TypeScript through tsx),
+ * Loading plugins named by path: packing algorithms (`controller.algorithm: "./algorithms/my-algo.ts"`, a `bench
+ * reconcile` case's `algorithm`, `bench verify-algorithm <path>`) and DNS placements (`dns.placement: "./placements/my-placement.ts"`): the module is imported (TypeScript through tsx),
  * checked for the plugin shape and registered with the models under its absolute path, in every thread that runs it.
  */
 import { existsSync } from "node:fs";
@@ -9,6 +9,8 @@ import { pathToFileURL } from "node:url";
 import { tsImport } from "tsx/esm/api";
 import { getPackingAlgorithm, isPluginRegistered, packingAlgorithms, pluginAlgorithm, pluginFromModule, registerPackingAlgorithm } from "../models/controllers/packing/index.js";
 import type { PackingAlgorithm } from "../models/controllers/packing/index.js";
+import { placementFromModule } from "../models/dns/placement.js";
+import { isPlacementRegistered, registerPlacement } from "../models/dns/placements/index.js";
 import { InputError } from "./load.js";
 import { isModulePath } from "./schema.js";
 
@@ -21,18 +23,21 @@ export function builtInOrPath(): string {
 /** Imports the plugin at `file` (absolute) once per thread and registers it; an InputError says what is wrong. */
 export async function loadPackingPlugin(file: string, where: string): Promise<void> {
   if (isPluginRegistered(file)) return;
-  if (!existsSync(file)) throw new InputError(`${where}: plugin module not found: ${file}`);
-  let mod: unknown;
-  try {
-    mod = await tsImport(pathToFileURL(file).href, import.meta.url);
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    throw new InputError(`${where}: cannot load the plugin module ${file}: ${msg.split("\n").slice(0, 3).join(" ")}`);
-  }
+  const mod = await importModule(file, where);
   try {
     registerPackingAlgorithm(file, pluginAlgorithm(pluginFromModule(mod, file)));
   } catch (e) {
     throw new InputError(`${where}: ${(e as Error).message}`);
+  }
+}
+
+async function importModule(file: string, where: string): Promise<unknown> {
+  if (!existsSync(file)) throw new InputError(`${where}: plugin module not found: ${file}`);
+  try {
+    return await tsImport(pathToFileURL(file).href, import.meta.url);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new InputError(`${where}: cannot load the plugin module ${file}: ${msg.split("\n").slice(0, 3).join(" ")}`);
   }
 }
 
@@ -50,10 +55,22 @@ export async function packingAlgorithmFor(name: string, dir: string, where: stri
   return { key, algorithm: getPackingAlgorithm(key) };
 }
 
+/** Imports the DNS placement plugin at `file` (absolute) once per thread and registers it. */
+export async function loadPlacementPlugin(file: string, where: string): Promise<void> {
+  if (isPlacementRegistered(file)) return;
+  const mod = await importModule(file, where);
+  try {
+    registerPlacement(file, placementFromModule(mod, file));
+  } catch (e) {
+    throw new InputError(`${where}: ${(e as Error).message}`);
+  }
+}
+
 /** Loads the plugins a set of (resolved) scenarios name, so the models can run them in this thread. */
-export async function loadScenarioPlugins(scenarios: readonly { model: string; controller?: { algorithm: string } }[], where: string): Promise<void> {
+export async function loadScenarioPlugins(scenarios: readonly { model: string; controller?: { algorithm: string }; dns?: { placement: string } }[], where: string): Promise<void> {
   for (const s of scenarios) {
-    if (s.model !== "network" || s.controller === undefined) continue;
-    if (isModulePath(s.controller.algorithm)) await loadPackingPlugin(s.controller.algorithm, `${where}: controller.algorithm`);
+    if (s.model !== "network") continue;
+    if (s.controller !== undefined && isModulePath(s.controller.algorithm)) await loadPackingPlugin(s.controller.algorithm, `${where}: controller.algorithm`);
+    if (s.dns !== undefined && isModulePath(s.dns.placement)) await loadPlacementPlugin(s.dns.placement, `${where}: dns.placement`);
   }
 }

@@ -255,7 +255,9 @@ const serviceGroup = z
 const algorithmNames = Object.keys(packingAlgorithms) as [string, ...string[]];
 const builtInOrPluginPath = `must be one of ${algorithmNames.map((n) => JSON.stringify(n)).join(", ")}, or the path of a plugin module (e.g. "./algorithms/my-algo.ts")`;
 
-/** A value naming a module rather than a built-in algorithm. */
+const placementOrPath = `must be one of ${PLACEMENT_NAMES.map((n) => JSON.stringify(n)).join(", ")}, or the path of a plugin module (e.g. "./placements/my-placement.ts")`;
+
+/** A value naming a module rather than a built-in algorithm or placement. */
 export function isModulePath(name: string): boolean {
   return name.includes("/") || name.includes("\\") || /\.(m?[jt]s)$/.test(name);
 }
@@ -417,7 +419,11 @@ export const networkScenarioSchema = z
         /** Central CoreDNS replicas: a count, or "auto" (cluster-proportional-autoscaler linear defaults). */
         servers: z.union([int(0, 1_000_000), z.literal("auto")], { error: 'must be a count or "auto"' }).default("auto"),
         contentType: oneOf(["protobuf", "json"]).default("protobuf"),
-        placement: oneOf(PLACEMENT_NAMES).default("central"),
+        /** A built-in placement, or the path of a plugin module (relative to the scenario file). */
+        placement: z
+          .string({ error: placementOrPath })
+          .refine((v) => (PLACEMENT_NAMES as readonly string[]).includes(v) || isModulePath(v), { error: placementOrPath })
+          .default("central"),
         /** DNS lookups per pod per second; 0 turns DNS traffic off (the control plane only). */
         lookupsPerPodPerSecond: num(0, 10_000).default(0),
         resolver: oneOf(["glibc", "musl"]).default("glibc"),

@@ -98,3 +98,35 @@ describe("packing algorithm plugins", () => {
     expect(bad.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe("DNS placement plugins", () => {
+  it("a placement module from a scenario runs beside the built-ins and its declared fields drive the traffic", () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, "s.ts"),
+      `export default { name: "dnsplug", model: "network", duration: "2m", cluster: { nodes: 256, zones: 2 },
+        services: [{ name: "web", count: 4, replicas: 10 }], dns: { lookupsPerPodPerSecond: 1, sampleRate: 0.001 },
+        variants: { "dns.placement": ["zonal", ${JSON.stringify(join(repoRoot, "examples/placements/zonal-64.ts"))}] } };\n`,
+    );
+    const r = bench(["run", join(dir, "s.ts"), "--out", join(dir, "out"), "--quiet", "--threads", "2"]);
+    expect(r.status).toBe(0);
+    const rows = JSON.parse(readFileSync(join(dir, "out", "results.json"), "utf8")).rows as { variant: string; metric: string; value: number }[];
+    const get = (v: string, m: string): number => rows.find((x) => x.variant.endsWith(v) && x.metric === m)!.value;
+    // zonal: per zone max(2, ceil(128 / 16)) = 8 caches; zonal-64: max(2, ceil(128 / 64)) = 2; plus the central CoreDNS
+    const central = get("=zonal", "dns.coredns.replicas");
+    expect(get("=zonal", "dns.placement.instances")).toBe(2 * 8 + central);
+    expect(get("zonal-64.ts", "dns.placement.instances")).toBe(2 * 2 + central);
+    // a cache serving 64 nodes sees each name 4x as often as one serving 16: more hits, fewer queries to CoreDNS
+    expect(get("zonal-64.ts", "dns.upstream_qps.max")).toBeLessThan(get("=zonal", "dns.upstream_qps.max"));
+  }, 120_000);
+
+  it("refuses a module that is not a placement, naming the field (exit 2)", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "p.ts"), `export default { name: "half", firstTier: "node-cache" };\n`);
+    writeFileSync(join(dir, "s.ts"), `export default { name: "p", model: "network", duration: "1m", cluster: { nodes: 10 }, services: [{ name: "a", replicas: 2 }], dns: { placement: "./p.ts" } };\n`);
+    const r = bench(["run", join(dir, "s.ts"), "--out", join(dir, "out")]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("dns.placement:");
+    expect(r.stderr).toContain("the placement's `clientLink` must be a link");
+  });
+});

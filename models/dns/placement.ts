@@ -109,7 +109,8 @@ export interface NodeRestartBehaviour {
 }
 
 export interface DnsPlacement {
-  readonly name: PlacementName;
+  /** A built-in's name (PLACEMENT_NAMES), or a plugin's own. */
+  readonly name: string;
   readonly summary: string;
   /** The docs/sources.md sections this description rests on, e.g. "docs/sources.md §6.3". */
   readonly sources: readonly string[];
@@ -196,4 +197,33 @@ export function placementCost(placement: DnsPlacement, cluster: ClusterShape): {
     mem += g.count * g.memoryMB;
   }
   return { instances, cpuRequestMillicores: cpu, memoryMB: mem };
+}
+
+const TIERS: readonly TierName[] = ["node-cache", "zonal-cache", "node-coredns", "central"];
+
+/**
+ * A plugin module's default export as a placement, or an Error naming what is missing. A placement plugin is a plain
+ * object of the DnsPlacement shape (typically a built-in spread with fields changed: see examples/placements/).
+ */
+export function placementFromModule(mod: unknown, where: string): DnsPlacement {
+  let exported = (mod as { default?: unknown } | null)?.default;
+  if (typeof exported === "object" && exported !== null && (exported as { __esModule?: boolean }).__esModule === true) {
+    exported = (exported as { default?: unknown }).default;
+  }
+  if (typeof exported !== "object" || exported === null) throw new Error(`${where}: a DNS placement plugin must \`export default\` a placement object (its default export is ${exported === undefined ? "missing" : typeof exported})`);
+  const p = exported as Partial<Record<keyof DnsPlacement, unknown>>;
+  const need = (ok: boolean, field: string, what: string): void => {
+    if (!ok) throw new Error(`${where}: the placement's \`${field}\` must be ${what}`);
+  };
+  need(typeof p.name === "string" && p.name !== "", "name", "a non-empty string");
+  need(TIERS.includes(p.firstTier as TierName), "firstTier", TIERS.join(", "));
+  for (const f of ["clientLink", "externalUpstream"] as const) need(typeof p[f] === "object" && p[f] !== null, f, "a link ({ to, locality, dnat, conntracked, transport, raceExposed, dnatBackends })");
+  for (const f of ["firstTierCache", "firstTierExternalCache", "centralCache", "clusterUpstream"] as const) need(p[f] === null || typeof p[f] === "object", f, "an object or null");
+  need(typeof p.externalBypassesCentral === "boolean", "externalBypassesCentral", "a boolean");
+  need(typeof p.autopath === "boolean", "autopath", "a boolean");
+  need(p.rolloutMaxUnavailable === null || typeof p.rolloutMaxUnavailable === "number", "rolloutMaxUnavailable", "a fraction or null");
+  need(typeof p.components === "function", "components", "a function (cluster) => ComponentGroup[]");
+  need(typeof p.onNodeRestart === "function", "onNodeRestart", "a function (kubeProxyMode, cause) => NodeRestartBehaviour");
+  const placement = exported as DnsPlacement;
+  return { ...placement, summary: placement.summary ?? "a plugin", sources: placement.sources ?? [] };
 }

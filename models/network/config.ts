@@ -4,7 +4,6 @@
  */
 import type { Micros } from "../../engine/time.js";
 import type { ClusterSpec } from "../cluster/cluster.js";
-import type { PlacementName } from "../dns/placement.js";
 import type { NameClass } from "../dns/traffic.js";
 import type { ProxyCost, ProxyMode, SyncRunnerKind } from "../kube-proxy.js";
 import type { KubernetesVersion } from "./versions.js";
@@ -92,7 +91,8 @@ export interface NetworkConfig {
     /** Central CoreDNS replicas. */
     servers: number;
     contentType: "protobuf" | "json";
-    placement: PlacementName;
+    /** A built-in placement's name, or a plugin's key (its module's absolute path). */
+    placement: string;
     lookupsPerPodPerSecond: number;
     resolver: "glibc" | "musl";
     mix: Record<NameClass, number>;

@@ -23,10 +23,24 @@ export function isPlacementName(name: string): name is PlacementName {
   return (PLACEMENT_NAMES as readonly string[]).includes(name);
 }
 
-/** The placement called `name`; throws an Error listing the allowed names otherwise. */
+/** Plugins loaded in this thread, by the key scenarios name them with (the module's absolute path). */
+const plugins = new Map<string, DnsPlacement>();
+
+/** Makes a plugin placement available under `key` (the bench layer loads the module and registers it). */
+export function registerPlacement(key: string, placement: DnsPlacement): void {
+  plugins.set(key, placement);
+}
+
+export function isPlacementRegistered(key: string): boolean {
+  return plugins.has(key);
+}
+
+/** The placement called `name` (a built-in, or a registered plugin); throws an Error listing the allowed names otherwise. */
 export function getPlacement(name: string): DnsPlacement {
-  if (!isPlacementName(name)) throw new Error(`unknown DNS placement "${name}"; allowed: ${PLACEMENT_NAMES.join(", ")}`);
-  return REGISTRY[name];
+  if (isPlacementName(name)) return REGISTRY[name];
+  const plugin = plugins.get(name);
+  if (plugin === undefined) throw new Error(`unknown DNS placement "${name}"; allowed: ${PLACEMENT_NAMES.join(", ")}, or the path of a plugin module`);
+  return plugin;
 }
 
 /** All placements, in PLACEMENT_NAMES order. */
