@@ -53,7 +53,7 @@ export function runInWorkers(runs: PartRun[], seed: number, options: PoolOptions
     if (options.signal?.aborted) return stop(new Interrupted("interrupted"));
     options.signal?.addEventListener("abort", onAbort);
     for (let t = 0; t < threads; t++) {
-      const worker = new Worker(new URL("./worker.mjs", import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 192 } });
+      const worker = new Worker(new URL("./worker.mjs", import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 384 } });
       workers.push(worker);
       worker.on("message", (m: FromWorker) => {
         if (settled) return;
