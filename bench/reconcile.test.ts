@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { packingAlgorithms } from "../models/controllers/packing/index.js";
 import { InputError } from "./load.js";
 import { runReconcileCase } from "./reconcile.js";
 import { bench } from "./testing.js";
@@ -43,6 +44,7 @@ describe("bench reconcile", () => {
     expect(JSON.parse(ok.stdout)).toEqual({ created: 0, updated: 0, deleted: 0, slices: [{ name: "s1", size: 1 }], actions: [] });
     const bad = bench(["reconcile", "-"], { input: '{"algorithm":"fast","desired":[]}' });
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain('algorithm: must be one of "k8s", "compact", "rebalance", "stable-hash", "zone-affine", or the path of a plugin module (got "fast")');
+    const allowed = Object.keys(packingAlgorithms).map((n) => JSON.stringify(n)).join(", ");
+    expect(bad.stderr).toContain(`algorithm: must be one of ${allowed}, or the path of a plugin module (got "fast")`);
   });
 });

@@ -8,7 +8,7 @@ import { Etcd } from "../etcd.js";
 import { KepSizer, ProtobufSizer } from "../network/object-bytes.js";
 import type { WriteSink } from "./controller-base.js";
 import { EndpointSliceController } from "./endpointslice-controller.js";
-import { getPackingAlgorithm } from "./packing/index.js";
+import { getPackingAlgorithm, packingAlgorithms } from "./packing/index.js";
 import type { SlicePlan } from "./packing/types.js";
 
 /** Computes every incremental plan both ways and fails on any difference. */
@@ -69,7 +69,7 @@ describe("EndpointSliceController", () => {
    * The incremental sync (only slices holding changed pods are examined) plans exactly what the full reconcile of
    * every pod plans, for any history of adds, deletes, readiness flips, terminations and in-place replacements.
    */
-  it.each(["k8s", "compact", "rebalance", "stable-hash", "zone-affine"])("%s plans incrementally exactly what a full reconcile plans (property)", (algorithm) => {
+  it.each(Object.keys(packingAlgorithms))("%s plans incrementally exactly what a full reconcile plans (property)", (algorithm) => {
     const op = fc.record({ kind: fc.constantFrom("add", "delete", "ready", "unready", "terminate", "replace"), pick: fc.nat(), n: fc.integer({ min: 1, max: 40 }) });
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 25 }), fc.integer({ min: 0, max: 300 }), fc.constantFrom(5, 20, 100), fc.boolean(), (ops, replicas, max, dual) => {

@@ -12,7 +12,7 @@ describe("placement registry", () => {
     for (const n of PLACEMENT_NAMES) expect(getPlacement(n).name).toBe(n);
   });
   it("throws on an unknown name, listing the allowed ones", () => {
-    expect(() => getPlacement("kube-dns")).toThrow('unknown DNS placement "kube-dns"; allowed: central, central-autopath, nodelocal, nodelocal-prefer-same-node, zonal, coredns-daemonset');
+    expect(() => getPlacement("kube-dns")).toThrow(`unknown DNS placement "kube-dns"; allowed: ${PLACEMENT_NAMES.join(", ")}, or the path of a plugin module`);
   });
 });
 

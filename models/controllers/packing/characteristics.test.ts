@@ -264,10 +264,12 @@ describe("compact and zone-affine shapes", () => {
 });
 
 describe("registry", () => {
-  it("lists the algorithms and rejects unknown names with the allowed ones", () => {
-    expect(Object.keys(packingAlgorithms)).toEqual(["k8s", "compact", "rebalance", "stable-hash", "zone-affine"]);
+  it("lists the algorithms under their own names, upstream's first, and rejects unknown names with the allowed ones", () => {
+    const names = Object.keys(packingAlgorithms);
+    expect(names[0]).toBe("k8s");
+    for (const name of names) expect(getPackingAlgorithm(name).name).toBe(name);
     expect(getPackingAlgorithm("compact")).toBe(compact);
-    expect(() => getPackingAlgorithm("bogus")).toThrow(/unknown packing algorithm "bogus" \(allowed: k8s, compact, rebalance, stable-hash, zone-affine, or the path of a plugin module\)/);
+    expect(() => getPackingAlgorithm("bogus")).toThrow(`unknown packing algorithm "bogus" (allowed: ${names.join(", ")}, or the path of a plugin module)`);
     expect(() => getPackingAlgorithm("toString")).toThrow(/unknown packing algorithm/);
   });
 
