@@ -42,14 +42,18 @@ export async function loadScenarioFile(file: string): Promise<LoadedScenario> {
     const msg = e instanceof Error ? e.message : String(e);
     throw new InputError(`${shown}: cannot load the scenario module: ${msg.split("\n").slice(0, 3).join(" ")}`);
   }
-  let exported = mod.default;
-  // A file outside an ESM package is compiled to CommonJS; its default export then sits one level down.
+  const loaded = planScenario(defaultExport(mod), shown, dirname(abs));
+  await loadScenarioPlugins([loaded.base, ...loaded.variants.map((v) => v.scenario)], shown);
+  return loaded;
+}
+
+/** A module's default export; a file outside an ESM package is compiled to CommonJS, which puts it one level down. */
+export function defaultExport(mod: unknown): unknown {
+  let exported = (mod as { default?: unknown } | null)?.default;
   if (typeof exported === "object" && exported !== null && (exported as { __esModule?: boolean }).__esModule === true) {
     exported = (exported as { default?: unknown }).default;
   }
-  const loaded = planScenario(exported, shown, dirname(abs));
-  await loadScenarioPlugins([loaded.base, ...loaded.variants.map((v) => v.scenario)], shown);
-  return loaded;
+  return exported;
 }
 
 /**

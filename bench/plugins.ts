@@ -7,34 +7,29 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { tsImport } from "tsx/esm/api";
-import { getPackingAlgorithm, isPluginRegistered, packingAlgorithms, pluginAlgorithm, pluginFromModule, registerPackingAlgorithm } from "../models/controllers/packing/index.js";
+import { getPackingAlgorithm, isPluginRegistered, pluginAlgorithm, pluginFromExport, registerPackingAlgorithm } from "../models/controllers/packing/index.js";
 import type { PackingAlgorithm } from "../models/controllers/packing/index.js";
-import { placementFromModule } from "../models/dns/placement.js";
+import { placementFromExport } from "../models/dns/placement.js";
 import { isPlacementRegistered, registerPlacement } from "../models/dns/placements/index.js";
-import { InputError } from "./load.js";
-import { isModulePath } from "./schema.js";
-
-export { isModulePath };
-
-export function builtInOrPath(): string {
-  return `must be one of ${Object.keys(packingAlgorithms).map((n) => JSON.stringify(n)).join(", ")}, or the path of a plugin module (e.g. "./algorithms/my-algo.ts")`;
-}
+import { defaultExport, InputError } from "./load.js";
+import { builtInOrPluginPath, isModulePath } from "./schema.js";
 
 /** Imports the plugin at `file` (absolute) once per thread and registers it; an InputError says what is wrong. */
 export async function loadPackingPlugin(file: string, where: string): Promise<void> {
   if (isPluginRegistered(file)) return;
-  const mod = await importModule(file, where);
+  const exported = await importModule(file, where);
   try {
-    registerPackingAlgorithm(file, pluginAlgorithm(pluginFromModule(mod, file)));
+    registerPackingAlgorithm(file, pluginAlgorithm(pluginFromExport(exported, file)));
   } catch (e) {
     throw new InputError(`${where}: ${(e as Error).message}`);
   }
 }
 
+/** The default export of the module at `file`, or an InputError. */
 async function importModule(file: string, where: string): Promise<unknown> {
   if (!existsSync(file)) throw new InputError(`${where}: plugin module not found: ${file}`);
   try {
-    return await tsImport(pathToFileURL(file).href, import.meta.url);
+    return defaultExport(await tsImport(pathToFileURL(file).href, import.meta.url));
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     throw new InputError(`${where}: cannot load the plugin module ${file}: ${msg.split("\n").slice(0, 3).join(" ")}`);
@@ -47,7 +42,7 @@ export async function packingAlgorithmFor(name: string, dir: string, where: stri
     try {
       return { key: name, algorithm: getPackingAlgorithm(name) };
     } catch {
-      throw new InputError(`${where}: ${builtInOrPath()} (got ${JSON.stringify(name)})`);
+      throw new InputError(`${where}: ${builtInOrPluginPath} (got ${JSON.stringify(name)})`);
     }
   }
   const key = resolve(dir, name);
@@ -58,9 +53,9 @@ export async function packingAlgorithmFor(name: string, dir: string, where: stri
 /** Imports the DNS placement plugin at `file` (absolute) once per thread and registers it. */
 export async function loadPlacementPlugin(file: string, where: string): Promise<void> {
   if (isPlacementRegistered(file)) return;
-  const mod = await importModule(file, where);
+  const exported = await importModule(file, where);
   try {
-    registerPlacement(file, placementFromModule(mod, file));
+    registerPlacement(file, placementFromExport(exported, file));
   } catch (e) {
     throw new InputError(`${where}: ${(e as Error).message}`);
   }

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { applyPlan, getPackingAlgorithm, packingAlgorithms, reconcileService } from "../models/controllers/packing/index.js";
-import type { AddressFamily, EndpointState, SliceState } from "../models/controllers/packing/index.js";
+import type { AddressFamily, EndpointState, PackingAlgorithm, SlicePlan, SliceState } from "../models/controllers/packing/index.js";
 import { EMPTY_PORT_KEY } from "../models/controllers/packing/index.js";
 import { InputError, formatIssues } from "./load.js";
 import { packingAlgorithmFor } from "./plugins.js";
@@ -79,6 +79,35 @@ export async function withPluginLoaded(raw: unknown, where: string, dir: string)
   return { ...(raw as object), algorithm: key };
 }
 
+/**
+ * One sync of one Service and address family: the algorithm's plans (created slices named `created-1`, `created-2`,
+ * ... skipping names in use) and the slices after applying them in API order.
+ */
+export function reconcileAndApply(
+  algorithm: PackingAlgorithm,
+  c: { family: AddressFamily; maxEndpointsPerSlice: number; existing: SliceState[]; desired: Map<string, EndpointState[]>; options?: Record<string, number> },
+): { plans: SlicePlan[]; after: SliceState[] } {
+  const names = new Set(c.existing.map((s) => s.name));
+  let serial = 0;
+  const nameFor = (): string => {
+    let name: string;
+    do name = `created-${++serial}`;
+    while (names.has(name));
+    return name;
+  };
+  const plans = reconcileService(algorithm, {
+    families: [c.family],
+    maxEndpointsPerSlice: c.maxEndpointsPerSlice,
+    desired: new Map([[c.family, c.desired]]),
+    existing: c.existing,
+    nameFor,
+    options: c.options ?? {},
+  });
+  let after = c.existing;
+  for (const plan of plans) after = applyPlan(after, plan);
+  return { plans, after };
+}
+
 /** Validates a case (as parsed JSON) and runs it. */
 export function runReconcileCase(raw: unknown, where: string): ReconcileOutput {
   const parsed = caseSchema.safeParse(raw, { reportInput: true });
@@ -101,34 +130,19 @@ export function runReconcileCase(raw: unknown, where: string): ReconcileOutput {
   }));
   const desired = new Map<string, EndpointState[]>();
   if (c.desired.length > 0) desired.set(portKey(c.ports), c.desired.map(toEndpoint));
-  let serial = 0;
-  const nameFor = (): string => {
-    let name: string;
-    do name = `created-${++serial}`;
-    while (names.has(name));
-    return name;
-  };
-  let plans;
+  let run;
   try {
-    plans = reconcileService(algorithm, {
-      families: [family],
-      maxEndpointsPerSlice: c.maxEndpointsPerSlice,
-      desired: new Map([[family, desired]]),
-      existing,
-      nameFor,
-      options: c.options,
-    });
+    run = reconcileAndApply(algorithm, { family, maxEndpointsPerSlice: c.maxEndpointsPerSlice, existing, desired, options: c.options });
   } catch (e) {
     throw new InputError(`${where}: ${(e as Error).message}`);
   }
   const actions: ReconcileOutput["actions"] = [];
-  let state = existing;
-  for (const plan of plans) {
+  for (const plan of run.plans) {
     for (const s of plan.creates) actions.push({ op: "create", slice: s.name, size: s.endpoints.length });
     for (const s of plan.updates) actions.push({ op: "update", slice: s.name, size: s.endpoints.length });
     for (const s of plan.deletes) actions.push({ op: "delete", slice: s.name, size: s.endpoints.length });
-    state = applyPlan(state, plan);
   }
+  const state = run.after;
   return {
     created: actions.filter((a) => a.op === "create").length,
     updated: actions.filter((a) => a.op === "update").length,

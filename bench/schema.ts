@@ -253,7 +253,8 @@ const serviceGroup = z
   .strict();
 
 const algorithmNames = Object.keys(packingAlgorithms) as [string, ...string[]];
-const builtInOrPluginPath = `must be one of ${algorithmNames.map((n) => JSON.stringify(n)).join(", ")}, or the path of a plugin module (e.g. "./algorithms/my-algo.ts")`;
+/** What `controller.algorithm` (and `bench verify-algorithm`) accepts, as an error message says it. */
+export const builtInOrPluginPath = `must be one of ${algorithmNames.map((n) => JSON.stringify(n)).join(", ")}, or the path of a plugin module (e.g. "./algorithms/my-algo.ts")`;
 
 const placementOrPath = `must be one of ${PLACEMENT_NAMES.map((n) => JSON.stringify(n)).join(", ")}, or the path of a plugin module (e.g. "./placements/my-placement.ts")`;
 

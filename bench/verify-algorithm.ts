@@ -4,8 +4,9 @@
  * algorithm, which mirrors pkg/controller/endpointslice's reconciler.go; information, not a failure).
  */
 import fc from "fast-check";
-import { applyPlan, endpointEqual, getPackingAlgorithm, reconcileService } from "../models/controllers/packing/index.js";
+import { endpointEqual, getPackingAlgorithm } from "../models/controllers/packing/index.js";
 import type { EndpointState, PackingAlgorithm, SlicePlan, SliceState } from "../models/controllers/packing/index.js";
+import { reconcileAndApply } from "./reconcile.js";
 
 /** A state as `bench reconcile` takes it (one port mapping, IPv4). */
 export interface VerifyCase {
@@ -27,25 +28,8 @@ const PORT_KEY = "TCP:80";
 
 function plans(algorithm: PackingAlgorithm, c: VerifyCase): { plans: SlicePlan[]; before: SliceState[]; after: SliceState[] } {
   const before: SliceState[] = c.existing.map((s) => ({ name: s.name, addressType: "IPv4", portKey: PORT_KEY, endpoints: s.endpoints.map((e) => ({ ...e })), ownedByService: true, labelsMatch: true }));
-  const taken = new Set(before.map((s) => s.name));
-  let serial = 0;
-  const nameFor = (): string => {
-    let name: string;
-    do name = `created-${++serial}`;
-    while (taken.has(name));
-    return name;
-  };
-  const out = reconcileService(algorithm, {
-    families: ["IPv4"],
-    maxEndpointsPerSlice: c.maxEndpointsPerSlice,
-    desired: new Map([["IPv4", new Map([[PORT_KEY, c.desired.map((e) => ({ ...e }))]])]]),
-    existing: before,
-    nameFor,
-    options: {},
-  });
-  let after = before;
-  for (const p of out) after = applyPlan(after, p);
-  return { plans: out, before, after };
+  const desired = new Map([[PORT_KEY, c.desired.map((e) => ({ ...e }))]]);
+  return { before, ...reconcileAndApply(algorithm, { family: "IPv4", maxEndpointsPerSlice: c.maxEndpointsPerSlice, existing: before, desired }) };
 }
 
 /** The first invariant the algorithm breaks on this state, or undefined. */

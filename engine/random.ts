@@ -13,6 +13,16 @@ export interface Spread {
   p99: number;
 }
 
+/** The sigma of the lognormal with this median and 99th percentile: ln(p99 / median) / z(0.99). */
+export function lognormalSigma(median: number, p99: number): number {
+  return Math.log(p99 / median) / 2.3263478740408408;
+}
+
+/** The mean of the lognormal with this median and 99th percentile: median x exp(sigma^2 / 2). */
+export function lognormalMean(median: number, p99: number): number {
+  return median * Math.exp(lognormalSigma(median, p99) ** 2 / 2);
+}
+
 export class RandomStreams {
   private readonly streams = new Map<string, RandomStream>();
 
@@ -74,8 +84,7 @@ export class RandomStream {
 
   /** Lognormal given its median and its p99 (> median): a convenient way to state a latency spread. */
   lognormalMedianP99(median: number, p99: number): number {
-    const sigma = Math.log(p99 / median) / 2.3263478740408408; // z(0.99)
-    return this.lognormal(Math.log(median), sigma);
+    return this.lognormal(Math.log(median), lognormalSigma(median, p99));
   }
 
   /** A draw of a spread, rounded to an integer: its median when p99 is not above it (a constant). */

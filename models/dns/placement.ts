@@ -205,11 +205,7 @@ const TIERS: readonly TierName[] = ["node-cache", "zonal-cache", "node-coredns",
  * A plugin module's default export as a placement, or an Error naming what is missing. A placement plugin is a plain
  * object of the DnsPlacement shape (typically a built-in spread with fields changed: see examples/placements/).
  */
-export function placementFromModule(mod: unknown, where: string): DnsPlacement {
-  let exported = (mod as { default?: unknown } | null)?.default;
-  if (typeof exported === "object" && exported !== null && (exported as { __esModule?: boolean }).__esModule === true) {
-    exported = (exported as { default?: unknown }).default;
-  }
+export function placementFromExport(exported: unknown, where: string): DnsPlacement {
   if (typeof exported !== "object" || exported === null) throw new Error(`${where}: a DNS placement plugin must \`export default\` a placement object (its default export is ${exported === undefined ? "missing" : typeof exported})`);
   const p = exported as Partial<Record<keyof DnsPlacement, unknown>>;
   const need = (ok: boolean, field: string, what: string): void => {

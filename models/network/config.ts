@@ -5,6 +5,7 @@
 import type { Micros } from "../../engine/time.js";
 import type { ClusterSpec } from "../cluster/cluster.js";
 import type { NameClass } from "../dns/traffic.js";
+import type { NodeLifecycleConfig } from "../controllers/node-lifecycle.js";
 import type { ProxyCost, ProxyMode, SyncRunnerKind } from "../kube-proxy.js";
 import type { KubernetesVersion } from "./versions.js";
 
@@ -62,15 +63,10 @@ export interface NetworkConfig {
     syncPerEndpoint: number;
   };
   controllerManager: { qps: number; burst: number };
-  nodeLifecycle: {
-    monitorPeriod: Micros;
-    gracePeriod: Micros;
-    evictionRate: number;
-    secondaryEvictionRate: number;
-    unhealthyZoneThreshold: number;
-    largeClusterSizeThreshold: number;
-    tolerationSeconds: Micros;
-  };
+  nodeLifecycle: Pick<
+    NodeLifecycleConfig,
+    "monitorPeriod" | "gracePeriod" | "evictionRate" | "secondaryEvictionRate" | "unhealthyZoneThreshold" | "largeClusterSizeThreshold"
+  > & { tolerationSeconds: Micros };
   scheduler: { throughput: number; burst: number };
   kubelet: { sandbox: Spread; cleanup: Spread; statusSyncPeriod: Micros; leaseRenewInterval: Micros; nodeStatusReportFrequency: Micros };
   pods: { startup: Spread; termination: Spread };

@@ -9,6 +9,7 @@
  *   control plane only through which nodes are up, a function of the workload's zone outages.
  * So variants that differ only in what one part reads run that part once (`networkParts` names what each reads).
  */
+import { lognormalMean } from "../../engine/random.js";
 import { Histogram } from "../../engine/metrics.js";
 import type { Simulation } from "../../engine/simulation.js";
 import type { Micros } from "../../engine/time.js";
@@ -94,9 +95,8 @@ function clusterShape(config: NetworkConfig): ClusterShape {
   const c = config.cluster;
   const services = c.services.reduce((n, g) => n + g.count, 0);
   // the endpoints CoreDNS caches: the Services' backends as the run starts (growth and shrink are not followed); a
-  // lognormal spread of replicas counts at its mean, median x exp(sigma^2 / 2) with sigma = ln(p99 / median) / 2.326
-  const meanReplicas = (r: (typeof c.services)[number]["replicas"]): number =>
-    typeof r === "number" ? r : r.median * Math.exp((Math.log(r.p99 / r.median) / 2.326) ** 2 / 2);
+  // lognormal spread of replicas counts at its mean
+  const meanReplicas = (r: (typeof c.services)[number]["replicas"]): number => (typeof r === "number" ? r : lognormalMean(r.median, r.p99));
   const endpoints = Math.round(c.services.reduce((n, g) => n + g.count * meanReplicas(g.replicas), 0));
   return {
     nodes: c.nodes,

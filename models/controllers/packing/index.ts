@@ -46,7 +46,7 @@ export { applyPlan } from "./apply.js";
 export {
   definePackingAlgorithm,
   pluginAlgorithm,
-  pluginFromModule,
+  pluginFromExport,
   PluginOutputError,
   type PackingAlgorithmPlugin,
   type PluginEndpoint,

@@ -7,15 +7,8 @@
 import { newSlice, reconcileFamily, type FamilyAlgorithm, type PortMapContext, type PortMapResult } from "./shared.js";
 import type { EndpointState, PackingAlgorithm, SliceState } from "./types.js";
 
-/** One endpoint as a plugin sees it (the fields of `bench reconcile`). */
-export interface PluginEndpoint {
-  id: string;
-  ready: boolean;
-  serving: boolean;
-  terminating: boolean;
-  nodeName?: string;
-  zone?: string;
-}
+/** One endpoint as a plugin sees it (the fields of `bench reconcile`): a copy of the model's own. */
+export type PluginEndpoint = EndpointState;
 
 export interface PluginInput {
   maxEndpointsPerSlice: number;
@@ -50,13 +43,8 @@ export class PluginOutputError extends Error {
   override name = "PluginOutputError";
 }
 
-/** The module's default export as a plugin, or an Error saying what is missing. */
-export function pluginFromModule(mod: unknown, where: string): PackingAlgorithmPlugin {
-  let exported = (mod as { default?: unknown } | null)?.default;
-  // a CommonJS-compiled module puts the default export one level down
-  if (typeof exported === "object" && exported !== null && (exported as { __esModule?: boolean }).__esModule === true) {
-    exported = (exported as { default?: unknown }).default;
-  }
+/** A module's default export as a plugin, or an Error saying what is missing. */
+export function pluginFromExport(exported: unknown, where: string): PackingAlgorithmPlugin {
   if (typeof exported !== "object" || exported === null) {
     throw new Error(`${where}: a packing algorithm plugin must \`export default { name, reconcile(input) }\` (its default export is ${exported === undefined ? "missing" : typeof exported})`);
   }
