@@ -13,10 +13,11 @@ describe("fitting the sync-cost model", () => {
   it("recovers the constants of exactly linear times, with zero residuals", () => {
     // t = 5 ms + 20 µs per Service + 7 µs per endpoint, on a 3 x 3 grid
     const points = [];
-    for (const services of [200, 500, 1000]) for (const perService of [1, 5, 10]) {
-      const endpoints = services * perService;
-      points.push({ services, endpoints, seconds: 0.005 + 20e-6 * services + 7e-6 * endpoints });
-    }
+    for (const services of [200, 500, 1000])
+      for (const perService of [1, 5, 10]) {
+        const endpoints = services * perService;
+        points.push({ services, endpoints, seconds: 0.005 + 20e-6 * services + 7e-6 * endpoints });
+      }
     const fit = fitSyncCost(points);
     expect(fit.base).toBeCloseTo(5000, 6);
     expect(fit.perService).toBeCloseTo(20, 6);
@@ -35,7 +36,9 @@ describe("fitting the sync-cost model", () => {
     const fit = fitSyncCost(points);
     for (const c of [fit.base, fit.perService, fit.perEndpoint]) expect(c).toBeGreaterThanOrEqual(0);
     // residuals are what the fit leaves: measured - fitted, per point
-    points.forEach((p, i) => expect(p.seconds - fit.residualsSeconds[i]).toBeCloseTo((fit.base + fit.perService * p.services + fit.perEndpoint * p.endpoints) / 1e6, 12));
+    points.forEach((p, i) =>
+      expect(p.seconds - fit.residualsSeconds[i]).toBeCloseTo((fit.base + fit.perService * p.services + fit.perEndpoint * p.endpoints) / 1e6, 12),
+    );
   });
 });
 
@@ -124,20 +127,27 @@ describe("bench calibrate kube-proxy", () => {
     expect(check.status).toBe(0);
   });
 
-  it.skipIf(noIptables !== undefined || noNft !== undefined)("--json times one size per mode in a throwaway namespace", () => {
-    const r = bench(["calibrate", "kube-proxy", "--json", "--services", "20", "--endpoints-per-service", "3", "--repeats", "1"]);
-    expect(r.status).toBe(0);
-    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
-    expect(lines.map((l) => l.mode)).toEqual(["iptables", "nftables"]);
-    for (const l of lines) {
-      expect(Object.keys(l)).toEqual(["mode", "services", "endpoints", "rules", "fullSyncSeconds", "partialSyncSeconds"]);
-      expect([l.services, l.endpoints]).toEqual([20, 60]);
-      expect(l.fullSyncSeconds).toBeGreaterThan(0);
-      expect(l.partialSyncSeconds).toBeGreaterThan(0);
-    }
-    // iptables: per Service 1 KUBE-SERVICES jump, 1 masquerade and 3 endpoint jumps, 2 rules per endpoint chain (x3)
-    expect(lines[0].rules).toBe(20 * (1 + 1 + 3 + 3 * 2) + 9);
-  }, 60_000);
+  it.skipIf(noIptables !== undefined || noNft !== undefined)(
+    "--json times one size per mode in a throwaway namespace",
+    () => {
+      const r = bench(["calibrate", "kube-proxy", "--json", "--services", "20", "--endpoints-per-service", "3", "--repeats", "1"]);
+      expect(r.status).toBe(0);
+      const lines = r.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
+      expect(lines.map((l) => l.mode)).toEqual(["iptables", "nftables"]);
+      for (const l of lines) {
+        expect(Object.keys(l)).toEqual(["mode", "services", "endpoints", "rules", "fullSyncSeconds", "partialSyncSeconds"]);
+        expect([l.services, l.endpoints]).toEqual([20, 60]);
+        expect(l.fullSyncSeconds).toBeGreaterThan(0);
+        expect(l.partialSyncSeconds).toBeGreaterThan(0);
+      }
+      // iptables: per Service 1 KUBE-SERVICES jump, 1 masquerade and 3 endpoint jumps, 2 rules per endpoint chain (x3)
+      expect(lines[0].rules).toBe(20 * (1 + 1 + 3 + 3 * 2) + 9);
+    },
+    60_000,
+  );
 
   it("refuses what it cannot do with exit 2 and a reason", () => {
     const emitAll = bench(["calibrate", "kube-proxy", "--emit"]);
@@ -148,7 +158,19 @@ describe("bench calibrate kube-proxy", () => {
     expect(badMode.stderr).toContain("must be iptables, nftables or all");
     const badSize = bench(["calibrate", "kube-proxy", "--services", "0"]);
     expect(badSize.status).toBe(2);
-    const noTool = bench(["calibrate", "kube-proxy", "--mode", "iptables", "--iptables-restore", "no-such-iptables-restore", "--json", "--services", "1", "--endpoints-per-service", "1"]);
+    const noTool = bench([
+      "calibrate",
+      "kube-proxy",
+      "--mode",
+      "iptables",
+      "--iptables-restore",
+      "no-such-iptables-restore",
+      "--json",
+      "--services",
+      "1",
+      "--endpoints-per-service",
+      "1",
+    ]);
     expect(noTool.status).toBe(2);
     expect(noTool.stderr).toContain("needs no-such-iptables-restore for --mode iptables");
   });

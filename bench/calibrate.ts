@@ -262,7 +262,14 @@ export function measurePoint(mode: CalibratedMode, services: number, endpointsPe
   const partialTimes: number[] = [];
   for (let i = 0; i < 2 * repeats; i++) partialTimes.push(timeTool(mode, seq.partials[i % 2]));
   reset(mode);
-  return { mode, services, endpoints: services * endpointsPerService, rules: seq.rules, fullSyncSeconds: median(fullTimes), partialSyncSeconds: median(partialTimes) };
+  return {
+    mode,
+    services,
+    endpoints: services * endpointsPerService,
+    rules: seq.rules,
+    fullSyncSeconds: median(fullTimes),
+    partialSyncSeconds: median(partialTimes),
+  };
 }
 
 export interface GridRequest {
@@ -311,7 +318,8 @@ export function measureInNamespace(binPath: string, grid: GridRequest, onPoint: 
     child.on("close", (code) => {
       if (code === 0) return done(points);
       const msg = stderr.trim() || `exit ${code}`;
-      if (/Message too long/.test(msg)) fail(new InputError(`${msg}\nrulesets this large need root: without it, unshare -rn leaves iptables-nft a netlink buffer too small`));
+      if (/Message too long/.test(msg))
+        fail(new InputError(`${msg}\nrulesets this large need root: without it, unshare -rn leaves iptables-nft a netlink buffer too small`));
       else fail(new InputError(`calibration failed in the network namespace: ${msg}`));
     });
   });
@@ -361,7 +369,9 @@ export function residualTable(profile: CostProfile): string {
         const measured = kind === "full" ? p.fullSyncSeconds : p.partialSyncSeconds;
         const fitted = measured - f.residualsSeconds[i];
         const pct = measured > 0 ? (100 * f.residualsSeconds[i]) / measured : 0;
-        lines.push(`  ${String(p.services).padStart(9)} ${String(p.endpoints).padStart(10)} ${measured.toFixed(4).padStart(11)} ${fitted.toFixed(4).padStart(10)} ${(pct.toFixed(1) + "%").padStart(9)}`);
+        lines.push(
+          `  ${String(p.services).padStart(9)} ${String(p.endpoints).padStart(10)} ${measured.toFixed(4).padStart(11)} ${fitted.toFixed(4).padStart(10)} ${(pct.toFixed(1) + "%").padStart(9)}`,
+        );
       });
     }
   }

@@ -6,7 +6,11 @@ import { bench, tempDir } from "./testing.js";
 describe("bench run (end to end)", () => {
   it("writes byte-identical results.csv and results.json for the same seed, different ones for another seed", () => {
     const [a, b, c] = [tempDir(), tempDir(), tempDir()];
-    for (const [dir, seed] of [[a, "42"], [b, "42"], [c, "43"]] as const) {
+    for (const [dir, seed] of [
+      [a, "42"],
+      [b, "42"],
+      [c, "43"],
+    ] as const) {
       const r = bench(["run", "scenarios/phold.ts", "--seed", seed, "--out", dir, "--quiet"]);
       expect(r.stderr).toBe("");
       expect(r.status).toBe(0);
@@ -97,7 +101,12 @@ describe("bench sizeof", () => {
     writeFileSync(join(dir, "slice.json"), JSON.stringify(slice, null, 2));
     const r = bench(["sizeof", join(dir, "slice.json")]);
     expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ kind: "EndpointSlice", protobufBytes: protobufSize(slice), storedBytes: storedSize(slice), jsonBytes: jsonSize(slice) });
+    expect(JSON.parse(r.stdout)).toEqual({
+      kind: "EndpointSlice",
+      protobufBytes: protobufSize(slice),
+      storedBytes: storedSize(slice),
+      jsonBytes: jsonSize(slice),
+    });
     // the same from standard input, and a 100-endpoint slice weighs what docs/sources.md §14.5 says (+6 B per endpoint)
     const fromStdin = JSON.parse(bench(["sizeof", "-"], { input: JSON.stringify(slice) }).stdout);
     expect(fromStdin.protobufBytes).toBe(protobufSize(slice));
@@ -106,13 +115,21 @@ describe("bench sizeof", () => {
   });
 
   it("ignores unknown fields (and says so) but rejects other kinds, lists and non-JSON with exit 2", () => {
-    const svc = { apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: "default" }, spec: { clusterIP: "10.0.0.1", ports: [{ port: 80 }], brandNew: true } };
+    const svc = {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "web", namespace: "default" },
+      spec: { clusterIP: "10.0.0.1", ports: [{ port: 80 }], brandNew: true },
+    };
     const ok = bench(["sizeof", "-"], { input: JSON.stringify(svc) });
     expect(ok.status).toBe(0);
     expect(ok.stderr).toContain("spec.brandNew");
     expect(JSON.parse(ok.stdout).kind).toBe("Service");
     const secret = bench(["sizeof", "-"], { input: '{"apiVersion":"v1","kind":"Secret"}' });
-    expect([secret.status, secret.stderr]).toEqual([2, 'error: standard input: kind: must be one of EndpointSlice, Endpoints, Service, Pod, Node, Lease, Event (got "Secret")\n']);
+    expect([secret.status, secret.stderr]).toEqual([
+      2,
+      'error: standard input: kind: must be one of EndpointSlice, Endpoints, Service, Pod, Node, Lease, Event (got "Secret")\n',
+    ]);
     expect(bench(["sizeof", "-"], { input: '{"apiVersion":"v1","kind":"List","items":[]}' }).stderr).toContain("not a list");
     expect(bench(["sizeof", "-"], { input: "{" }).stderr).toContain("not JSON");
     expect(bench(["sizeof", "missing.json"]).status).toBe(2);

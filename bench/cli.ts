@@ -50,7 +50,10 @@ function parseSeed(v: string): number {
 }
 
 function parseFormats(v: string): Format[] {
-  const list = v.split(",").map((s) => s.trim()).filter(Boolean);
+  const list = v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = list.filter((f) => !(FORMATS as readonly string[]).includes(f));
   if (bad.length > 0 || list.length === 0) throw new InvalidArgumentError(`must be a comma-separated list of ${FORMATS.join(", ")} (got ${JSON.stringify(v)})`);
   return [...new Set(list)] as Format[];
@@ -66,7 +69,8 @@ function parseShard(v: string): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(v);
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
-  if (!m || count < 1 || count > 10_000 || index < 1 || index > count) throw new InvalidArgumentError(`must be i/N with 1 <= i <= N, e.g. 1/4 (got ${JSON.stringify(v)})`);
+  if (!m || count < 1 || count > 10_000 || index < 1 || index > count)
+    throw new InvalidArgumentError(`must be i/N with 1 <= i <= N, e.g. 1/4 (got ${JSON.stringify(v)})`);
   return { index, count };
 }
 
@@ -125,7 +129,11 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
     process.removeListener("SIGINT", onSigint);
     progress.stop();
   }
-  const results = assembleResults(loaded, plan, partsOf.map((parts) => parts.flatMap((i) => metricsByRun[i])));
+  const results = assembleResults(
+    loaded,
+    plan,
+    partsOf.map((parts) => parts.flatMap((i) => metricsByRun[i])),
+  );
   const written = writeFormats(dir, results, flags.format);
   if (flags.quiet) return;
   process.stdout.write(toTextSummary(results));
@@ -136,7 +144,9 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
     process.stdout.write(`variant ${o.label}${part}: ${o.events} events in ${o.wallSeconds.toFixed(2)} s wall (${rate} events/s)\n`);
   });
   plan.variants.forEach((v, i) => {
-    const shared = partsOf[i].filter((r) => runs[r].label !== v.label).map((r) => `its ${runs[r].part === "dns" ? "DNS traffic" : runs[r].part === "control-plane" ? "control plane" : "run"} is ${runs[r].label}'s`);
+    const shared = partsOf[i]
+      .filter((r) => runs[r].label !== v.label)
+      .map((r) => `its ${runs[r].part === "dns" ? "DNS traffic" : runs[r].part === "control-plane" ? "control plane" : "run"} is ${runs[r].label}'s`);
     if (shared.length > 0) process.stdout.write(`variant ${v.label}: ${shared.join(", ")} (the same configuration)\n`);
   });
   printWritten(written);
@@ -159,7 +169,9 @@ async function listCommand(dir: string): Promise<void> {
   const abs = resolve(dir);
   let files: string[];
   try {
-    files = readdirSync(abs).filter((f) => /\.(ts|mts|js|mjs)$/.test(f) && !/\.test\./.test(f)).sort();
+    files = readdirSync(abs)
+      .filter((f) => /\.(ts|mts|js|mjs)$/.test(f) && !/\.test\./.test(f))
+      .sort();
   } catch {
     throw new InputError(`no scenarios directory at ${dir}`);
   }
@@ -175,7 +187,13 @@ async function listCommand(dir: string): Promise<void> {
   }
   const header = ["file", "name", "variants", "description"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  for (const r of [header, ...rows]) process.stdout.write(r.map((c, i) => (i === 3 ? c : c.padEnd(widths[i]))).join("  ").trimEnd() + "\n");
+  for (const r of [header, ...rows])
+    process.stdout.write(
+      r
+        .map((c, i) => (i === 3 ? c : c.padEnd(widths[i])))
+        .join("  ")
+        .trimEnd() + "\n",
+    );
 }
 
 /** Reads a JSON file (or standard input for "-"), with the errors a user can act on. */
@@ -245,7 +263,9 @@ interface CalibrateFlags {
 
 function single(flags: CalibrateFlags, what: string): { services: number; endpointsPerService: number } {
   if (flags.services.length !== 1 || flags.endpointsPerService.length !== 1) {
-    throw new InputError(`${what} takes one size: --services N --endpoints-per-service N (got ${flags.services.join(",")} x ${flags.endpointsPerService.join(",")})`);
+    throw new InputError(
+      `${what} takes one size: --services N --endpoints-per-service N (got ${flags.services.join(",")} x ${flags.endpointsPerService.join(",")})`,
+    );
   }
   return { services: flags.services[0], endpointsPerService: flags.endpointsPerService[0] };
 }
@@ -273,7 +293,13 @@ async function calibrateCommand(flags: CalibrateFlags): Promise<void> {
   const binPath = join(root, "bench", "bin.mjs");
   if (flags.json) {
     const size = single(flags, "--json");
-    const grid = { modes: flags.mode, iptablesRestore: flags.iptablesRestore, services: [size.services], endpointsPerService: [size.endpointsPerService], repeats: flags.repeats };
+    const grid = {
+      modes: flags.mode,
+      iptablesRestore: flags.iptablesRestore,
+      services: [size.services],
+      endpointsPerService: [size.endpointsPerService],
+      repeats: flags.repeats,
+    };
     const points = await measureInNamespace(binPath, grid, () => {});
     for (const p of points) {
       const { mode, services, endpoints, rules, fullSyncSeconds, partialSyncSeconds } = p;
@@ -287,10 +313,18 @@ async function calibrateCommand(flags: CalibrateFlags): Promise<void> {
   const total = flags.mode.length * flags.services.length * flags.endpointsPerService.length;
   let done = 0;
   process.stderr.write(`calibrating ${flags.mode.join(" and ")} on ${total} sizes, ${flags.repeats} runs each, in a throwaway network namespace\n`);
-  const grid = { modes: flags.mode, iptablesRestore: flags.iptablesRestore, services: flags.services, endpointsPerService: flags.endpointsPerService, repeats: flags.repeats };
+  const grid = {
+    modes: flags.mode,
+    iptablesRestore: flags.iptablesRestore,
+    services: flags.services,
+    endpointsPerService: flags.endpointsPerService,
+    repeats: flags.repeats,
+  };
   const points = await measureInNamespace(binPath, grid, (p) => {
     done++;
-    process.stderr.write(`  [${done}/${total}] ${p.mode} ${p.services} Services x ${p.endpoints / p.services} endpoints: ${p.rules} rules, full ${p.fullSyncSeconds.toFixed(3)} s, partial ${p.partialSyncSeconds.toFixed(3)} s\n`);
+    process.stderr.write(
+      `  [${done}/${total}] ${p.mode} ${p.services} Services x ${p.endpoints / p.services} endpoints: ${p.rules} rules, full ${p.fullSyncSeconds.toFixed(3)} s, partial ${p.partialSyncSeconds.toFixed(3)} s\n`,
+    );
   });
   const profile = buildProfile(points, flags.repeats);
   process.stdout.write(residualTable(profile));
@@ -365,9 +399,15 @@ export function buildProgram(): Command {
     .argument("<scenario>", "scenario file, e.g. scenarios/15k-nodes.ts")
     .option("--seed <n>", "override the scenario's seed", parseSeed)
     .option("--out <dir>", "output directory (default: out/<scenario-name>/)")
-    .addOption(new Option("--format <list>", `comma-separated report formats: ${FORMATS.join(",")}`).default([...FORMATS], FORMATS.join(",")).argParser(parseFormats))
+    .addOption(
+      new Option("--format <list>", `comma-separated report formats: ${FORMATS.join(",")}`).default([...FORMATS], FORMATS.join(",")).argParser(parseFormats),
+    )
     .option("--variant <pattern>", "run only variants whose label matches (glob with *, else substring; | separates alternatives)")
-    .addOption(new Option("--threads <n>", "worker threads running variants in parallel (results do not depend on it)").default(availableParallelism(), "number of cores").argParser(parseSmallCount))
+    .addOption(
+      new Option("--threads <n>", "worker threads running variants in parallel (results do not depend on it)")
+        .default(availableParallelism(), "number of cores")
+        .argParser(parseSmallCount),
+    )
     .option("--shard <i/N>", "run only part i of N of the variants (round robin); combine the parts with bench merge", parseShard)
     .option("-q, --quiet", "print nothing on success (no progress bar, no summary)")
     .action(runCommand);
@@ -377,7 +417,9 @@ export function buildProgram(): Command {
     .description("combine the results of bench run --shard 1/N ... N/N into the reports of one unsharded run")
     .argument("<dir...>", "the shards' output directories (each holding results.json)")
     .option("--out <dir>", "output directory (default: out/<scenario-name>/)")
-    .addOption(new Option("--format <list>", `comma-separated report formats: ${FORMATS.join(",")}`).default([...FORMATS], FORMATS.join(",")).argParser(parseFormats))
+    .addOption(
+      new Option("--format <list>", `comma-separated report formats: ${FORMATS.join(",")}`).default([...FORMATS], FORMATS.join(",")).argParser(parseFormats),
+    )
     .option("-q, --quiet", "print nothing on success")
     .action(mergeCommand);
 
@@ -390,7 +432,10 @@ export function buildProgram(): Command {
   program
     .command("reconcile")
     .description("run one packing algorithm on one state and print its API calls as JSON")
-    .argument("<case.json>", 'e.g. {"algorithm":"k8s","maxEndpointsPerSlice":100,"existing":[...],"desired":[...]}, or - for standard input; "algorithm" may be a plugin path (relative to the case file)')
+    .argument(
+      "<case.json>",
+      'e.g. {"algorithm":"k8s","maxEndpointsPerSlice":100,"existing":[...],"desired":[...]}, or - for standard input; "algorithm" may be a plugin path (relative to the case file)',
+    )
     .action(async (file: string) => {
       const where = file === "-" ? "standard input" : file;
       const raw = await withPluginLoaded(readJsonInput(file), where, file === "-" ? process.cwd() : dirname(resolve(file)));
@@ -433,10 +478,20 @@ export function buildProgram(): Command {
   const calibrate = program.command("calibrate").description("measure this machine's costs for the models");
   calibrate
     .command("kube-proxy")
-    .description("time kube-proxy's iptables-restore / nft syncs in a throwaway network namespace and fit the sync-cost model (a profile for kubeProxy.costProfile)")
+    .description(
+      "time kube-proxy's iptables-restore / nft syncs in a throwaway network namespace and fit the sync-cost model (a profile for kubeProxy.costProfile)",
+    )
     .addOption(new Option("--mode <mode>", "iptables, nftables or all").default([...CALIBRATED_MODES], "all").argParser(parseModes))
-    .addOption(new Option("--services <n>", "Services (one port each); a comma-separated list is a grid").default([200, 500, 1000], "200,500,1000").argParser(parseCountList(100_000)))
-    .addOption(new Option("--endpoints-per-service <n>", "ready endpoints per Service; a list is a grid").default([1, 5, 10], "1,5,10").argParser(parseCountList(10_000)))
+    .addOption(
+      new Option("--services <n>", "Services (one port each); a comma-separated list is a grid")
+        .default([200, 500, 1000], "200,500,1000")
+        .argParser(parseCountList(100_000)),
+    )
+    .addOption(
+      new Option("--endpoints-per-service <n>", "ready endpoints per Service; a list is a grid")
+        .default([1, 5, 10], "1,5,10")
+        .argParser(parseCountList(10_000)),
+    )
     .addOption(new Option("--repeats <n>", "timed runs per size (the median is kept)").default(3).argParser(parseSmallCount))
     .option("--emit", "print the ruleset kube-proxy writes for one size instead of timing it")
     .option("--json", 'time one size and print {"mode","services","endpoints","rules","fullSyncSeconds","partialSyncSeconds"} per mode')
@@ -448,17 +503,13 @@ export function buildProgram(): Command {
   program
     .command("verify-algorithm")
     .description("check a packing algorithm's invariants on random states (a built-in name or a plugin path); exit 1 naming the invariant it breaks")
-    .argument("<algorithm>", 'a built-in name (e.g. k8s) or the path of a plugin module (e.g. ./my-algo.ts)')
+    .argument("<algorithm>", "a built-in name (e.g. k8s) or the path of a plugin module (e.g. ./my-algo.ts)")
     .addOption(new Option("--runs <n>", "random states to check").default(500).argParser((v) => parseCountList(100_000)(v)[0]))
     .action(async (name: string, flags: { runs: number }) => {
       verifyExitCode = await verifyAlgorithmCommand(name, flags.runs);
     });
 
-  program
-    .command("list")
-    .description("list the scenarios in a directory")
-    .argument("[dir]", "directory to look in", "scenarios")
-    .action(listCommand);
+  program.command("list").description("list the scenarios in a directory").argument("[dir]", "directory to look in", "scenarios").action(listCommand);
 
   return program;
 }
@@ -479,7 +530,9 @@ async function verifyAlgorithmCommand(name: string, runs: number): Promise<numbe
     return 1;
   }
   for (const inv of INVARIANTS) out.write(`  ok  ${inv}\n`);
-  out.write(`  information: the plan equals upstream's reconciler (the k8s algorithm) on ${report.sameAsUpstream} of ${runs} states; differs on ${runs - report.sameAsUpstream}\n`);
+  out.write(
+    `  information: the plan equals upstream's reconciler (the k8s algorithm) on ${report.sameAsUpstream} of ${runs} states; differs on ${runs - report.sameAsUpstream}\n`,
+  );
   return 0;
 }
 

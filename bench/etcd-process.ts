@@ -22,7 +22,10 @@ export const b64 = (s: string | Buffer) => (typeof s === "string" ? Buffer.from(
 /** The etcd version that runs here, or the reason none does. */
 export function etcdBinary(): { version: string } | { missing: string } {
   const v = spawnSync(ETCD_BIN, ["--version"], { encoding: "utf8" });
-  if (v.error || v.status !== 0) return { missing: `etcd binary '${ETCD_BIN}' not runnable (${v.error ? v.error.message : `exit ${v.status}`}); install Debian's etcd-server or set ETCD_BIN` };
+  if (v.error || v.status !== 0)
+    return {
+      missing: `etcd binary '${ETCD_BIN}' not runnable (${v.error ? v.error.message : `exit ${v.status}`}); install Debian's etcd-server or set ETCD_BIN`,
+    };
   return { version: /etcd Version:\s*(\S+)/.exec(v.stdout)?.[1] ?? v.stdout.trim().split("\n")[0] };
 }
 
@@ -61,17 +64,28 @@ export async function startEtcd(): Promise<EtcdProcess> {
   const peerUrl = `http://127.0.0.1:${pport}`;
   const logFd = openSync(join(dir, "etcd.log"), "w");
   const args = [
-    "--name", "bench",
-    "--data-dir", join(dir, "data"),
-    "--listen-client-urls", clientUrl,
-    "--advertise-client-urls", clientUrl,
-    "--listen-peer-urls", peerUrl,
-    "--initial-advertise-peer-urls", peerUrl,
-    "--initial-cluster", `bench=${peerUrl}`,
-    "--quota-backend-bytes", String(QUOTA),
-    "--auto-compaction-retention", "0",
-    "--max-txn-ops", String(MAX_OPS_PER_TXN),
-    "--log-outputs", "stderr",
+    "--name",
+    "bench",
+    "--data-dir",
+    join(dir, "data"),
+    "--listen-client-urls",
+    clientUrl,
+    "--advertise-client-urls",
+    clientUrl,
+    "--listen-peer-urls",
+    peerUrl,
+    "--initial-advertise-peer-urls",
+    peerUrl,
+    "--initial-cluster",
+    `bench=${peerUrl}`,
+    "--quota-backend-bytes",
+    String(QUOTA),
+    "--auto-compaction-retention",
+    "0",
+    "--max-txn-ops",
+    String(MAX_OPS_PER_TXN),
+    "--log-outputs",
+    "stderr",
   ];
   const proc = spawn(ETCD_BIN, args, { stdio: ["ignore", logFd, logFd] });
   closeSync(logFd);
@@ -134,7 +148,14 @@ function request(e: EtcdProcess, method: string, path: string, body?: unknown): 
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: "127.0.0.1", port: e.port, method, path, agent: e.agent, headers: payload ? { "content-type": "application/json", "content-length": payload.length } : {} },
+      {
+        host: "127.0.0.1",
+        port: e.port,
+        method,
+        path,
+        agent: e.agent,
+        headers: payload ? { "content-type": "application/json", "content-length": payload.length } : {},
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
@@ -195,7 +216,13 @@ export async function status(e: EtcdProcess): Promise<Status> {
   await sleep(100);
   const s = await call<{ dbSize?: string; dbSizeInUse?: string; header: { revision: string } }>(e, "/v3/maintenance/status", {});
   const st = statSync(join(e.dir, "data", "member", "snap", "db"));
-  return { dbSize: Number(s.dbSize ?? 0), dbSizeInUse: Number(s.dbSizeInUse ?? 0), revision: Number(s.header.revision), fileBytes: st.size, fileAllocatedBytes: st.blocks * 512 };
+  return {
+    dbSize: Number(s.dbSize ?? 0),
+    dbSizeInUse: Number(s.dbSizeInUse ?? 0),
+    revision: Number(s.header.revision),
+    fileBytes: st.size,
+    fileAllocatedBytes: st.blocks * 512,
+  };
 }
 
 export async function compact(e: EtcdProcess, revision: number): Promise<number> {
@@ -203,4 +230,3 @@ export async function compact(e: EtcdProcess, revision: number): Promise<number>
   await call(e, "/v3/kv/compaction", { revision: String(revision), physical: true });
   return Date.now() - t0;
 }
-

@@ -37,8 +37,22 @@ describe("gate rules", () => {
 
   it("compares integers exactly and floats within 1%, with a direction", () => {
     const rules = [{ metric: "*", rule: "auto", better: "lower" as const }];
-    const base = results([["v", "writes", 100], ["v", "p99", 1.0], ["v", "gone", 1]], rules);
-    const now = results([["v", "writes", 101], ["v", "p99", 1.009], ["v", "fresh", 5]], rules);
+    const base = results(
+      [
+        ["v", "writes", 100],
+        ["v", "p99", 1.0],
+        ["v", "gone", 1],
+      ],
+      rules,
+    );
+    const now = results(
+      [
+        ["v", "writes", 101],
+        ["v", "p99", 1.009],
+        ["v", "fresh", 5],
+      ],
+      rules,
+    );
     const outcome = gateResults(now, base);
     const status = Object.fromEntries(outcome.checks.map((c) => [c.metric, [c.status, c.rule]]));
     expect(status).toEqual({ writes: ["regressed", "exact"], p99: ["same", "rel:0.01"], gone: ["missing", "auto"], fresh: ["new", "auto"] });
@@ -52,8 +66,26 @@ describe("gate rules", () => {
       { metric: "abs", rule: "abs:2", better: "lower" as const },
       { metric: "rel", rule: "rel:0.1", better: "lower" as const },
     ];
-    const base = results([["v", "down", 10], ["v", "up", 10], ["v", "any", 10], ["v", "abs", 10], ["v", "rel", 10]], rules);
-    const now = results([["v", "down", 9], ["v", "up", 9], ["v", "any", 9], ["v", "abs", 12], ["v", "rel", 11.5]], rules);
+    const base = results(
+      [
+        ["v", "down", 10],
+        ["v", "up", 10],
+        ["v", "any", 10],
+        ["v", "abs", 10],
+        ["v", "rel", 10],
+      ],
+      rules,
+    );
+    const now = results(
+      [
+        ["v", "down", 9],
+        ["v", "up", 9],
+        ["v", "any", 9],
+        ["v", "abs", 12],
+        ["v", "rel", 11.5],
+      ],
+      rules,
+    );
     const status = Object.fromEntries(gateResults(now, base).checks.map((c) => [c.metric, c.status]));
     expect(status).toEqual({ down: "improved", up: "regressed", any: "changed", abs: "same", rel: "regressed" });
   });
@@ -91,7 +123,16 @@ describe("bench gate catches a broken packing algorithm", () => {
     const dir = tempDir();
     writeFileSync(join(dir, "baseline.json"), toJson(baseline));
     writeFileSync(join(dir, "results.json"), toJson(broken));
-    const r = bench(["gate", join(dir, "results.json"), "--baseline", join(dir, "baseline.json"), "--junit", join(dir, "junit.xml"), "--markdown", join(dir, "gate.md")]);
+    const r = bench([
+      "gate",
+      join(dir, "results.json"),
+      "--baseline",
+      join(dir, "baseline.json"),
+      "--junit",
+      join(dir, "junit.xml"),
+      "--markdown",
+      join(dir, "gate.md"),
+    ]);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^regressed\s+controller\.algorithm=k8s,controller\.maxEndpointsPerSlice=100\s+controller\.creates\s/m);
     expect(r.stdout).toMatch(/^FAIL: ci-smoke \(seed 500\) against the baseline: \d+ metrics compared: [1-9]\d* regressed/m);

@@ -65,7 +65,15 @@ export function gateResults(current: Results, baseline: Results): GateOutcome {
   for (const c of current.rows) {
     if (seen.has(key(c.variant, c.metric))) continue;
     const rule = ruleFor(rules, c.metric);
-    checks.push({ variant: c.variant, metric: c.metric, unit: c.unit, current: c.value, rule: rule.rule === "ignore" ? "ignore" : rule.rule, better: rule.better, status: rule.rule === "ignore" ? "ignored" : "new" });
+    checks.push({
+      variant: c.variant,
+      metric: c.metric,
+      unit: c.unit,
+      current: c.value,
+      rule: rule.rule === "ignore" ? "ignore" : rule.rule,
+      better: rule.better,
+      status: rule.rule === "ignore" ? "ignored" : "new",
+    });
   }
   return { scenario: current.scenario, seed: current.seed, checks, failures: checks.filter((c) => FAILING.has(c.status)) };
 }

@@ -9,7 +9,7 @@ export function mergeShards(shards: Results[]): Results {
   if (shards.length === 0) throw new Error("no shards given");
   const first = shards[0];
   const info = first.shard;
-  if (info === undefined) throw new Error("the first results.json is not a shard (it has no \"shard\" field)");
+  if (info === undefined) throw new Error('the first results.json is not a shard (it has no "shard" field)');
   const seen = new Map<number, Results>();
   for (const s of shards) {
     if (s.shard === undefined) throw new Error(`results of ${JSON.stringify(s.scenario)} without a "shard" field are not a shard`);

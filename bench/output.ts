@@ -25,6 +25,9 @@ export function writeReports(dir: string, files: Record<string, string>): string
 
 /** A directory name for a scenario name: lower case, safe characters only. */
 export function slug(name: string): string {
-  const s = name.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[-.]+|-+$/g, "");
+  const s = name
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, "-")
+    .replace(/^[-.]+|-+$/g, "");
   return s === "" ? "scenario" : s.slice(0, 80);
 }

@@ -62,7 +62,10 @@ export async function loadPlacementPlugin(file: string, where: string): Promise<
 }
 
 /** Loads the plugins a set of (resolved) scenarios name, so the models can run them in this thread. */
-export async function loadScenarioPlugins(scenarios: readonly { model: string; controller?: { algorithm: string }; dns?: { placement: string } }[], where: string): Promise<void> {
+export async function loadScenarioPlugins(
+  scenarios: readonly { model: string; controller?: { algorithm: string }; dns?: { placement: string } }[],
+  where: string,
+): Promise<void> {
   for (const s of scenarios) {
     if (s.model !== "network") continue;
     if (s.controller !== undefined && isModulePath(s.controller.algorithm)) await loadPackingPlugin(s.controller.algorithm, `${where}: controller.algorithm`);

@@ -63,7 +63,10 @@ export function runInWorkers(runs: PartRun[], seed: number, options: PoolOptions
           stop(m.input === true ? new InputError(`variant ${runs[m.index].label}: ${m.message}`) : new Error(`variant ${runs[m.index].label}: ${m.message}`));
         } else {
           results[m.index] = m.metrics;
-          options.onVariantDone?.({ label: runs[m.index].label, part: runs[m.index].part, metrics: m.metrics, events: m.events, wallSeconds: m.wallSeconds }, m.index);
+          options.onVariantDone?.(
+            { label: runs[m.index].label, part: runs[m.index].part, metrics: m.metrics, events: m.events, wallSeconds: m.wallSeconds },
+            m.index,
+          );
           if (++finished === total) stop();
           else feed(worker);
         }

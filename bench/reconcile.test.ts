@@ -32,19 +32,30 @@ describe("bench reconcile", () => {
 
   it("names the bad field and what it allows", () => {
     expect(() => runReconcileCase({ algorithm: "k8s", maxEndpointsPerSlice: 0, desired: [] }, "c.json")).toThrow(InputError);
-    expect(() => runReconcileCase({ algorithm: "k8s", maxEndpointsPerSlice: 0, desired: [] }, "c.json")).toThrow(/maxEndpointsPerSlice: must be an integer in 1..1000 \(got 0\)/);
+    expect(() => runReconcileCase({ algorithm: "k8s", maxEndpointsPerSlice: 0, desired: [] }, "c.json")).toThrow(
+      /maxEndpointsPerSlice: must be an integer in 1..1000 \(got 0\)/,
+    );
     expect(() => runReconcileCase({ algorithm: "k8s", desired: [{ id: "a", colour: "red" }] }, "c.json")).toThrow(/desired.0.colour: unknown field/);
     expect(() => runReconcileCase({ algorithm: "rebalance", options: { threshold: 2 }, desired: [] }, "c.json")).toThrow(/threshold/);
     expect(() => runReconcileCase({ algorithm: "k8s", existing: [{ name: "a" }, { name: "a" }], desired: [] }, "c.json")).toThrow(/duplicate slice name/);
   });
 
   it("works from the command line, with exit 2 on bad input", () => {
-    const ok = bench(["reconcile", "-"], { input: JSON.stringify({ algorithm: "k8s", maxEndpointsPerSlice: 100, existing: [{ name: "s1", endpoints: [{ id: "p1", ready: true }] }], desired: [{ id: "p1", ready: true }] }) });
+    const ok = bench(["reconcile", "-"], {
+      input: JSON.stringify({
+        algorithm: "k8s",
+        maxEndpointsPerSlice: 100,
+        existing: [{ name: "s1", endpoints: [{ id: "p1", ready: true }] }],
+        desired: [{ id: "p1", ready: true }],
+      }),
+    });
     expect(ok.status).toBe(0);
     expect(JSON.parse(ok.stdout)).toEqual({ created: 0, updated: 0, deleted: 0, slices: [{ name: "s1", size: 1 }], actions: [] });
     const bad = bench(["reconcile", "-"], { input: '{"algorithm":"fast","desired":[]}' });
     expect(bad.status).toBe(2);
-    const allowed = Object.keys(packingAlgorithms).map((n) => JSON.stringify(n)).join(", ");
+    const allowed = Object.keys(packingAlgorithms)
+      .map((n) => JSON.stringify(n))
+      .join(", ");
     expect(bad.stderr).toContain(`algorithm: must be one of ${allowed}, or the path of a plugin module (got "fast")`);
   });
 });

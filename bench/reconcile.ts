@@ -12,7 +12,9 @@ import { int, isModulePath, oneOf } from "./schema.js";
 
 const endpoint = z
   .object({
-    id: z.string({ error: "must be a non-empty text (the endpoint's identity, e.g. its IP)" }).min(1, { error: "must be a non-empty text (the endpoint's identity, e.g. its IP)" }),
+    id: z
+      .string({ error: "must be a non-empty text (the endpoint's identity, e.g. its IP)" })
+      .min(1, { error: "must be a non-empty text (the endpoint's identity, e.g. its IP)" }),
     ready: z.boolean().default(true),
     serving: z.boolean().optional(),
     terminating: z.boolean().default(false),

@@ -46,18 +46,23 @@ describe("validating network scenarios", () => {
   };
 
   it("names the release range and refuses a release it does not model", () => {
-    expect(issues({ cluster: { nodes: 3, kubernetesVersion: "1.17" } })).toContain('cluster.kubernetesVersion: must be a Kubernetes release "1.18" .. "1.37" (got "1.17")');
+    expect(issues({ cluster: { nodes: 3, kubernetesVersion: "1.17" } })).toContain(
+      'cluster.kubernetesVersion: must be a Kubernetes release "1.18" .. "1.37" (got "1.17")',
+    );
     expect(issues({ cluster: { nodes: 3, kubernetesVersion: "1.21" } })).toBe("");
   });
 
   it("refuses the fields this model replaced, naming what replaced them", () => {
     expect(issues({ controller: { mode: "endpoints" } })).toContain("controller.mode: no longer a field: kube-proxy reads Endpoints up to v1.18");
     expect(issues({ controller: { qps: 100 } })).toContain("controller.qps: no longer a field: every kube-controller-manager controller has its own client");
-    expect(issues({ workload: [{ action: "zone-outage", at: "0s", zone: 0, duration: "1m", evictAfter: "5m" }] })).toContain("workload.0.evictAfter: no longer a field: the taint eviction controller decides it");
+    expect(issues({ workload: [{ action: "zone-outage", at: "0s", zone: 0, duration: "1m", evictAfter: "5m" }] })).toContain(
+      "workload.0.evictAfter: no longer a field: the taint eviction controller decides it",
+    );
   });
 
   it("defaults the grace period by release: 50 s from v1.32, 40 s before", () => {
-    const grace = (v: string): number => networkConfig(planScenario({ ...base, cluster: { nodes: 3, kubernetesVersion: v } }, "v.ts").base as NetworkScenario).nodeLifecycle.gracePeriod;
+    const grace = (v: string): number =>
+      networkConfig(planScenario({ ...base, cluster: { nodes: 3, kubernetesVersion: v } }, "v.ts").base as NetworkScenario).nodeLifecycle.gracePeriod;
     expect(grace("1.32")).toBe(50_000_000);
     expect(grace("1.31")).toBe(40_000_000);
   });

@@ -110,7 +110,8 @@ export function distinctRuns(plan: RunPlan): { runs: PartRun[]; partsOf: number[
 export function assembleResults(loaded: LoadedScenario, plan: RunPlan, metricsByVariant: MetricValue[][]): Results {
   const rows: ResultRow[] = [];
   plan.variants.forEach((v, i) => {
-    for (const m of metricsByVariant[i]) rows.push({ scenario: plan.scenario, variant: v.label, seed: plan.seed, metric: m.metric, unit: m.unit, value: m.value });
+    for (const m of metricsByVariant[i])
+      rows.push({ scenario: plan.scenario, variant: v.label, seed: plan.seed, metric: m.metric, unit: m.unit, value: m.value });
   });
   return {
     scenario: plan.scenario,
@@ -126,7 +127,12 @@ export function assembleResults(loaded: LoadedScenario, plan: RunPlan, metricsBy
 }
 
 /** Runs one part of one variant of a validated scenario: a pure function of (scenario, part, seed). */
-export function runVariant(scenario: Scenario, seed: number, progress: (fraction: number) => void = () => {}, part: RunPart = "whole"): { metrics: MetricValue[]; events: number } {
+export function runVariant(
+  scenario: Scenario,
+  seed: number,
+  progress: (fraction: number) => void = () => {},
+  part: RunPart = "whole",
+): { metrics: MetricValue[]; events: number } {
   const sim = new Simulation(4096);
   const metrics = new Metrics();
   const ctx: ModelContext = { sim, rng: new RandomStreams(seed), metrics, progress };
@@ -161,7 +167,11 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
     options.onVariantDone?.({ label: run.label, part: run.part, metrics, events, wallSeconds }, i, total);
     return metrics;
   });
-  return assembleResults(loaded, plan, partsOf.map((parts) => parts.flatMap((i) => metricsByRun[i])));
+  return assembleResults(
+    loaded,
+    plan,
+    partsOf.map((parts) => parts.flatMap((i) => metricsByRun[i])),
+  );
 }
 
 /** The sync cost a run prices kube-proxy's syncs at (paths were checked when the scenario loaded). */
@@ -184,7 +194,15 @@ export function networkConfig(s: NetworkScenario): NetworkConfig {
       podsPerNode: s.cluster.podsPerNode,
       // ClusterLoader2's load test puts 100 nodes' worth of pods in a namespace (docs/sources.md §19)
       namespaces: s.cluster.namespaces ?? Math.max(1, Math.ceil(nodes / 100)),
-      services: s.services.map((g) => ({ name: g.name, count: g.count, replicas: g.replicas, headless: g.headless, publishNotReadyAddresses: g.publishNotReadyAddresses, ports: g.ports, ipFamilies: [...g.ipFamilies] })),
+      services: s.services.map((g) => ({
+        name: g.name,
+        count: g.count,
+        replicas: g.replicas,
+        headless: g.headless,
+        publishNotReadyAddresses: g.publishNotReadyAddresses,
+        ports: g.ports,
+        ipFamilies: [...g.ipFamilies],
+      })),
       absentServices: s.services.filter((g) => g.initially === "absent").map((g) => g.name),
       endpointsConsumers: s.cluster.endpointsConsumers,
     },

@@ -140,7 +140,13 @@ const HOUR = 3600 * 1_000_000;
 /** A record over the DNS name classes, every key optional (defaults filled by the caller). */
 function nameClassRecord<T extends z.ZodType>(value: T) {
   return z
-    .object({ sameNamespace: value.optional(), otherNamespace: value.optional(), clusterFqdn: value.optional(), external: value.optional(), headless: value.optional() })
+    .object({
+      sameNamespace: value.optional(),
+      otherNamespace: value.optional(),
+      clusterFqdn: value.optional(),
+      external: value.optional(),
+      headless: value.optional(),
+    })
     .strict();
 }
 const DAY = 24 * HOUR;
@@ -148,7 +154,10 @@ const DAY = 24 * HOUR;
 /** A lognormal spread given by median and p99, or a constant duration. */
 const spread = z.union([
   duration(0, DAY).transform((d) => ({ median: d, p99: d })),
-  z.object({ median: duration(0, DAY), p99: duration(0, DAY) }).strict().refine((s) => s.p99 >= s.median, { error: "p99 must be >= median" }),
+  z
+    .object({ median: duration(0, DAY), p99: duration(0, DAY) })
+    .strict()
+    .refine((s) => s.p99 >= s.median, { error: "p99 must be >= median" }),
 ]);
 
 /** A field that no longer exists: refused with a message that says what replaced it. */
@@ -156,7 +165,10 @@ function removed(instead: string) {
   return z.undefined({ error: `no longer a field: ${instead}` }).optional();
 }
 
-const stepName = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { error: "must be lower-case letters, digits, - and _" }).optional();
+const stepName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, { error: "must be lower-case letters, digits, - and _" })
+  .optional();
 const selector = z.string().min(1).default("*");
 const surgeValue = z.union([int(0, 1_000_000), z.string().regex(/^\d+%$/, { error: 'must be a count or a percentage like "25%"' })]);
 
@@ -230,10 +242,23 @@ const workloadStep = z.discriminatedUnion(
     z.object({ action: z.literal("create-service"), at: duration(0, 30 * DAY), name: stepName, services: selector }).strict(),
     // docs/sources.md §1.4: a node's DNS is down 1-20 s while its node-local-dns pod restarts
     z.object({ action: z.literal("dns-rollout"), at: duration(0, 30 * DAY), name: stepName, window: duration(0, HOUR).default(10_000_000) }).strict(),
-    z.object({ action: z.literal("coredns-loss"), at: duration(0, 30 * DAY), name: stepName, replicas: int(1, 1_000_000), duration: duration(1, 30 * DAY) }).strict(),
-    z.object({ action: z.literal("dns-cache-oom"), at: duration(0, 30 * DAY), name: stepName, nodes: int(1, 1_000_000), window: duration(0, HOUR).default(20_000_000) }).strict(),
+    z
+      .object({ action: z.literal("coredns-loss"), at: duration(0, 30 * DAY), name: stepName, replicas: int(1, 1_000_000), duration: duration(1, 30 * DAY) })
+      .strict(),
+    z
+      .object({
+        action: z.literal("dns-cache-oom"),
+        at: duration(0, 30 * DAY),
+        name: stepName,
+        nodes: int(1, 1_000_000),
+        window: duration(0, HOUR).default(20_000_000),
+      })
+      .strict(),
   ],
-  { error: 'must be one of "endpoint-change", "rolling-update", "scale", "zone-outage", "churn", "create-service", "dns-rollout", "coredns-loss", "dns-cache-oom"' },
+  {
+    error:
+      'must be one of "endpoint-change", "rolling-update", "scale", "zone-outage", "churn", "create-service", "dns-rollout", "coredns-loss", "dns-cache-oom"',
+  },
 );
 
 const serviceGroup = z
@@ -241,12 +266,18 @@ const serviceGroup = z
     name: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,40}[a-z0-9])?$/, { error: "must be a DNS label of at most 42 characters" }),
     count: int(1, 1_000_000).default(1),
     /** A count, or {median, p99} of a lognormal drawn per Service (a backend-count distribution). */
-    replicas: z.union([int(0, 1_000_000), z.object({ median: num(1, 1_000_000), p99: num(1, 1_000_000) }).strict()], { error: "must be a count in 0..1000000 or {median, p99}" }),
+    replicas: z.union([int(0, 1_000_000), z.object({ median: num(1, 1_000_000), p99: num(1, 1_000_000) }).strict()], {
+      error: "must be a count in 0..1000000 or {median, p99}",
+    }),
     headless: z.boolean().default(false),
     /** spec.publishNotReadyAddresses: the endpoints controllers publish pods as ready whatever their readiness. */
     publishNotReadyAddresses: z.boolean().default(false),
     ports: int(1, 100).default(1),
-    ipFamilies: z.union([z.tuple([oneOf(["IPv4", "IPv6"])]), z.tuple([z.literal("IPv4"), z.literal("IPv6")]), z.tuple([z.literal("IPv6"), z.literal("IPv4")])], { error: 'must be ["IPv4"], ["IPv6"] or both' }).default(["IPv4"]),
+    ipFamilies: z
+      .union([z.tuple([oneOf(["IPv4", "IPv6"])]), z.tuple([z.literal("IPv4"), z.literal("IPv6")]), z.tuple([z.literal("IPv6"), z.literal("IPv4")])], {
+        error: 'must be ["IPv4"], ["IPv6"] or both',
+      })
+      .default(["IPv4"]),
     /** "absent": the pods exist but the Service object is created by a create-service step. */
     initially: oneOf(["present", "absent"]).default("present"),
   })
@@ -430,12 +461,19 @@ export const networkScenarioSchema = z
         resolver: oneOf(["glibc", "musl"]).default("glibc"),
         // Assumptions (no source gives a name mix or a name count per node): most lookups are Services of the own
         // namespace, a third external names
-        mix: nameClassRecord(num(0, 1)).prefault({}).transform((m) => ({ sameNamespace: 0.45, otherNamespace: 0.15, clusterFqdn: 0.05, external: 0.3, headless: 0.05, ...m })),
-        namesPerNode: nameClassRecord(int(1, 1_000_000)).prefault({}).transform((m) => ({ sameNamespace: 10, otherNamespace: 10, clusterFqdn: 5, external: 20, headless: 3, ...m })),
+        mix: nameClassRecord(num(0, 1))
+          .prefault({})
+          .transform((m) => ({ sameNamespace: 0.45, otherNamespace: 0.15, clusterFqdn: 0.05, external: 0.3, headless: 0.05, ...m })),
+        namesPerNode: nameClassRecord(int(1, 1_000_000))
+          .prefault({})
+          .transform((m) => ({ sameNamespace: 10, otherNamespace: 10, clusterFqdn: 5, external: 20, headless: 3, ...m })),
         externalNames: int(1, 100_000_000).default(1000),
         // docs/sources.md §3.1: AWS adds 1 host search domain, GKE 2
         hostSearchDomains: int(0, 6).default(1),
-        kernel: z.string().regex(/^\d+\.\d+(\.\d+)?$/, { error: 'must be a kernel version like "5.15"' }).default("5.15"),
+        kernel: z
+          .string()
+          .regex(/^\d+\.\d+(\.\d+)?$/, { error: 'must be a kernel version like "5.15"' })
+          .default("5.15"),
         corednsCores: num(0.1, 64).default(2),
         // the CoreDNS manifests' memory limit (kubeadm, cluster/addons/dns/coredns): over it, OOM kills
         corednsMemoryLimit: bytes(1024 ** 2, 1024 ** 4).default(170 * 1024 ** 2),
@@ -457,8 +495,14 @@ export const networkScenarioSchema = z
       })
       .strict()
       .prefault({}),
-    slo: z.object({ nplThreshold: duration(0, DAY).default(30_000_000) }).strict().prefault({}),
-    metrics: z.object({ interval: duration(1_000, DAY).default(10_000_000) }).strict().prefault({}),
+    slo: z
+      .object({ nplThreshold: duration(0, DAY).default(30_000_000) })
+      .strict()
+      .prefault({}),
+    metrics: z
+      .object({ interval: duration(1_000, DAY).default(10_000_000) })
+      .strict()
+      .prefault({}),
     workload: z.array(workloadStep).default([]),
   })
   .strict()

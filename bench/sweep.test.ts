@@ -38,7 +38,11 @@ describe("sweeps: worker threads, shards and merge give the bytes of one single-
 
   it("bench merge names what is wrong: a missing shard, a non-shard, shards of different runs", () => {
     const [s1, s2, other] = [tempDir(), tempDir(), tempDir()];
-    for (const [dir, shard, seed] of [[s1, "1/2", "7"], [s2, "2/2", "7"], [other, "2/2", "8"]]) {
+    for (const [dir, shard, seed] of [
+      [s1, "1/2", "7"],
+      [s2, "2/2", "7"],
+      [other, "2/2", "8"],
+    ]) {
       expect(bench(["run", "bench/testdata/tiny-phold.ts", "--shard", shard, "--seed", seed, "--out", dir, "--quiet"]).status).toBe(0);
     }
     expect(bench(["merge", s1]).stderr).toContain("missing shard(s) 2/2");

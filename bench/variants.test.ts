@@ -9,7 +9,11 @@ describe("variants", () => {
   });
 
   it("concatenates a list of matrices and drops duplicates", () => {
-    const v = expandVariants([{ mode: "endpoints", trunc: [true, false] }, { mode: "slices", max: [100, 500] }, { mode: "endpoints", trunc: true }]);
+    const v = expandVariants([
+      { mode: "endpoints", trunc: [true, false] },
+      { mode: "slices", max: [100, 500] },
+      { mode: "endpoints", trunc: true },
+    ]);
     expect(v.map((x) => x.label)).toEqual(["mode=endpoints,trunc=true", "mode=endpoints,trunc=false", "mode=slices,max=100", "mode=slices,max=500"]);
   });
 
@@ -19,7 +23,13 @@ describe("variants", () => {
 
   it("sets dotted paths on a copy", () => {
     const base = { a: { b: 1, c: 2 }, d: 3 };
-    const out = applyVariant(base, { label: "", assignments: [["a.b", 5], ["e.f", "new"]] });
+    const out = applyVariant(base, {
+      label: "",
+      assignments: [
+        ["a.b", 5],
+        ["e.f", "new"],
+      ],
+    });
     expect(out).toEqual({ a: { b: 5, c: 2 }, d: 3, e: { f: "new" } });
     expect(base).toEqual({ a: { b: 1, c: 2 }, d: 3 });
   });

@@ -64,5 +64,12 @@ export function matchesVariant(label: string, pattern: string): boolean {
 
 /** Does `text` match `glob` as a whole, `*` standing for any run of characters (nothing else is special)? */
 export function matchesGlob(glob: string, text: string): boolean {
-  return new RegExp("^" + glob.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$").test(text);
+  return new RegExp(
+    "^" +
+      glob
+        .split("*")
+        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+        .join(".*") +
+      "$",
+  ).test(text);
 }

@@ -20,10 +20,17 @@ describe("bench verify-algorithm", () => {
       name: "stale",
       description: "",
       options: {},
-      reconcile: () => ({ creates: [], updates: [], deletes: [], metrics: { added: 0, removed: 0, desiredEndpoints: 0, desiredSlices: 0, actualSlices: 0, changedPerSync: 0, recycled: 0, unsupportedDeletes: 0 } }),
+      reconcile: () => ({
+        creates: [],
+        updates: [],
+        deletes: [],
+        metrics: { added: 0, removed: 0, desiredEndpoints: 0, desiredSlices: 0, actualSlices: 0, changedPerSync: 0, recycled: 0, unsupportedDeletes: 0 },
+      }),
     };
     const e = { id: "10.0.0.1", ready: true, serving: true, terminating: false };
-    expect(brokenInvariant(stale, { maxEndpointsPerSlice: 2, existing: [{ name: "s", endpoints: [{ ...e, ready: false, serving: false }] }], desired: [e] })).toBe(INVARIANTS[2]);
+    expect(
+      brokenInvariant(stale, { maxEndpointsPerSlice: 2, existing: [{ name: "s", endpoints: [{ ...e, ready: false, serving: false }] }], desired: [e] }),
+    ).toBe(INVARIANTS[2]);
   });
 
   for (const [file, invariant] of [
@@ -75,23 +82,42 @@ describe("packing algorithm plugins", () => {
 
     writeFileSync(
       join(dir, "case.json"),
-      JSON.stringify({ algorithm: "./first-fit.ts", maxEndpointsPerSlice: 2, existing: [{ name: "s1", endpoints: [{ id: "p1" }, { id: "p2" }] }], desired: [{ id: "p1" }, { id: "p3" }, { id: "p4" }] }),
+      JSON.stringify({
+        algorithm: "./first-fit.ts",
+        maxEndpointsPerSlice: 2,
+        existing: [{ name: "s1", endpoints: [{ id: "p1" }, { id: "p2" }] }],
+        desired: [{ id: "p1" }, { id: "p3" }, { id: "p4" }],
+      }),
     );
     const rec = bench(["reconcile", join(dir, "case.json")]);
     expect(rec.status).toBe(0);
     // first-fit: p2 leaves s1, p3 takes its place, p4 opens a new slice
-    expect(JSON.parse(rec.stdout)).toMatchObject({ created: 1, updated: 1, deleted: 0, slices: [{ name: "s1", size: 2 }, { name: "created-1", size: 1 }] });
+    expect(JSON.parse(rec.stdout)).toMatchObject({
+      created: 1,
+      updated: 1,
+      deleted: 0,
+      slices: [
+        { name: "s1", size: 2 },
+        { name: "created-1", size: 1 },
+      ],
+    });
   }, 120_000);
 
   it("names the field when a scenario's plugin does not load (exit 2)", () => {
     const dir = tempDir();
-    writeFileSync(join(dir, "s.ts"), `export default { name: "p", model: "network", duration: "1m", cluster: { nodes: 10 }, services: [{ name: "a", replicas: 2 }], controller: { algorithm: "./missing.ts" } };\n`);
+    writeFileSync(
+      join(dir, "s.ts"),
+      `export default { name: "p", model: "network", duration: "1m", cluster: { nodes: 10 }, services: [{ name: "a", replicas: 2 }], controller: { algorithm: "./missing.ts" } };\n`,
+    );
     const r = bench(["run", join(dir, "s.ts"), "--out", join(dir, "out")]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("controller.algorithm: plugin module not found");
     // a plugin whose answer cannot be applied: the user's input, exit 2, no stack trace
     writeFileSync(join(dir, "bad.ts"), `export default { name: "bad", reconcile: () => ({ create: [{ endpoints: ["nope"] }], update: [], delete: [] }) };\n`);
-    writeFileSync(join(dir, "t.ts"), `export default { name: "p", model: "network", duration: "1m", cluster: { nodes: 10 }, services: [{ name: "a", replicas: 2 }], controller: { algorithm: "./bad.ts" } };\n`);
+    writeFileSync(
+      join(dir, "t.ts"),
+      `export default { name: "p", model: "network", duration: "1m", cluster: { nodes: 10 }, services: [{ name: "a", replicas: 2 }], controller: { algorithm: "./bad.ts" } };\n`,
+    );
     const bad = bench(["run", join(dir, "t.ts"), "--out", join(dir, "out")]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('packing algorithm "bad": create[0] lists endpoint "nope", which is not desired (check it with bench verify-algorithm)');
@@ -123,7 +149,10 @@ describe("DNS placement plugins", () => {
   it("refuses a module that is not a placement, naming the field (exit 2)", () => {
     const dir = tempDir();
     writeFileSync(join(dir, "p.ts"), `export default { name: "half", firstTier: "node-cache" };\n`);
-    writeFileSync(join(dir, "s.ts"), `export default { name: "p", model: "network", duration: "1m", cluster: { nodes: 10 }, services: [{ name: "a", replicas: 2 }], dns: { placement: "./p.ts" } };\n`);
+    writeFileSync(
+      join(dir, "s.ts"),
+      `export default { name: "p", model: "network", duration: "1m", cluster: { nodes: 10 }, services: [{ name: "a", replicas: 2 }], dns: { placement: "./p.ts" } };\n`,
+    );
     const r = bench(["run", join(dir, "s.ts"), "--out", join(dir, "out")]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("dns.placement:");

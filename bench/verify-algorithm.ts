@@ -27,7 +27,14 @@ export const INVARIANTS = [
 const PORT_KEY = "TCP:80";
 
 function plans(algorithm: PackingAlgorithm, c: VerifyCase): { plans: SlicePlan[]; before: SliceState[]; after: SliceState[] } {
-  const before: SliceState[] = c.existing.map((s) => ({ name: s.name, addressType: "IPv4", portKey: PORT_KEY, endpoints: s.endpoints.map((e) => ({ ...e })), ownedByService: true, labelsMatch: true }));
+  const before: SliceState[] = c.existing.map((s) => ({
+    name: s.name,
+    addressType: "IPv4",
+    portKey: PORT_KEY,
+    endpoints: s.endpoints.map((e) => ({ ...e })),
+    ownedByService: true,
+    labelsMatch: true,
+  }));
   const desired = new Map([[PORT_KEY, c.desired.map((e) => ({ ...e }))]]);
   return { before, ...reconcileAndApply(algorithm, { family: "IPv4", maxEndpointsPerSlice: c.maxEndpointsPerSlice, existing: before, desired }) };
 }
@@ -138,5 +145,11 @@ export function verifyAlgorithm(algorithm: PackingAlgorithm, runs = 500, seed = 
 /** The counterexample as a case `bench reconcile` runs (endpoints with only the fields that differ from defaults). */
 export function asReconcileCase(algorithm: string, c: VerifyCase): unknown {
   const ep = (e: EndpointState) => ({ id: e.id, ready: e.ready, serving: e.serving, terminating: e.terminating, nodeName: e.nodeName, zone: e.zone });
-  return { algorithm, maxEndpointsPerSlice: c.maxEndpointsPerSlice, ports: [{ name: "", port: 80 }], existing: c.existing.map((s) => ({ name: s.name, endpoints: s.endpoints.map(ep) })), desired: c.desired.map(ep) };
+  return {
+    algorithm,
+    maxEndpointsPerSlice: c.maxEndpointsPerSlice,
+    ports: [{ name: "", port: 80 }],
+    existing: c.existing.map((s) => ({ name: s.name, endpoints: s.endpoints.map(ep) })),
+    desired: c.desired.map(ep),
+  };
 }

@@ -17,7 +17,8 @@ port.on("message", async ({ index, scenario, seed, part }: ToWorker) => {
     send({ type: "done", index, metrics, events, wallSeconds: Number(process.hrtime.bigint() - t0) / 1e9 });
   } catch (e) {
     // a plugin's bad answer or a plugin that does not load is the user's input, not our internal error
-    if (e instanceof PluginOutputError || e instanceof InputError) send({ type: "error", index, message: `${e.message} (check it with bench verify-algorithm)`, input: true });
+    if (e instanceof PluginOutputError || e instanceof InputError)
+      send({ type: "error", index, message: `${e.message} (check it with bench verify-algorithm)`, input: true });
     else send({ type: "error", index, message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   }
 });

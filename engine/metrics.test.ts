@@ -11,7 +11,13 @@ describe("Histogram", () => {
     for (let v = 1; v <= 10_000; v++) h.record(v);
     expect(h.count).toBe(10_000);
     // HDR reports the highest value equivalent to the bucket, within 0.1% of the true order statistic.
-    for (const [p, exact] of [[50, 5000], [90, 9000], [99, 9900], [99.9, 9990], [100, 10_000]] as const) {
+    for (const [p, exact] of [
+      [50, 5000],
+      [90, 9000],
+      [99, 9900],
+      [99.9, 9990],
+      [100, 10_000],
+    ] as const) {
       const got = h.percentile(p);
       expect(Math.abs(got - exact) / exact).toBeLessThanOrEqual(0.001);
       expect(got).toBeGreaterThanOrEqual(exact);
@@ -108,11 +114,21 @@ describe("Histogram's own counts", () => {
   it("give the same percentiles, max and mean as recording into hdr-histogram-js directly (property)", () => {
     fc.assert(
       fc.property(
-        fc.array(fc.oneof(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 0, max: 2 ** 32 + 5 }), fc.integer({ min: 0, max: 2 ** 40 })), { minLength: 1, maxLength: 300 }),
+        fc.array(fc.oneof(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 0, max: 2 ** 32 + 5 }), fc.integer({ min: 0, max: 2 ** 40 })), {
+          minLength: 1,
+          maxLength: 300,
+        }),
         fc.constantFrom<1 | 2 | 3 | 4>(1, 2, 3, 4),
         (values, digits) => {
           const ours = new Histogram("h", "us", { significantDigits: digits });
-          const direct = hdrLib.build({ bitBucketSize: 64, autoResize: true, lowestDiscernibleValue: 1, highestTrackableValue: 2, numberOfSignificantValueDigits: digits, useWebAssembly: false });
+          const direct = hdrLib.build({
+            bitBucketSize: 64,
+            autoResize: true,
+            lowestDiscernibleValue: 1,
+            highestTrackableValue: 2,
+            numberOfSignificantValueDigits: digits,
+            useWebAssembly: false,
+          });
           for (const v of values) {
             ours.record(v);
             direct.recordValue(v);

@@ -5,7 +5,10 @@ import type { Micros } from "./time.js";
 
 export class Counter {
   value = 0;
-  constructor(readonly name: string, readonly unit: string) {}
+  constructor(
+    readonly name: string,
+    readonly unit: string,
+  ) {}
   add(n = 1): void {
     this.value += n;
   }
@@ -16,7 +19,10 @@ export class Gauge {
   value = 0;
   max = -Infinity;
   min = Infinity;
-  constructor(readonly name: string, readonly unit: string) {}
+  constructor(
+    readonly name: string,
+    readonly unit: string,
+  ) {}
   set(v: number): void {
     this.value = v;
     if (v > this.max) this.max = v;
@@ -62,7 +68,11 @@ export class Histogram {
   private readonly halfCount: number;
   private readonly mask: number;
 
-  constructor(readonly name: string, readonly unit: string, options: HistogramOptions = {}) {
+  constructor(
+    readonly name: string,
+    readonly unit: string,
+    options: HistogramOptions = {},
+  ) {
     this.scale = options.scale ?? 1;
     this.percentiles = options.percentiles ?? [50, 90, 99, 99.9];
     const digits = options.significantDigits ?? 3;

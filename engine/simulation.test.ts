@@ -107,14 +107,24 @@ describe("Simulation", () => {
    */
   it("fires every event in (time, seq) order under random workloads (property)", () => {
     const op = fc.oneof(
-      fc.record({ kind: fc.constant("schedule" as const), delay: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 5_000_000 }), fc.integer({ min: 0, max: 4e9 })), children: fc.integer({ min: 0, max: 3 }) }),
+      fc.record({
+        kind: fc.constant("schedule" as const),
+        delay: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 5_000_000 }), fc.integer({ min: 0, max: 4e9 })),
+        children: fc.integer({ min: 0, max: 3 }),
+      }),
       fc.record({ kind: fc.constant("cancel" as const), pick: fc.nat() }),
       fc.record({ kind: fc.constant("run" as const), span: fc.integer({ min: 0, max: 3_000_000 }) }),
     );
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 400 }), fc.integer({ min: 0, max: 2 ** 31 }), (ops, childSeed) => {
         const sim = new Simulation(16);
-        interface Ref { t: number; seq: number; cancelled: boolean; fired: boolean; id: number }
+        interface Ref {
+          t: number;
+          seq: number;
+          cancelled: boolean;
+          fired: boolean;
+          id: number;
+        }
         const ref: Ref[] = [];
         const fired: number[] = [];
         let rngState = childSeed;
@@ -125,11 +135,15 @@ describe("Simulation", () => {
         const add = (t: number, children: number): void => {
           const r: Ref = { t, seq: ref.length, cancelled: false, fired: false, id: 0 };
           ref.push(r);
-          r.id = sim.scheduleCancellable(t, (i) => {
-            fired.push(i);
-            ref[i].fired = true;
-            for (let c = 0; c < children; c++) add(sim.now + nextChild(), 0);
-          }, r.seq);
+          r.id = sim.scheduleCancellable(
+            t,
+            (i) => {
+              fired.push(i);
+              ref[i].fired = true;
+              for (let c = 0; c < children; c++) add(sim.now + nextChild(), 0);
+            },
+            r.seq,
+          );
         };
         for (const o of ops) {
           if (o.kind === "schedule") add(sim.now + o.delay, o.children);
@@ -142,7 +156,10 @@ describe("Simulation", () => {
         }
         sim.run();
         // Replaying the firing sequence against the reference: each fired event was the earliest live one.
-        const expected = ref.filter((r) => !r.cancelled).sort((a, b) => a.t - b.t || a.seq - b.seq).map((r) => r.seq);
+        const expected = ref
+          .filter((r) => !r.cancelled)
+          .sort((a, b) => a.t - b.t || a.seq - b.seq)
+          .map((r) => r.seq);
         expect([...fired].sort((a, b) => ref[a].t - ref[b].t || a - b)).toEqual(fired);
         expect(new Set(fired)).toEqual(new Set(expected));
         expect(sim.pending).toBe(0);
@@ -163,7 +180,10 @@ describe("Simulation", () => {
     }
     const fired: number[] = [];
     sim.run();
-    const expected = times.map((t, i) => [t, i]).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map((p) => p[1]);
+    const expected = times
+      .map((t, i) => [t, i])
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+      .map((p) => p[1]);
     expect(fired).toEqual(expected);
   });
 });

@@ -25,7 +25,7 @@ const DURATION_PART = /(\d+(?:\.\d+)?)(us|µs|ms|s|min|m|h)/y;
  */
 export function parseDuration(text: string): Micros | undefined {
   const trimmed = text.trim();
-  if (trimmed === "" ) return undefined;
+  if (trimmed === "") return undefined;
   if (trimmed === "0") return 0;
   let total = 0;
   DURATION_PART.lastIndex = 0;

@@ -9,7 +9,10 @@ export class TokenBucket {
   private tokens: number;
   private last: Micros = 0;
 
-  constructor(private readonly qps: number, private readonly burst: number) {
+  constructor(
+    private readonly qps: number,
+    private readonly burst: number,
+  ) {
     if (!(qps > 0) || !(burst >= 1)) throw new RangeError(`token bucket needs qps > 0 and burst >= 1 (got ${qps}, ${burst})`);
     this.tokens = burst;
   }

@@ -10,7 +10,13 @@ function setup(nodes: number, dns: number, config: Partial<ApiserverConfig> = {}
   const sim = new Simulation();
   const npl = new Histogram("npl", "s", { scale: 1e6 });
   const zero = { base: 0, perService: 0, perEndpoint: 0 };
-  const proxies = new KubeProxyFleet(cohorts.count, { mode: "iptables", runner: "v1.33", minSyncPeriod: s(1), burstSyncs: 2, fullSyncPeriod: h(1), cost: { partial: zero, full: zero } }, { pooled: npl }, () => 0, cohorts.weight);
+  const proxies = new KubeProxyFleet(
+    cohorts.count,
+    { mode: "iptables", runner: "v1.33", minSyncPeriod: s(1), burstSyncs: 2, fullSyncPeriod: h(1), cost: { partial: zero, full: zero } },
+    { pooled: npl },
+    () => 0,
+    cohorts.weight,
+  );
   const dnsSeen: number[] = [];
   const api = new Apiserver(
     sim,
@@ -24,7 +30,14 @@ function setup(nodes: number, dns: number, config: Partial<ApiserverConfig> = {}
   return { sim, api, proxies, npl, dnsSeen };
 }
 
-const change = (bytes: number, proxied = true, trigger = 0): ChangeEvent => ({ resource: "endpointslices", proxyBytes: bytes, dnsBytes: bytes, bytes, proxied, trigger });
+const change = (bytes: number, proxied = true, trigger = 0): ChangeEvent => ({
+  resource: "endpointslices",
+  proxyBytes: bytes,
+  dnsBytes: bytes,
+  bytes,
+  proxied,
+  trigger,
+});
 
 describe("Apiserver watch fan-out", () => {
   it("sends every change to every matching watcher: bytes = size x watchers", () => {
@@ -94,7 +107,11 @@ describe("Apiserver watch fan-out", () => {
   });
 
   it("groups the DNS servers of each replica into one weighted watch: same deliveries, bytes and egress per replica", () => {
-    for (const [nodes, dns] of [[7, 11], [3, 2], [10, 938]]) {
+    for (const [nodes, dns] of [
+      [7, 11],
+      [3, 2],
+      [10, 938],
+    ]) {
       const exact = setup(nodes, dns, { replicas: 3 });
       const grouped = setup(nodes, dns, { replicas: 3, groupDnsWatchers: true });
       for (const x of [exact, grouped]) {

@@ -123,15 +123,19 @@ describe("ConntrackTable", () => {
       tcpClosed: fc.double({ min: 0, max: 100, noNaN: true }),
     });
     fc.assert(
-      fc.property(fc.array(flows, { minLength: 1, maxLength: 80 }), fc.constantFrom("stream-only-assured", "assured-30s", "legacy") as fc.Arbitrary<"legacy">, (steps, regime) => {
-        const t = new ConntrackTable({ max: 20_000, udpRegime: regime });
-        for (const f of steps) {
-          const r = t.step(f);
-          expect(r.occupancy).toBeLessThanOrEqual(20_000 + 1e-6);
-          expect(r.occupancy).toBeGreaterThanOrEqual(0);
-          expect(r.dropped).toBeGreaterThanOrEqual(-1e-9);
-        }
-      }),
+      fc.property(
+        fc.array(flows, { minLength: 1, maxLength: 80 }),
+        fc.constantFrom("stream-only-assured", "assured-30s", "legacy") as fc.Arbitrary<"legacy">,
+        (steps, regime) => {
+          const t = new ConntrackTable({ max: 20_000, udpRegime: regime });
+          for (const f of steps) {
+            const r = t.step(f);
+            expect(r.occupancy).toBeLessThanOrEqual(20_000 + 1e-6);
+            expect(r.occupancy).toBeGreaterThanOrEqual(0);
+            expect(r.dropped).toBeGreaterThanOrEqual(-1e-9);
+          }
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -150,7 +154,10 @@ describe("the A/AAAA insertion race (docs/sources.md §4.6)", () => {
   it("race 3 needs more than one DNS backend; no DNAT, no race", () => {
     expect(dnsRaceLossProbability({ kernel: "5.4", dnsBackends: 1 })).toBe(0);
     expect(dnsRaceLossProbability({ kernel: "5.4", dnsBackends: 2 })).toBeCloseTo(0.5 * DNS_RACE_PROBABILITY_PER_PAIR.race3, 15);
-    expect(dnsRaceLossProbability({ kernel: "4.9", dnsBackends: 1 })).toBeCloseTo(DNS_RACE_PROBABILITY_PER_PAIR.race1 + DNS_RACE_PROBABILITY_PER_PAIR.race2, 15);
+    expect(dnsRaceLossProbability({ kernel: "4.9", dnsBackends: 1 })).toBeCloseTo(
+      DNS_RACE_PROBABILITY_PER_PAIR.race1 + DNS_RACE_PROBABILITY_PER_PAIR.race2,
+      15,
+    );
     expect(dnsRaceLossProbability({ kernel: "4.9", dnsBackends: 10, natPath: false })).toBe(0);
     expect(dnsRaceLossProbability({ kernel: "6.1", dnsBackends: 10 })).toBe(0);
     expect(lookupRaceProbability(5, 0.01)).toBeCloseTo(1 - 0.99 ** 5, 15);

@@ -21,7 +21,12 @@ export const KUBE_PROXY_CONNTRACK_CAP = 1_048_576;
  * default off because unverified). maxPerCore ≤ 0 returns 0: kube-proxy then leaves the kernel's value
  * (see {@link kernelDefaultConntrackMax}).
  */
-export function conntrackMax(cores: number, maxPerCore = KUBE_PROXY_CONNTRACK_MAX_PER_CORE, min = KUBE_PROXY_CONNTRACK_MIN, opts: { cap1M?: boolean } = {}): number {
+export function conntrackMax(
+  cores: number,
+  maxPerCore = KUBE_PROXY_CONNTRACK_MAX_PER_CORE,
+  min = KUBE_PROXY_CONNTRACK_MIN,
+  opts: { cap1M?: boolean } = {},
+): number {
   if (!(cores >= 1) || !Number.isInteger(cores)) throw new Error(`conntrackMax: cores must be a positive integer (got ${cores})`);
   if (maxPerCore <= 0) return 0;
   let scaled = maxPerCore * cores;
@@ -340,7 +345,11 @@ export interface ConntrackRates {
  * Closed-form steady state of an unbounded table: Σ rate × timeout + established (docs/sources.md §4.3, derived:
  * occupancy ≈ distinct 5-tuples per second × 30 s).
  */
-export function steadyStateOccupancy(rates: ConntrackRates, regime: UdpReplyRegime = "stream-only-assured", udpStreamTimeoutS: number = CONNTRACK_TIMEOUTS_S.udpStream): number {
+export function steadyStateOccupancy(
+  rates: ConntrackRates,
+  regime: UdpReplyRegime = "stream-only-assured",
+  udpStreamTimeoutS: number = CONNTRACK_TIMEOUTS_S.udpStream,
+): number {
   const t = CONNTRACK_TIMEOUTS_S;
   const replied = regime === "legacy" ? udpStreamTimeoutS : t.udp;
   return (

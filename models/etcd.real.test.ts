@@ -36,13 +36,22 @@ describe.skipIf("missing" in binary)("etcd db size: the model against a real etc
     const key = (g: (typeof groups)[number], i: number): string => `${g.prefix}${String(i).padStart(5, "0")}`;
     const puts = async (g: (typeof groups)[number], ids: number[]): Promise<void> => {
       // one put per txn, as the apiserver writes: each its own revision in both
-      await runBatches(etcd, ids.length, (j) => [{ request_put: { key: b64(key(g, ids[j])), value: randomBytes(g.size).toString("base64") } } satisfies Op], false);
+      await runBatches(
+        etcd,
+        ids.length,
+        (j) => [{ request_put: { key: b64(key(g, ids[j])), value: randomBytes(g.size).toString("base64") } } satisfies Op],
+        false,
+      );
       for (const i of ids) model.write(key(g, i), g.size, "pods");
     };
     const all = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
     for (const g of groups) await puts(g, all(g.keys));
     // overwrite a scattered third, delete a tenth
-    for (const g of groups) await puts(g, all(g.keys).filter((i) => i % 3 === 1));
+    for (const g of groups)
+      await puts(
+        g,
+        all(g.keys).filter((i) => i % 3 === 1),
+      );
     for (const g of groups) {
       const gone = all(g.keys).filter((i) => i % 10 === 7);
       await runBatches(etcd, gone.length, (j) => [{ request_delete_range: { key: b64(key(g, gone[j])) } } satisfies Op], false);
@@ -50,7 +59,7 @@ describe.skipIf("missing" in binary)("etcd db size: the model against a real etc
     }
     const before = await status(etcd);
     const inUse = (s: { dbSizeInUse: number }): number => s.dbSizeInUse - empty.dbSizeInUse;
-    const modelInUse = (): number => model.dbInUseBytes - (new Etcd({ maxRequestBytes: 1, quotaBytes: 1 }).dbInUseBytes);
+    const modelInUse = (): number => model.dbInUseBytes - new Etcd({ maxRequestBytes: 1, quotaBytes: 1 }).dbInUseBytes;
     // the status calls' own 1-byte flush puts are left out of both: they are a few hundred bytes
     expect(Math.abs(modelInUse() - inUse(before)) / inUse(before)).toBeLessThan(0.015);
     await compact(etcd, before.revision);

@@ -50,7 +50,9 @@ describe("etcd request size", () => {
   });
 
   it("sizes a version's leaf element like mvccpb.KeyValue plus the revision key and bbolt's element header", () => {
-    const kv = KeyValue.encode(KeyValue.create({ key: Buffer.alloc(40), createRevision: 1000, modRevision: 2_000_000, version: 3, value: Buffer.alloc(5000) })).finish().length;
+    const kv = KeyValue.encode(
+      KeyValue.create({ key: Buffer.alloc(40), createRevision: 1000, modRevision: 2_000_000, version: 3, value: Buffer.alloc(5000) }),
+    ).finish().length;
     expect(versionBytes(40, 5000, 1000, 2_000_000, 3)).toBe(16 + 17 + kv);
   });
 });

@@ -35,11 +35,19 @@ export type WriteOutcome = "ok" | "too-large" | "nospace";
  * The apiserver's etcd3 store writes `If(ModRevision(key) == rev).Then(OpPut(key, value)).Else(OpGet(key))`
  * (and `.Then(OpDelete(key))` for deletes); field numbers from api/etcdserverpb/rpc.proto and raft_internal.proto.
  */
-export function etcdRequestSize(keyBytes: number, valueBytes: number | null, modRevision: number, requestIdBytes: number = ETCD_DEFAULTS.requestIdBytes): number {
+export function etcdRequestSize(
+  keyBytes: number,
+  valueBytes: number | null,
+  modRevision: number,
+  requestIdBytes: number = ETCD_DEFAULTS.requestIdBytes,
+): number {
   // Compare{result EQUAL=0 (omitted, proto3), target MOD=2, key=3, mod_revision=6 (a oneof member: written even if 0)}
   const compare = tagSize(2) + 1 + embeddedSize(3, keyBytes) + tagSize(6) + varintSize(modRevision);
   // RequestOp{request_put=2{key=1, value=2}} or RequestOp{request_delete_range=3{key=1}}
-  const op = valueBytes === null ? embeddedSize(3, embeddedSize(1, keyBytes)) : embeddedSize(2, embeddedSize(1, keyBytes) + (valueBytes > 0 ? embeddedSize(2, valueBytes) : 0));
+  const op =
+    valueBytes === null
+      ? embeddedSize(3, embeddedSize(1, keyBytes))
+      : embeddedSize(2, embeddedSize(1, keyBytes) + (valueBytes > 0 ? embeddedSize(2, valueBytes) : 0));
   // RequestOp{request_range=1{key=1}} on the else branch
   const failure = embeddedSize(1, embeddedSize(1, keyBytes));
   const txn = embeddedSize(1, compare) + embeddedSize(2, op) + embeddedSize(3, failure);
@@ -55,9 +63,12 @@ export function etcdRequestSize(keyBytes: number, valueBytes: number | null, mod
 export function versionBytes(keyBytes: number, valueBytes: number, createRevision: number, modRevision: number, version: number): number {
   const kv =
     embeddedSize(1, keyBytes) +
-    tagSize(2) + varintSize(createRevision) +
-    tagSize(3) + varintSize(modRevision) +
-    tagSize(4) + varintSize(version) +
+    tagSize(2) +
+    varintSize(createRevision) +
+    tagSize(3) +
+    varintSize(modRevision) +
+    tagSize(4) +
+    varintSize(version) +
     (valueBytes > 0 ? embeddedSize(5, valueBytes) : 0);
   return 16 + 17 + kv;
 }
@@ -151,7 +162,9 @@ export class NumberedKeys {
       e.stats.rejectedTooLarge++;
       return "too-large";
     }
-    const added = pageBytes(versionBytes(keyLength, valueBytes, exists ? this.createRevision[id] : e.revision + 1, e.revision + 1, (exists ? this.version[id] : 0) + 1));
+    const added = pageBytes(
+      versionBytes(keyLength, valueBytes, exists ? this.createRevision[id] : e.revision + 1, e.revision + 1, (exists ? this.version[id] : 0) + 1),
+    );
     if (e.overQuota(added)) return "nospace";
     this.put(id, keyLength, valueBytes, true);
     return "ok";

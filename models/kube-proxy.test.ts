@@ -4,7 +4,14 @@ import { h, ms, s } from "../engine/time.js";
 import { KubeProxyFleet, PUBLISHED_PROXY_COSTS, syncDuration, type KubeProxyConfig } from "./kube-proxy.js";
 
 const flat = { base: 100_000, perService: 0, perEndpoint: 0 }; // every sync takes 100 ms
-const v133: KubeProxyConfig = { mode: "iptables", runner: "v1.33", minSyncPeriod: s(1), burstSyncs: 2, fullSyncPeriod: h(1), cost: { partial: flat, full: { ...flat, base: s(5) } } };
+const v133: KubeProxyConfig = {
+  mode: "iptables",
+  runner: "v1.33",
+  minSyncPeriod: s(1),
+  burstSyncs: 2,
+  fullSyncPeriod: h(1),
+  cost: { partial: flat, full: { ...flat, base: s(5) } },
+};
 const v134: KubeProxyConfig = { ...v133, runner: "v1.34" };
 
 function fleet(nodes = 1, phase = 0, config = v133): { f: KubeProxyFleet; npl: Histogram } {

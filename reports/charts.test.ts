@@ -6,7 +6,15 @@ import { toHtml } from "./html.js";
 import { fromJson } from "./json.js";
 import { shortLabels } from "./variant-labels.js";
 
-const ALL_CHARTS = ["chart-watch-bytes", "chart-etcd-writes", "chart-slice-fill", "chart-npl-cdf", "chart-dns-latency-cdf", "chart-conntrack", "chart-dns-cost"];
+const ALL_CHARTS = [
+  "chart-watch-bytes",
+  "chart-etcd-writes",
+  "chart-slice-fill",
+  "chart-npl-cdf",
+  "chart-dns-latency-cdf",
+  "chart-conntrack",
+  "chart-dns-cost",
+];
 
 /** A trimmed dns-placements run: every chart has rows. */
 const sample = (): Results => fromJson(readFileSync(new URL("./testdata/dns-placements.json", import.meta.url), "utf8"));
@@ -67,7 +75,14 @@ describe("charts", () => {
 
   it("puts the latency axis on a log scale only when the values span two decades", () => {
     const cdf = (top: number): string[] =>
-      texts(renderCharts(results([["v", "npl.latency_s@q0.5", "s", 0.01], ["v", "npl.latency_s@q1", "s", top]]))[0].svg);
+      texts(
+        renderCharts(
+          results([
+            ["v", "npl.latency_s@q0.5", "s", 0.01],
+            ["v", "npl.latency_s@q1", "s", top],
+          ]),
+        )[0].svg,
+      );
     expect(cdf(10)).toContain("latency (s, log scale)");
     expect(cdf(0.5)).toContain("latency (s)");
   });
@@ -90,10 +105,21 @@ describe("charts", () => {
   it("draws hostile names as text: ECharts escapes what it prints", () => {
     const hostile = `<img src=x onerror=alert(1)> & "q" 'a'`;
     const r = (variants: string[]): Results => ({
-      ...results(variants.flatMap((v, i) => [[v, "etcd.writes", "<b>count</b>", i], [v, "npl.latency_s@q1", "s", i]] as [string, string, string, number][])),
+      ...results(
+        variants.flatMap(
+          (v, i) =>
+            [
+              [v, "etcd.writes", "<b>count</b>", i],
+              [v, "npl.latency_s@q1", "s", i],
+            ] as [string, string, string, number][],
+        ),
+      ),
       scenario: "<script>alert(1)</script>",
     });
-    for (const variants of [[hostile, "x=1"], [`p=${hostile}`, "p=1"]]) {
+    for (const variants of [
+      [hostile, "x=1"],
+      [`p=${hostile}`, "p=1"],
+    ]) {
       const html = toHtml(r(variants));
       expect(html).not.toMatch(/<script|<img|<b>count/i);
       expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");

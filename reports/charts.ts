@@ -124,11 +124,16 @@ function dnsCostChart(results: Results): ChartSpec | undefined {
     height: barChartHeight(labels.length, 0),
     option: {
       ...baseOption("DNS cost, cluster-wide", keys),
-      grid: panels.map((_, i) => plotArea({ left: i === 0 ? 8 : `${share * i + 2}%`, right: i === panels.length - 1 ? 56 : `${share * (panels.length - 1 - i) + 2}%`, bottom: 0 })),
+      grid: panels.map((_, i) =>
+        plotArea({ left: i === 0 ? 8 : `${share * i + 2}%`, right: i === panels.length - 1 ? 56 : `${share * (panels.length - 1 - i) + 2}%`, bottom: 0 }),
+      ),
       xAxis: panels.map((p, i) => ({ ...valueAxis(`${p.name} (${p.data.unit})`, p.data.unit), gridIndex: i })),
       yAxis: panels.map((_, i) => ({ ...variantAxis(labels), gridIndex: i, axisLabel: { show: i === 0, width: LABEL_WIDTH, overflow: "truncate" } })),
       series: panels.map((p, i) => ({
-        ...barSeries(variants.map((v) => p.data.values.get(v) ?? null), p.data.unit),
+        ...barSeries(
+          variants.map((v) => p.data.values.get(v) ?? null),
+          p.data.unit,
+        ),
         name: p.name,
         color: PALETTE[i],
         xAxisIndex: i,
@@ -178,7 +183,10 @@ function cdfChart(results: Results, c: { id: string; name: string; title: string
   const min = Math.min(...values);
   const max = Math.max(...values);
   const logarithmic = min > 0 && max / min >= 100;
-  const flipped = { unit: quantiles.unit, curves: quantiles.curves.map((q) => ({ variant: q.variant, points: q.points.map(([p, v]): [number, number] => [v, p]) })) };
+  const flipped = {
+    unit: quantiles.unit,
+    curves: quantiles.curves.map((q) => ({ variant: q.variant, points: q.points.map(([p, v]): [number, number] => [v, p]) })),
+  };
   return lineChart(flipped, {
     id: c.id,
     title: c.title,

@@ -42,7 +42,11 @@ export function gateText(outcome: GateOutcome, limit = 200): string {
   const list = notable(outcome);
   const rows = list.slice(0, limit).map(cells);
   const widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]): string => r.map((c, i) => (i >= 3 && i <= 5 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
+  const line = (r: string[]): string =>
+    r
+      .map((c, i) => (i >= 3 && i <= 5 ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join("  ")
+      .trimEnd();
   const out = rows.length === 0 ? [] : [line(HEADER), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)];
   if (list.length > limit) out.push(`... and ${list.length - limit} more (see junit.xml)`);
   out.push(verdict(outcome));

@@ -27,7 +27,7 @@ export function toJson(results: Results): string {
 export function fromJson(text: string): Results {
   const data = JSON.parse(text) as Results;
   if (typeof data !== "object" || data === null || !Array.isArray(data.rows) || typeof data.scenario !== "string") {
-    throw new Error("not a results.json: expected an object with \"scenario\" and \"rows\"");
+    throw new Error('not a results.json: expected an object with "scenario" and "rows"');
   }
   return data;
 }

@@ -60,7 +60,12 @@ describe("summary.md", () => {
     expect(escapeMarkdown("<script>alert(1)</script> a|b *c* _d_ `e` [f](g) ~h~ \\ &amp;\nnext")).toBe(
       "&lt;script&gt;alert(1)&lt;/script&gt; a\\|b \\*c\\* \\_d\\_ \\`e\\` \\[f\\](g) \\~h\\~ \\\\ &amp;amp; next",
     );
-    const md = toMarkdown({ ...results, scenario: "<script>alert(1)</script>", variants: ["<img src=x onerror=alert(1)>"], rows: [row("<img src=x onerror=alert(1)>", "etcd.writes", "count", 1)] });
+    const md = toMarkdown({
+      ...results,
+      scenario: "<script>alert(1)</script>",
+      variants: ["<img src=x onerror=alert(1)>"],
+      rows: [row("<img src=x onerror=alert(1)>", "etcd.writes", "count", 1)],
+    });
     expect(md).not.toMatch(/<script|<img/);
     expect(md).toContain("# &lt;script&gt;alert(1)&lt;/script&gt;");
     expect(md).toContain("| &lt;img src=x onerror=alert(1)&gt; | 1 |");

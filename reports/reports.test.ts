@@ -7,15 +7,15 @@ import { humanNumber } from "./table.js";
 import { toTextSummary } from "./text.js";
 
 const results: Results = {
-  scenario: "s,1 \"quoted\"",
+  scenario: 's,1 "quoted"',
   seed: 3,
   variants: ["a=1", "a=2"],
   assumptions: [{ name: "x", value: "<1>", why: "because & so" }],
   rows: [
-    { scenario: "s,1 \"quoted\"", variant: "a=1", seed: 3, metric: "etcd.writes", unit: "count", value: 12 },
-    { scenario: "s,1 \"quoted\"", variant: "a=1", seed: 3, metric: "npl.p99_s", unit: "s", value: 0.1 + 0.2 },
-    { scenario: "s,1 \"quoted\"", variant: "a=2", seed: 3, metric: "etcd.writes", unit: "count", value: -0 },
-    { scenario: "s,1 \"quoted\"", variant: "a=2", seed: 3, metric: "x@10s", unit: "count", value: 1 },
+    { scenario: 's,1 "quoted"', variant: "a=1", seed: 3, metric: "etcd.writes", unit: "count", value: 12 },
+    { scenario: 's,1 "quoted"', variant: "a=1", seed: 3, metric: "npl.p99_s", unit: "s", value: 0.1 + 0.2 },
+    { scenario: 's,1 "quoted"', variant: "a=2", seed: 3, metric: "etcd.writes", unit: "count", value: -0 },
+    { scenario: 's,1 "quoted"', variant: "a=2", seed: 3, metric: "x@10s", unit: "count", value: 1 },
   ],
 };
 
@@ -70,7 +70,10 @@ describe("ranking", () => {
       scenario: "s",
       seed: 1,
       variants: ["a", "b", "c"],
-      rank: [{ metric: "w", better: "lower" }, { metric: "q", better: "higher" }],
+      rank: [
+        { metric: "w", better: "lower" },
+        { metric: "q", better: "higher" },
+      ],
       rows: [
         { scenario: "s", variant: "a", seed: 1, metric: "w", unit: "count", value: 5 },
         { scenario: "s", variant: "b", seed: 1, metric: "w", unit: "count", value: 3 },
@@ -80,7 +83,11 @@ describe("ranking", () => {
       ],
     };
     const [w, q] = rankVariants(r);
-    expect(w.places).toEqual([{ rank: 1, variant: "b", value: 3 }, { rank: 2, variant: "a", value: 5 }, { rank: 2, variant: "c", value: 5 }]);
+    expect(w.places).toEqual([
+      { rank: 1, variant: "b", value: 3 },
+      { rank: 2, variant: "a", value: 5 },
+      { rank: 2, variant: "c", value: 5 },
+    ]);
     expect(q.places.map((p) => p.variant)).toEqual(["b", "a"]);
     expect(toTextSummary(r)).toMatch(/ranking \(best first\)\n {2}w \(lower is better, count\):\n {4} 1\. +3 {2}b/);
     expect(toHtml(r)).toContain("<h2>Ranking</h2>");
@@ -92,14 +99,22 @@ describe("ranking", () => {
       scenario: "s",
       seed: 1,
       variants: ["a", "b"],
-      rank: [{ metric: "w", better: "lower" }, { metric: "absent", better: "lower" }],
+      rank: [
+        { metric: "w", better: "lower" },
+        { metric: "absent", better: "lower" },
+      ],
       rows: [
         { scenario: "s", variant: "a", seed: 1, metric: "w", unit: "count", value: 5000 },
         { scenario: "s", variant: "b", seed: 1, metric: "w", unit: "count", value: 3 },
       ],
     };
     const table = rankingTable(r);
-    expect(table.columns.map((c) => c.cells)).toEqual([[{ rank: 2, value: 5000 }, { rank: 1, value: 3 }]]);
+    expect(table.columns.map((c) => c.cells)).toEqual([
+      [
+        { rank: 2, value: 5000 },
+        { rank: 1, value: 3 },
+      ],
+    ]);
     const html = toHtml(r);
     expect(html).toContain('<tr><td>a</td><td class="n">5,000 <span class="rank">#2</span></td></tr>');
     expect(html).toContain('<tr><td>b</td><td class="n best">3 <span class="rank">#1</span></td></tr>');

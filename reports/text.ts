@@ -9,7 +9,11 @@ export function toTextSummary(results: Results, maxWidth = 28): string {
   const header = ["metric", "unit", ...variants.map(clip)];
   const body = lines.map((l) => [l.metric, l.unit, ...l.values.map(humanNumber)]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
-  const fmt = (r: string[]): string => r.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ").trimEnd();
+  const fmt = (r: string[]): string =>
+    r
+      .map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join("  ")
+      .trimEnd();
   const table = [fmt(header), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(fmt)].join("\n") + "\n";
   return table + rankingText(results);
 }

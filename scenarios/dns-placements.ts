@@ -45,7 +45,11 @@ export default defineScenario({
     { metric: "watch.bytes", better: "lower" },
   ],
   assumptions: [
-    { name: "etcd quota", value: "8 GiB", why: "etcd's suggested maximum (and EKS's); the default 2 GiB holds fewer objects than 15,000 nodes' pods, Nodes and Leases" },
+    {
+      name: "etcd quota",
+      value: "8 GiB",
+      why: "etcd's suggested maximum (and EKS's); the default 2 GiB holds fewer objects than 15,000 nodes' pods, Nodes and Leases",
+    },
     { name: "lookups", value: "1 per pod per second", why: "ClusterLoader2's DNS test clients send 1 QPS (docs/sources.md §19); real pods vary widely" },
     { name: "DNS restart window", value: "10 s per node", why: "within the measured 1-20 s (docs/sources.md §1.4)" },
     { name: "kube-proxy cohorts", value: "16 nodes", why: "speed; bytes and counts exact, NPL within (15 x event bytes / bandwidth)" },

@@ -43,7 +43,11 @@ export default defineScenario({
     { "objects.sizeModel": "protobuf", "cluster.kubernetesVersion": ["1.18", "1.19"] },
   ],
   assumptions: [
-    { name: "etcd.maxRequestBytes (kep-752 variants)", value: "3MiB", why: "KEP-752's table assumes the 2.0 MB Endpoints object is stored; etcd's default 1.5 MiB would reject it" },
+    {
+      name: "etcd.maxRequestBytes (kep-752 variants)",
+      value: "3MiB",
+      why: "KEP-752's table assumes the 2.0 MB Endpoints object is stored; etcd's default 1.5 MiB would reject it",
+    },
     { name: "rolling-update interval", value: "3s", why: "one replacement per sync, as the KEP counts 20k writes; slow enough that no watch backs up" },
     { name: "kube-proxy cohorts", value: "16 nodes", why: "speed; bytes and event counts exact, NPL within 15 x event bytes / bandwidth" },
   ],

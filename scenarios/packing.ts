@@ -60,10 +60,18 @@ export default defineScenario({
     { metric: "npl.p99_s", better: "lower" },
   ],
   assumptions: [
-    { name: "etcd quota", value: "16 GiB", why: "the database reaches 12.4 GB, over etcd's suggested 8 GiB (NOSPACE would freeze every variant); EKS runs its largest clusters at 20 GB" },
+    {
+      name: "etcd quota",
+      value: "16 GiB",
+      why: "the database reaches 12.4 GB, over etcd's suggested 8 GiB (NOSPACE would freeze every variant); EKS runs its largest clusters at 20 GB",
+    },
     { name: "pod startup / termination", value: "5 s / 20 s p99; 2 s / 10 s p99", why: "typical small images; no published distribution" },
     { name: "kube-proxy cohorts", value: "150 nodes", why: "speed; bytes and counts exact, NPL within 149 x event bytes / bandwidth (under 1 ms)" },
     { name: "apiservers", value: "5 x 25 Gbit/s", why: "a control plane sized for 15k nodes; no published figure" },
-    { name: "controller client", value: "100 QPS, burst 100", why: "scale clusters raise --kube-api-qps above the default 20, which after the outage's mass eviction throttles every algorithm alike" },
+    {
+      name: "controller client",
+      value: "100 QPS, burst 100",
+      why: "scale clusters raise --kube-api-qps above the default 20, which after the outage's mass eviction throttles every algorithm alike",
+    },
   ],
 });

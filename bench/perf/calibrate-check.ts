@@ -25,7 +25,10 @@ for (const backend of backends) {
     continue;
   }
   const common = ["calibrate", "kube-proxy", "--mode", "iptables", "--services", services, "--endpoints-per-service", eps, "--iptables-restore", backend];
-  const measured = JSON.parse(execFileSync(process.execPath, [bin, ...common, "--json"], { encoding: "utf8" }).trim()) as { rules: number; fullSyncSeconds: number };
+  const measured = JSON.parse(execFileSync(process.execPath, [bin, ...common, "--json"], { encoding: "utf8" }).trim()) as {
+    rules: number;
+    fullSyncSeconds: number;
+  };
   const dir = mkdtempSync(join(tmpdir(), "calibrate-check-"));
   try {
     const file = join(dir, "rules.txt");

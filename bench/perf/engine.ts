@@ -88,7 +88,10 @@ if (!flags.has("--no-peers") && existsSync(peers)) {
     console.log(`# peers did not run: ${(e as Error).message.split("\n")[0]}`);
   }
   const ourRate = ours.events / ours.wall;
-  for (const line of out.trim().split("\n").filter((l) => l.startsWith("impl="))) {
+  for (const line of out
+    .trim()
+    .split("\n")
+    .filter((l) => l.startsWith("impl="))) {
     console.log(line);
     const m = /impl=(\S+).*events_per_s=(\d+)/.exec(line);
     if (m) console.log(`# k8s-netscale / ${m[1]} = ${(ourRate / Number(m[2])).toFixed(2)}x`);

@@ -46,7 +46,9 @@ setConcurrency(CONCURRENCY);
 /** ~1 MB of payload per txn (default --max-request-bytes 1.5 MiB), at most MAX_OPS_PER_TXN puts. */
 const TXN_PAYLOAD_BYTES = 1_000_000;
 /** Extra runs: a long-key variant (to separate the key-length term) and a one-put-per-request variant. */
-const EXTRA = opt("extra", "longkey,single").split(",").filter((s) => s !== "" && s !== "none");
+const EXTRA = opt("extra", "longkey,single")
+  .split(",")
+  .filter((s) => s !== "" && s !== "none");
 const log = (msg: string) => process.stderr.write(`[etcd-db-size] ${msg}\n`);
 const emit = (obj: Record<string, unknown>) => process.stdout.write(JSON.stringify(obj) + "\n");
 
@@ -66,7 +68,11 @@ function makeKeys(n: number, long: boolean): string[] {
   for (let i = 0; i < n; i++) {
     const ns = `ns-${String(i % NS).padStart(3, "0")}`;
     const id = `${randomBytes(5).toString("hex")}-${i.toString(36).padStart(5, "0")}`;
-    keys.push(long ? `/registry/endpointslices/${ns}-team-observability-platform-prod/svc-metrics-collector-aggregator-${id}-${"x".repeat(48)}` : `/registry/pods/${ns}/pod-${id}`);
+    keys.push(
+      long
+        ? `/registry/endpointslices/${ns}-team-observability-platform-prod/svc-metrics-collector-aggregator-${id}-${"x".repeat(48)}`
+        : `/registry/pods/${ns}/pod-${id}`,
+    );
   }
   return keys;
 }
@@ -103,17 +109,29 @@ async function runOne(r: Run, version: string): Promise<void> {
       const versions = liveVersions + oldVersions;
       const logicalBytes = versions * (keyBytes / N + S) + tombstones * (keyBytes / N);
       const obj = {
-        experiment, ...base, ...extra,
-        liveVersions, oldVersions, tombstones, logicalBytes,
-        dbSize: s.dbSize, dbSizeInUse: s.dbSizeInUse, fileBytes: s.fileBytes, fileAllocatedBytes: s.fileAllocatedBytes, revision: s.revision,
-        emptyDbSize: empty.dbSize, emptyDbSizeInUse: empty.dbSizeInUse,
+        experiment,
+        ...base,
+        ...extra,
+        liveVersions,
+        oldVersions,
+        tombstones,
+        logicalBytes,
+        dbSize: s.dbSize,
+        dbSizeInUse: s.dbSizeInUse,
+        fileBytes: s.fileBytes,
+        fileAllocatedBytes: s.fileAllocatedBytes,
+        revision: s.revision,
+        emptyDbSize: empty.dbSize,
+        emptyDbSizeInUse: empty.dbSizeInUse,
         inUsePerVersion: versions + tombstones > 0 ? (s.dbSizeInUse - empty.dbSizeInUse) / (versions + tombstones) : null,
         dbSizePerVersion: versions + tombstones > 0 ? (s.dbSize - empty.dbSize) / (versions + tombstones) : null,
         inUseOverLogical: logicalBytes > 0 ? (s.dbSizeInUse - empty.dbSizeInUse) / logicalBytes : null,
         elapsedMs: Date.now() - t0,
       };
       emit(obj);
-      log(`${r.label} ${experiment}${extra.k !== undefined ? ` k=${extra.k}` : ""}${extra.round !== undefined ? ` round=${extra.round}` : ""}: dbSize=${(s.dbSize / 1e6).toFixed(2)}MB inUse=${(s.dbSizeInUse / 1e6).toFixed(2)}MB perVersion=${obj.inUsePerVersion?.toFixed(1)} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+      log(
+        `${r.label} ${experiment}${extra.k !== undefined ? ` k=${extra.k}` : ""}${extra.round !== undefined ? ` round=${extra.round}` : ""}: dbSize=${(s.dbSize / 1e6).toFixed(2)}MB inUse=${(s.dbSizeInUse / 1e6).toFixed(2)}MB perVersion=${obj.inUsePerVersion?.toFixed(1)} (${((Date.now() - t0) / 1000).toFixed(1)}s)`,
+      );
     };
     row("empty", empty, 0, 0, 0);
 
@@ -153,7 +171,12 @@ async function runOne(r: Run, version: string): Promise<void> {
     // cluster's scattered updates do: the superseded versions are spread over many pages.
     for (let round = 1; round <= CHURN_ROUNDS; round++) {
       const pick = shuffle(live.slice()).slice(0, Math.floor(live.length / 4));
-      await runBatches(e, Math.ceil(pick.length / ops), (i) => pick.slice(i * ops, (i + 1) * ops).map((key) => ({ request_put: { key, value: randomBytes(S).toString("base64") } })), r.single);
+      await runBatches(
+        e,
+        Math.ceil(pick.length / ops),
+        (i) => pick.slice(i * ops, (i + 1) * ops).map((key) => ({ request_put: { key, value: randomBytes(S).toString("base64") } })),
+        r.single,
+      );
       s = await status(e);
       row("d-churn", s, live.length, pick.length, 0, { round, updated: pick.length });
       ms = await compact(e, s.revision);

@@ -26,7 +26,14 @@ const ours = time("engine-histogram", () => {
   return h.percentile(99);
 });
 const lib = time("hdr-histogram-js-recordValue", () => {
-  const h = hdr.build({ bitBucketSize: 64, autoResize: true, lowestDiscernibleValue: 1, highestTrackableValue: 2, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+  const h = hdr.build({
+    bitBucketSize: 64,
+    autoResize: true,
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 2,
+    numberOfSignificantValueDigits: 3,
+    useWebAssembly: false,
+  });
   for (let i = 0; i < n; i++) h.recordValue(values[i]);
   return h.getValueAtPercentile(99);
 });

@@ -5,7 +5,18 @@ import { nodeName, podIPv4, podIPv4Length, podName, uid, zoneName } from "./nami
 
 function cluster(replicas: number | { median: number; p99: number }, count = 1) {
   const rng = new RandomStreams(9);
-  return new Cluster({ nodes: 30, zones: 3, coresPerNode: 8, podsPerNode: 30, namespaces: 2, services: [{ name: "web", count, replicas, headless: false, ports: 2, ipFamilies: ["IPv4", "IPv6"] }] }, rng.stream("p"), rng.stream("r"));
+  return new Cluster(
+    {
+      nodes: 30,
+      zones: 3,
+      coresPerNode: 8,
+      podsPerNode: 30,
+      namespaces: 2,
+      services: [{ name: "web", count, replicas, headless: false, ports: 2, ipFamilies: ["IPv4", "IPv6"] }],
+    },
+    rng.stream("p"),
+    rng.stream("r"),
+  );
 }
 
 describe("Cluster", () => {

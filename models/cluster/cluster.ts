@@ -113,7 +113,11 @@ export class Cluster {
   private readonly podNames: string[] = [];
   private readonly podUids: string[] = [];
 
-  constructor(spec: ClusterSpec, private readonly placement: RandomStream, sizes?: RandomStream) {
+  constructor(
+    spec: ClusterSpec,
+    private readonly placement: RandomStream,
+    sizes?: RandomStream,
+  ) {
     this.nodes = spec.nodes;
     this.zones = spec.zones;
     this.coresPerNode = spec.coresPerNode;

@@ -138,5 +138,4 @@ export class Kubelets {
     }
     list.push(action);
   }
-
 }

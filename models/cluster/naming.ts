@@ -31,7 +31,10 @@ export function suffix(key: string, n: number): string {
 function hex(key: string, n: number): string {
   let out = "";
   let i = 0;
-  while (out.length < n) out += fnv1a(key, 0x9e3779b9 + i++).toString(16).padStart(8, "0");
+  while (out.length < n)
+    out += fnv1a(key, 0x9e3779b9 + i++)
+      .toString(16)
+      .padStart(8, "0");
   return out.slice(0, n);
 }
 

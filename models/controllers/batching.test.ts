@@ -21,7 +21,17 @@ type Kind = "add" | "update" | "delete";
 
 function requestsFor(controllerKind: "endpoints" | "endpointslice", kind: Kind, batchPeriod: number, delays: number[]): number {
   const sim = new Simulation();
-  const cluster = new Cluster({ nodes: 3, zones: 1, coresPerNode: 4, podsPerNode: 10, namespaces: 1, services: [{ name: "foo", count: 1, replicas: kind === "add" ? 0 : 3, headless: false, ports: 1, ipFamilies: ["IPv4"] }] }, new RandomStreams(1).stream("p"));
+  const cluster = new Cluster(
+    {
+      nodes: 3,
+      zones: 1,
+      coresPerNode: 4,
+      podsPerNode: 10,
+      namespaces: 1,
+      services: [{ name: "foo", count: 1, replicas: kind === "add" ? 0 : 3, headless: false, ports: 1, ipFamilies: ["IPv4"] }],
+    },
+    new RandomStreams(1).stream("p"),
+  );
   cluster.populate(0);
   const etcd = new ApiStore(new Etcd({ maxRequestBytes: 1.5 * 1024 * 1024, quotaBytes: 2 ** 31 }), 3 * 1024 * 1024);
   const sizer = new KepSizer(100, new ProtobufSizer(cluster, false, false, false));
@@ -63,7 +73,11 @@ const cases: { name: string; batch: number; delays: number[]; want: number }[] =
 
 for (const controllerKind of ["endpoints", "endpointslice"] as const) {
   describe(`${controllerKind} controller batching`, () => {
-    for (const [test, kind] of [["TestPodAddsBatching", "add"], ["TestPodUpdatesBatching", "update"], ["TestPodDeleteBatching", "delete"]] as const) {
+    for (const [test, kind] of [
+      ["TestPodAddsBatching", "add"],
+      ["TestPodUpdatesBatching", "update"],
+      ["TestPodDeleteBatching", "delete"],
+    ] as const) {
       for (const c of cases) {
         it(`${test} / ${c.name.replace("events", kind === "add" ? "adds" : kind === "update" ? "updates" : "deletes")}: ${c.want} request(s)`, () => {
           expect(requestsFor(controllerKind, kind, c.batch, c.delays)).toBe(c.want);

@@ -45,7 +45,17 @@ export interface ControllerQueueConfig {
  * trigger is kept).
  */
 export abstract class ServiceController {
-  readonly counters: ControllerCounters = { syncs: 0, failedSyncs: 0, creates: 0, updates: 0, deletes: 0, rejected: 0, endpointsAdded: 0, endpointsRemoved: 0, maxObjectBytes: 0 };
+  readonly counters: ControllerCounters = {
+    syncs: 0,
+    failedSyncs: 0,
+    creates: 0,
+    updates: 0,
+    deletes: 0,
+    rejected: 0,
+    endpointsAdded: 0,
+    endpointsRemoved: 0,
+    maxObjectBytes: 0,
+  };
   protected readonly queue: Workqueue;
   protected readonly client: ApiClient;
   protected readonly present: Uint8Array;

@@ -101,7 +101,13 @@ export class DeploymentController {
     this.client.run(calls, (ok) => this.queue.done(service, ok));
   }
 
-  private rolling(target: number, newRS: ReplicaSetState | undefined, olds: ReplicaSetState[], strategy: Strategy, writes: Map<ReplicaSetState | undefined, number>): void {
+  private rolling(
+    target: number,
+    newRS: ReplicaSetState | undefined,
+    olds: ReplicaSetState[],
+    strategy: Strategy,
+    writes: Map<ReplicaSetState | undefined, number>,
+  ): void {
     const { surge, unavailable } = resolveFenceposts(strategy, target);
     const newSpec = newRS?.spec ?? 0;
     const total = newSpec + olds.reduce((n, rs) => n + rs.spec, 0);

@@ -69,7 +69,13 @@ describe("TestTruncateEndpoints", () => {
   it("keeps exactly maxCapacity addresses when over, ready first", () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.nat(400), fc.nat(400)), { maxLength: 8 }), fc.integer({ min: 1, max: 1000 }), (shape, cap) => {
-        const subsets = shape.map(([r, n], i) => sub([`p${i}`], Array.from({ length: r }, (_, k) => `r${i}.${k}`), Array.from({ length: n }, (_, k) => `n${i}.${k}`)));
+        const subsets = shape.map(([r, n], i) =>
+          sub(
+            [`p${i}`],
+            Array.from({ length: r }, (_, k) => `r${i}.${k}`),
+            Array.from({ length: n }, (_, k) => `n${i}.${k}`),
+          ),
+        );
         const before = countAddresses(subsets);
         const { subsets: out, truncated } = truncateEndpoints(subsets, cap);
         const after = countAddresses(out);
@@ -88,7 +94,14 @@ describe("TestTruncateEndpoints", () => {
 describe("TestSyncServiceOverCapacity (counts and annotation; one port, pods ready then not ready)", () => {
   const cases: { name: string; ready: number; notReady: number; wantReady: number; wantNotReady: number; annotation: boolean }[] = [
     { name: "empty", ready: 0, notReady: 0, wantReady: 0, wantNotReady: 0, annotation: false },
-    { name: "annotation added past capacity, < than maxCapacity of Ready Addresses", ready: 997, notReady: 4, wantReady: 997, wantNotReady: 3, annotation: true },
+    {
+      name: "annotation added past capacity, < than maxCapacity of Ready Addresses",
+      ready: 997,
+      notReady: 4,
+      wantReady: 997,
+      wantNotReady: 3,
+      annotation: true,
+    },
     { name: "annotation added past capacity, maxCapacity of Ready Addresses ", ready: 1000, notReady: 10, wantReady: 1000, wantNotReady: 0, annotation: true },
     { name: "annotation removed below capacity", ready: 999, notReady: 0, wantReady: 999, wantNotReady: 0, annotation: false },
     { name: "annotation removed at capacity", ready: 1000, notReady: 0, wantReady: 1000, wantNotReady: 0, annotation: false },
@@ -142,7 +155,11 @@ describe("TestPackSubsets", () => {
       given: [sub(["111"], ["5.6.7.8"]), sub(["111"], [], ["5.6.7.8/uid-1"]), sub(["111"], [], ["1.2.3.4/uid-1"]), sub(["111"], [], ["1.2.3.4"])],
       expect: [sub(["111"], ["5.6.7.8"], ["1.2.3.4", "1.2.3.4/uid-1", "5.6.7.8/uid-1"])],
     },
-    { name: "two sets, two ips, two ports", given: [sub(["111"], ["1.2.3.4"]), sub(["222"], ["5.6.7.8"])], expect: [sub(["111"], ["1.2.3.4"]), sub(["222"], ["5.6.7.8"])] },
+    {
+      name: "two sets, two ips, two ports",
+      given: [sub(["111"], ["1.2.3.4"]), sub(["222"], ["5.6.7.8"])],
+      expect: [sub(["111"], ["1.2.3.4"]), sub(["222"], ["5.6.7.8"])],
+    },
     {
       name: "four sets, three ips, three ports, jumbled",
       given: [sub(["111"], ["1.2.3.4"]), sub(["222"], ["1.2.3.5"]), sub(["111"], ["1.2.3.6"]), sub(["333"], ["1.2.3.5"])],
@@ -165,37 +182,33 @@ describe("TestPackSubsets", () => {
 
   it("is canonical: any split or order of the same content gives the same subsets", () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.record({ addr: fc.nat(20), port: fc.nat(4), ready: fc.boolean() }), { maxLength: 60 }),
-        fc.nat(),
-        (entries, seed) => {
-          const one = entries.map((e) => sub([`p${e.port}`], e.ready ? [`a${e.addr}`] : [], e.ready ? [] : [`a${e.addr}`]));
-          const shuffled = [...one];
-          let r = seed + 1;
-          for (let i = shuffled.length - 1; i > 0; i--) {
-            r = (Math.imul(r, 1103515245) + 12345) >>> 0;
-            const j = r % (i + 1);
-            [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
+      fc.property(fc.array(fc.record({ addr: fc.nat(20), port: fc.nat(4), ready: fc.boolean() }), { maxLength: 60 }), fc.nat(), (entries, seed) => {
+        const one = entries.map((e) => sub([`p${e.port}`], e.ready ? [`a${e.addr}`] : [], e.ready ? [] : [`a${e.addr}`]));
+        const shuffled = [...one];
+        let r = seed + 1;
+        for (let i = shuffled.length - 1; i > 0; i--) {
+          r = (Math.imul(r, 1103515245) + 12345) >>> 0;
+          const j = r % (i + 1);
+          [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
+        }
+        const a = repackSubsets(one);
+        expect(repackSubsets(shuffled)).toEqual(a);
+        expect(repackSubsets(a)).toEqual(a);
+        // not-ready wins per (port, address); every (port, address) pair survives exactly once
+        const want = new Map<string, boolean>();
+        for (const e of entries) {
+          const k = `p${e.port}|a${e.addr}`;
+          want.set(k, (want.get(k) ?? true) && e.ready);
+        }
+        const got = new Map<string, boolean>();
+        for (const s of a) {
+          for (const p of s.ports) {
+            for (const x of s.ready) got.set(`${p}|${x}`, true);
+            for (const x of s.notReady) got.set(`${p}|${x}`, false);
           }
-          const a = repackSubsets(one);
-          expect(repackSubsets(shuffled)).toEqual(a);
-          expect(repackSubsets(a)).toEqual(a);
-          // not-ready wins per (port, address); every (port, address) pair survives exactly once
-          const want = new Map<string, boolean>();
-          for (const e of entries) {
-            const k = `p${e.port}|a${e.addr}`;
-            want.set(k, (want.get(k) ?? true) && e.ready);
-          }
-          const got = new Map<string, boolean>();
-          for (const s of a) {
-            for (const p of s.ports) {
-              for (const x of s.ready) got.set(`${p}|${x}`, true);
-              for (const x of s.notReady) got.set(`${p}|${x}`, false);
-            }
-          }
-          expect(got).toEqual(want);
-        },
-      ),
+        }
+        expect(got).toEqual(want);
+      }),
       { numRuns: 300 },
     );
   });
@@ -206,9 +219,6 @@ describe("TestPackSubsets", () => {
       { address: "10.0.0.1", ready: false, ports: ["http", "metrics"] },
       { address: "10.0.0.3", ready: true, ports: ["http"] },
     ]);
-    expect(subsets).toEqual([
-      sub(["http"], ["10.0.0.2", "10.0.0.3"], ["10.0.0.1"]),
-      sub(["metrics"], ["10.0.0.2"], ["10.0.0.1"]),
-    ]);
+    expect(subsets).toEqual([sub(["http"], ["10.0.0.2", "10.0.0.3"], ["10.0.0.1"]), sub(["metrics"], ["10.0.0.2"], ["10.0.0.1"])]);
   });
 });

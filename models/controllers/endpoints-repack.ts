@@ -85,8 +85,7 @@ export function repackSubsets(subsets: readonly EndpointSubset[]): EndpointSubse
 export function buildSubsets(addresses: readonly EndpointsAddress[]): EndpointSubset[] {
   const raw: EndpointSubset[] = [];
   for (const a of addresses) {
-    const entry = (ports: string[]): EndpointSubset =>
-      a.ready ? { ports, ready: [a.address], notReady: [] } : { ports, ready: [], notReady: [a.address] };
+    const entry = (ports: string[]): EndpointSubset => (a.ready ? { ports, ready: [a.address], notReady: [] } : { ports, ready: [], notReady: [a.address] });
     if (a.ports.length === 0) raw.push(entry([]));
     else for (const p of a.ports) raw.push(entry([p]));
   }

@@ -326,7 +326,12 @@ export class EndpointSliceController extends ServiceController {
       entries += this.sizer.sliceEntry(pod, family);
       entriesJson += this.sizer.sliceEntryJson(pod, family);
     }
-    const bytes = this.sizer.slice(svc, { name: s.name, family, entries, entriesJson, count: s.endpoints.length }, { revision: this.store.etcd.revision + 1, generation, created, trigger, now: this.sim.now }, type);
+    const bytes = this.sizer.slice(
+      svc,
+      { name: s.name, family, entries, entriesJson, count: s.endpoints.length },
+      { revision: this.store.etcd.revision + 1, generation, created, trigger, now: this.sim.now },
+      type,
+    );
     return { state: s, created, generation, bytes };
   }
 

@@ -27,7 +27,8 @@ interface Run {
 }
 
 function start(input: Partial<ScenarioInput> & { cluster: { nodes: number } }): Run {
-  const scenario = planScenario({ name: "node-lifecycle", model: "network", duration: "2h", services: [{ name: "web", replicas: 0 }], ...input }, "test").base as NetworkScenario;
+  const scenario = planScenario({ name: "node-lifecycle", model: "network", duration: "2h", services: [{ name: "web", replicas: 0 }], ...input }, "test")
+    .base as NetworkScenario;
   const config = networkConfig(scenario);
   const sim = new Simulation();
   const rng = new RandomStreams(11);
@@ -99,7 +100,10 @@ describe("MarkPodsNotReady through the controller's client", () => {
 });
 
 describe("--node-monitor-grace-period", () => {
-  for (const [version, grace] of [["1.34", 50], ["1.31", 40]] as const) {
+  for (const [version, grace] of [
+    ["1.34", 50],
+    ["1.31", 40],
+  ] as const) {
     it(`is ${grace} s in v${version}: a node is NotReady at the first pass after its last renewal + ${grace} s`, () => {
       const r = start({ cluster: { nodes: 3, zones: 3, podsPerNode: 1, kubernetesVersion: version } });
       r.sim.schedule(s(100), () => r.dynamics.nodesDown([1]));

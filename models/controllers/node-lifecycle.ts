@@ -57,7 +57,11 @@ export function zoneState(ready: number, notReady: number, unhealthyThreshold: n
 }
 
 /** setLimiterInZone: the NoExecute tainting rate of a zone in `state` with `zoneSize` nodes. */
-export function zoneEvictionRate(state: ZoneState, zoneSize: number, c: Pick<NodeLifecycleConfig, "evictionRate" | "secondaryEvictionRate" | "largeClusterSizeThreshold">): number {
+export function zoneEvictionRate(
+  state: ZoneState,
+  zoneSize: number,
+  c: Pick<NodeLifecycleConfig, "evictionRate" | "secondaryEvictionRate" | "largeClusterSizeThreshold">,
+): number {
   if (state === "partial") return zoneSize > c.largeClusterSizeThreshold ? c.secondaryEvictionRate : 0;
   return c.evictionRate;
 }

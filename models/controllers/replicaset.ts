@@ -162,12 +162,14 @@ export class ReplicaSetController implements PodListener {
       }
     }
     const status = (): ApiCall[] =>
-      sets.filter((rs) => rs.ready !== rs.published).map((rs) => () => {
-        rs.published = rs.ready;
-        this.statusWrites++;
-        this.onStatus(service);
-        return true;
-      });
+      sets
+        .filter((rs) => rs.ready !== rs.published)
+        .map((rs) => () => {
+          rs.published = rs.ready;
+          this.statusWrites++;
+          this.onStatus(service);
+          return true;
+        });
     steps.push(status);
     let i = 0;
     const next = (ok: boolean): void => {

@@ -56,19 +56,31 @@ export class TaintEvictionController implements TaintListener {
     const c = this.pods.cluster;
     for (const pod of c.podsOn(node)) {
       if (c.podTerminating[pod] === 1) continue;
-      this.client.run(this.deletion(() => {
-        if (!this.pods.requestDeletion(pod)) return;
-        this.kubelets.terminate(pod, 0);
-      }, () => this.pods.statusWrite(pod)), () => {});
+      this.client.run(
+        this.deletion(
+          () => {
+            if (!this.pods.requestDeletion(pod)) return;
+            this.kubelets.terminate(pod, 0);
+          },
+          () => this.pods.statusWrite(pod),
+        ),
+        () => {},
+      );
     }
     const others = c.nodeOtherPods[node] - c.nodeOtherTerminating[node];
     for (let i = 0; i < others; i++) {
-      this.client.run(this.deletion(() => {
-        if (c.nodeOtherPods[node] - c.nodeOtherTerminating[node] <= 0) return;
-        c.nodeOtherTerminating[node]++;
-        this.pods.counted("pods", 1);
-        this.replicaSets.replaceOthers(1);
-      }, () => this.pods.counted("pods", 1)), () => {});
+      this.client.run(
+        this.deletion(
+          () => {
+            if (c.nodeOtherPods[node] - c.nodeOtherTerminating[node] <= 0) return;
+            c.nodeOtherTerminating[node]++;
+            this.pods.counted("pods", 1);
+            this.replicaSets.replaceOthers(1);
+          },
+          () => this.pods.counted("pods", 1),
+        ),
+        () => {},
+      );
     }
   }
 

@@ -51,7 +51,15 @@ describe("ladder mode", () => {
     expect(ladderReplicas(uniformCluster(3, 4), AKS_DEFAULT_LADDER)).toBe(2);
     expect(ladderReplicas(uniformCluster(20, 4), AKS_DEFAULT_LADDER)).toBe(4);
     expect(ladderReplicas(uniformCluster(15_000, 16), AKS_DEFAULT_LADDER)).toBe(5);
-    expect(ladderReplicas(uniformCluster(4, 600), { coresToReplicas: [[1, 1], [2048, 7]], nodesToReplicas: [] })).toBe(7);
+    expect(
+      ladderReplicas(uniformCluster(4, 600), {
+        coresToReplicas: [
+          [1, 1],
+          [2048, 7],
+        ],
+        nodesToReplicas: [],
+      }),
+    ).toBe(7);
     expect(() => ladderReplicas(uniformCluster(1, 1), { coresToReplicas: [[-1, 2]], nodesToReplicas: [] })).toThrow();
   });
 });

@@ -113,12 +113,17 @@ describe("corednsStep", () => {
   });
   it("conserves queries", () => {
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 1e6, noNaN: true }), fc.double({ min: 0, max: 1e5, noNaN: true }), fc.double({ min: 0.01, max: 10, noNaN: true }), (offered, backlog, dt) => {
-        const r = corednsStep({ offered, backlog, capacityQps: cap, dtS: dt });
-        expect(r.served + r.dropped + r.backlog).toBeCloseTo(offered + backlog, 3);
-        expect(r.backlog).toBeLessThanOrEqual(cap * 2 + 1e-6);
-        expect(Number.isFinite(r.latencyMs)).toBe(true);
-      }),
+      fc.property(
+        fc.double({ min: 0, max: 1e6, noNaN: true }),
+        fc.double({ min: 0, max: 1e5, noNaN: true }),
+        fc.double({ min: 0.01, max: 10, noNaN: true }),
+        (offered, backlog, dt) => {
+          const r = corednsStep({ offered, backlog, capacityQps: cap, dtS: dt });
+          expect(r.served + r.dropped + r.backlog).toBeCloseTo(offered + backlog, 3);
+          expect(r.backlog).toBeLessThanOrEqual(cap * 2 + 1e-6);
+          expect(Number.isFinite(r.latencyMs)).toBe(true);
+        },
+      ),
     );
   });
 });

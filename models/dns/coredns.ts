@@ -103,7 +103,12 @@ export function corednsCapacityQps(cpuCores: number, queryMix: QueryMix = { inte
 }
 
 /** Client lookups per second a replica sustains when each client lookup costs `serverQueriesPerClient` server queries. */
-export function corednsClientCapacityQps(cpuCores: number, serverQueriesPerClient: number, queryMix: QueryMix = { internal: 1 }, opts: CapacityOptions = {}): number {
+export function corednsClientCapacityQps(
+  cpuCores: number,
+  serverQueriesPerClient: number,
+  queryMix: QueryMix = { internal: 1 },
+  opts: CapacityOptions = {},
+): number {
   return corednsCapacityQps(cpuCores, queryMix, opts) / serverQueriesPerClient;
 }
 
@@ -463,7 +468,7 @@ export function cacheHitRatioSet(ratesPerS: ArrayLike<number>, ttlS: number | Ar
 export function zipfRates(k: number, exponent: number, totalRatePerS: number): Float64Array {
   const out = new Float64Array(k);
   let norm = 0;
-  for (let i = 0; i < k; i++) norm += (out[i] = 1 / (i + 1) ** exponent);
+  for (let i = 0; i < k; i++) norm += out[i] = 1 / (i + 1) ** exponent;
   for (let i = 0; i < k; i++) out[i] = (out[i] / norm) * totalRatePerS;
   return out;
 }

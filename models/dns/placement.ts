@@ -171,7 +171,10 @@ export function centralReplicas(cluster: ClusterShape): number {
 }
 
 /** Instances holding API watches and on which resources (docs/sources.md §2.6, §5: each CoreDNS replica watches). */
-export function apiWatchers(placement: DnsPlacement, cluster: ClusterShape): { instances: number; watches: number; byResource: Record<WatchedResource, number> } {
+export function apiWatchers(
+  placement: DnsPlacement,
+  cluster: ClusterShape,
+): { instances: number; watches: number; byResource: Record<WatchedResource, number> } {
   const byResource: Record<WatchedResource, number> = { services: 0, endpointslices: 0, pods: 0 };
   let instances = 0;
   let watches = 0;
@@ -206,15 +209,20 @@ const TIERS: readonly TierName[] = ["node-cache", "zonal-cache", "node-coredns",
  * object of the DnsPlacement shape (typically a built-in spread with fields changed: see examples/placements/).
  */
 export function placementFromExport(exported: unknown, where: string): DnsPlacement {
-  if (typeof exported !== "object" || exported === null) throw new Error(`${where}: a DNS placement plugin must \`export default\` a placement object (its default export is ${exported === undefined ? "missing" : typeof exported})`);
+  if (typeof exported !== "object" || exported === null)
+    throw new Error(
+      `${where}: a DNS placement plugin must \`export default\` a placement object (its default export is ${exported === undefined ? "missing" : typeof exported})`,
+    );
   const p = exported as Partial<Record<keyof DnsPlacement, unknown>>;
   const need = (ok: boolean, field: string, what: string): void => {
     if (!ok) throw new Error(`${where}: the placement's \`${field}\` must be ${what}`);
   };
   need(typeof p.name === "string" && p.name !== "", "name", "a non-empty string");
   need(TIERS.includes(p.firstTier as TierName), "firstTier", TIERS.join(", "));
-  for (const f of ["clientLink", "externalUpstream"] as const) need(typeof p[f] === "object" && p[f] !== null, f, "a link ({ to, locality, dnat, conntracked, transport, raceExposed, dnatBackends })");
-  for (const f of ["firstTierCache", "firstTierExternalCache", "centralCache", "clusterUpstream"] as const) need(p[f] === null || typeof p[f] === "object", f, "an object or null");
+  for (const f of ["clientLink", "externalUpstream"] as const)
+    need(typeof p[f] === "object" && p[f] !== null, f, "a link ({ to, locality, dnat, conntracked, transport, raceExposed, dnatBackends })");
+  for (const f of ["firstTierCache", "firstTierExternalCache", "centralCache", "clusterUpstream"] as const)
+    need(p[f] === null || typeof p[f] === "object", f, "an object or null");
   need(typeof p.externalBypassesCentral === "boolean", "externalBypassesCentral", "a boolean");
   need(typeof p.autopath === "boolean", "autopath", "a boolean");
   need(p.rolloutMaxUnavailable === null || typeof p.rolloutMaxUnavailable === "number", "rolloutMaxUnavailable", "a fraction or null");

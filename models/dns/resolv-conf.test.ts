@@ -15,7 +15,13 @@ import {
 describe("parseResolvConf", () => {
   it("parses nameservers, search and options", () => {
     const { conf, errors, warnings } = parseResolvConf(
-      ["# generated", "search default.svc.cluster.local svc.cluster.local cluster.local", "nameserver 10.96.0.10", "options ndots:5 timeout:2 attempts:3 single-request-reopen use-vc", ""].join("\n"),
+      [
+        "# generated",
+        "search default.svc.cluster.local svc.cluster.local cluster.local",
+        "nameserver 10.96.0.10",
+        "options ndots:5 timeout:2 attempts:3 single-request-reopen use-vc",
+        "",
+      ].join("\n"),
     );
     expect(errors).toEqual([]);
     expect(warnings).toEqual([]);
@@ -32,7 +38,14 @@ describe("parseResolvConf", () => {
   });
 
   it("names the line of each error", () => {
-    const text = ["nameserver 10.96.0.10", "search cluster.local", "nameserver 10.96.0.300", "options ndots:x attempts:0", "search bad..domain", "nameserver"].join("\n");
+    const text = [
+      "nameserver 10.96.0.10",
+      "search cluster.local",
+      "nameserver 10.96.0.300",
+      "options ndots:x attempts:0",
+      "search bad..domain",
+      "nameserver",
+    ].join("\n");
     const { errors } = parseResolvConf(text);
     expect(errors.map((e) => e.line)).toEqual([3, 4, 4, 5, 6]);
     expect(errors[0].message).toMatch(/10\.96\.0\.300/);
@@ -43,7 +56,17 @@ describe("parseResolvConf", () => {
   });
 
   it("keeps glibc/musl semantics: last search/domain wins, options accumulate, at most 3 nameservers", () => {
-    const text = ["search a.example b.example", "domain c.example", "nameserver 1.1.1.1", "nameserver 8.8.8.8", "nameserver 9.9.9.9", "nameserver 2001:db8::1", "options ndots:2", "options timeout:1", "options ndots:20 rotate weird"].join("\n");
+    const text = [
+      "search a.example b.example",
+      "domain c.example",
+      "nameserver 1.1.1.1",
+      "nameserver 8.8.8.8",
+      "nameserver 9.9.9.9",
+      "nameserver 2001:db8::1",
+      "options ndots:2",
+      "options timeout:1",
+      "options ndots:20 rotate weird",
+    ].join("\n");
     const { conf, errors, warnings } = parseResolvConf(text);
     expect(errors).toEqual([]);
     expect(conf.search).toEqual(["c.example"]);

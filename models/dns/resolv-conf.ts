@@ -81,7 +81,23 @@ export function defaultResolvOptions(): ResolvOptions {
 }
 
 /** glibc flag options we recognise but do not model (res_init.c res_setoptions). */
-const OTHER_GLIBC_OPTIONS = new Set(["rotate", "edns0", "trust-ad", "no-tld-query", "no_tld_query", "no-reload", "strict-error", "debug", "inet6", "insecure1", "insecure2", "ip6-bytestring", "ip6-dotint", "no-ip6-dotint", "no-check-names"]);
+const OTHER_GLIBC_OPTIONS = new Set([
+  "rotate",
+  "edns0",
+  "trust-ad",
+  "no-tld-query",
+  "no_tld_query",
+  "no-reload",
+  "strict-error",
+  "debug",
+  "inet6",
+  "insecure1",
+  "insecure2",
+  "ip6-bytestring",
+  "ip6-dotint",
+  "no-ip6-dotint",
+  "no-check-names",
+]);
 
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
@@ -146,7 +162,10 @@ export function parseResolvConf(text: string): ParsedResolvConf {
     const keyword = fields[0];
     const args = fields.slice(1);
     if (args.some((a) => a.startsWith("#") || a.startsWith(";"))) {
-      warnings.push({ line, message: `"${args.find((a) => a.startsWith("#") || a.startsWith(";"))}": resolv.conf has no inline comments; resolvers read it as a value` });
+      warnings.push({
+        line,
+        message: `"${args.find((a) => a.startsWith("#") || a.startsWith(";"))}": resolv.conf has no inline comments; resolvers read it as a value`,
+      });
     }
     if (raw.length > MUSL_MAX_LINE_CHARS && (keyword === "search" || keyword === "domain" || keyword === "options" || keyword === "nameserver")) {
       warnings.push({ line, message: `line is ${raw.length} chars: musl skips lines longer than ${MUSL_MAX_LINE_CHARS} chars` });
@@ -228,14 +247,16 @@ function parseOption(opt: string, line: number, o: ResolvOptions, errors: Resolv
       o.ndots = Math.min(n, MAX_NDOTS);
     } else if (name === "timeout") {
       if (n === 0) warnings.push({ line, message: "options timeout:0: glibc waits at least 1 s per try; musl retransmits in a busy loop" });
-      if (n > GLIBC_MAX_TIMEOUT_S) warnings.push({ line, message: `options timeout:${n}: glibc caps it at ${GLIBC_MAX_TIMEOUT_S} s, musl at ${MUSL_MAX_TIMEOUT_S} s` });
+      if (n > GLIBC_MAX_TIMEOUT_S)
+        warnings.push({ line, message: `options timeout:${n}: glibc caps it at ${GLIBC_MAX_TIMEOUT_S} s, musl at ${MUSL_MAX_TIMEOUT_S} s` });
       o.timeout = n;
     } else {
       if (n === 0) {
         errors.push({ line, message: "options attempts:0: glibc then sends no query at all and musl divides by zero" });
         return;
       }
-      if (n > GLIBC_MAX_ATTEMPTS) warnings.push({ line, message: `options attempts:${n}: glibc caps it at ${GLIBC_MAX_ATTEMPTS}, musl at ${MUSL_MAX_ATTEMPTS}` });
+      if (n > GLIBC_MAX_ATTEMPTS)
+        warnings.push({ line, message: `options attempts:${n}: glibc caps it at ${GLIBC_MAX_ATTEMPTS}, musl at ${MUSL_MAX_ATTEMPTS}` });
       o.attempts = n;
     }
     return;
@@ -336,7 +357,8 @@ export function fitSearchToKubeletLimits(search: readonly string[], legacyLimits
     warnings.push(`search line longer than ${maxChars} chars`);
   }
   const omitted = search.filter((s) => !applied.includes(s));
-  if (warnings.length > 0) warnings.unshift(`Search Line limits were exceeded, some search paths have been omitted, the applied search line is: ${applied.join(" ")}`);
+  if (warnings.length > 0)
+    warnings.unshift(`Search Line limits were exceeded, some search paths have been omitted, the applied search line is: ${applied.join(" ")}`);
   return { applied, omitted, warnings };
 }
 
@@ -375,7 +397,9 @@ export function kubeletClusterFirst(
   for (const s of servers) if (!isIpv4(s) && !isIpv6(s)) throw new Error(`kubeletClusterFirst: nameserver "${s}" is not an IP address`);
   const warnings: string[] = [];
   if (servers.length > MAX_NAMESERVERS) {
-    warnings.push(`Nameserver limits were exceeded, some nameservers have been omitted, the applied nameserver line is: ${servers.slice(0, MAX_NAMESERVERS).join(" ")}`);
+    warnings.push(
+      `Nameserver limits were exceeded, some nameservers have been omitted, the applied nameserver line is: ${servers.slice(0, MAX_NAMESERVERS).join(" ")}`,
+    );
   }
   const host = hostSearch.map((s) => (s.endsWith(".") ? s.slice(0, -1) : s));
   const composed = domain === "" ? host : [`${namespace}.svc.${domain}`, `svc.${domain}`, domain, ...host];

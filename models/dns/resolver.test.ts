@@ -170,7 +170,8 @@ describe("failure handling: glibc vs musl (docs/sources.md §3.2)", () => {
   });
 
   it("NXDOMAIN for A with a SERVFAIL for AAAA: musl checks A first and continues", () => {
-    const odd: ExistsFn = (fqdn, qtype, ctx) => (qtype === "AAAA" && fqdn === "api.stripe.com.default.svc.cluster.local." ? "SERVFAIL" : cluster(fqdn, qtype, ctx));
+    const odd: ExistsFn = (fqdn, qtype, ctx) =>
+      qtype === "AAAA" && fqdn === "api.stripe.com.default.svc.cluster.local." ? "SERVFAIL" : cluster(fqdn, qtype, ctx);
     const m = queriesForLookup("api.stripe.com", conf(), "musl", odd);
     expect(m.outcome).toMatchObject({ ok: true, name: "api.stripe.com." });
     expect(m.candidates[0]).toMatchObject({ result: "NXDOMAIN", waitS: 5 }); // it still waited for AAAA
@@ -203,7 +204,12 @@ describe("failure handling: glibc vs musl (docs/sources.md §3.2)", () => {
     const lostOnce: ExistsFn = (fqdn, qtype, ctx) => (qtype === "AAAA" && ctx.send === 0 ? "TIMEOUT" : cluster(fqdn, qtype, ctx));
     const g = queriesForLookup("svc", conf(), "glibc", lostOnce);
     expect(g.outcome).toMatchObject({ ok: true, name: "svc.default.svc.cluster.local." });
-    expect(names(g)).toEqual(["A svc.default.svc.cluster.local.", "AAAA svc.default.svc.cluster.local.", "A svc.default.svc.cluster.local.", "AAAA svc.default.svc.cluster.local."]);
+    expect(names(g)).toEqual([
+      "A svc.default.svc.cluster.local.",
+      "AAAA svc.default.svc.cluster.local.",
+      "A svc.default.svc.cluster.local.",
+      "AAAA svc.default.svc.cluster.local.",
+    ]);
     expect(g.queries.map((q) => q.concurrent)).toEqual([true, true, false, false]);
     expect([g.waitS, g.rtts]).toEqual([5, 2]);
     expect(lookupLatencyS(g, 0.001)).toBeCloseTo(5.002, 9);
@@ -241,12 +247,15 @@ describe("failure handling: glibc vs musl (docs/sources.md §3.2)", () => {
     const m = queriesForLookup("svc", c, "musl", firstDown);
     expect(m.queries.map((q) => q.nameserverIndex)).toEqual([0, 1, 0, 1]);
     expect([m.waitS, m.rtts, m.udpSockets, m.udpFlows]).toEqual([0, 1, 1, 2]);
-    expect([glibcExchangeTimeoutS(5, 0, 3), glibcExchangeTimeoutS(5, 1, 3), glibcExchangeTimeoutS(5, 2, 3), glibcExchangeTimeoutS(5, 1, 2)]).toEqual([5, 3, 6, 5]);
+    expect([glibcExchangeTimeoutS(5, 0, 3), glibcExchangeTimeoutS(5, 1, 3), glibcExchangeTimeoutS(5, 2, 3), glibcExchangeTimeoutS(5, 1, 2)]).toEqual([
+      5, 3, 6, 5,
+    ]);
   });
 });
 
 describe("resolver options", () => {
-  const opts = (text: string): ResolvConf => parseResolvConfStrict(`nameserver 10.96.0.10\nsearch default.svc.cluster.local svc.cluster.local cluster.local\n${text}\n`);
+  const opts = (text: string): ResolvConf =>
+    parseResolvConfStrict(`nameserver 10.96.0.10\nsearch default.svc.cluster.local svc.cluster.local cluster.local\n${text}\n`);
 
   it("single-request: sequential A then AAAA on one socket; reopen: a new socket for AAAA; musl ignores both", () => {
     const sr = queriesForLookup("api.stripe.com", opts("options ndots:5 single-request"), "glibc", cluster);
@@ -299,18 +308,25 @@ describe("properties", () => {
 
   it("with well-behaved servers: 2 queries per candidate, candidates ≤ search + 1, the answer is the last candidate", () => {
     fc.assert(
-      fc.property(nameArb, fc.integer({ min: 0, max: 3 }), fc.constantFrom<ResolverKind>("glibc", "musl"), fc.func(rcodeArb), fc.integer({ min: 1, max: 6 }), (name, h, resolver, f, ndots) => {
-        const c = withNdots(conf(["h1.example", "h2.example", "h3.example"].slice(0, h)), ndots);
-        const exists: ExistsFn = (fqdn: string, qtype: QType) => f(fqdn, qtype);
-        const r = queriesForLookup(name, c, resolver, exists);
-        expect(r.queries.length).toBe(2 * r.candidates.length);
-        expect(r.candidates.length).toBeLessThanOrEqual(c.search.length + 1);
-        expect(r.waitS).toBe(0);
-        expect(r.rtts).toBe(r.candidates.length);
-        if (r.outcome.ok) expect(r.candidates.at(-1)!.name).toBe(r.outcome.name);
-        // Deterministic.
-        expect(queriesForLookup(name, c, resolver, exists)).toEqual(r);
-      }),
+      fc.property(
+        nameArb,
+        fc.integer({ min: 0, max: 3 }),
+        fc.constantFrom<ResolverKind>("glibc", "musl"),
+        fc.func(rcodeArb),
+        fc.integer({ min: 1, max: 6 }),
+        (name, h, resolver, f, ndots) => {
+          const c = withNdots(conf(["h1.example", "h2.example", "h3.example"].slice(0, h)), ndots);
+          const exists: ExistsFn = (fqdn: string, qtype: QType) => f(fqdn, qtype);
+          const r = queriesForLookup(name, c, resolver, exists);
+          expect(r.queries.length).toBe(2 * r.candidates.length);
+          expect(r.candidates.length).toBeLessThanOrEqual(c.search.length + 1);
+          expect(r.waitS).toBe(0);
+          expect(r.rtts).toBe(r.candidates.length);
+          if (r.outcome.ok) expect(r.candidates.at(-1)!.name).toBe(r.outcome.name);
+          // Deterministic.
+          expect(queriesForLookup(name, c, resolver, exists)).toEqual(r);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -52,7 +52,16 @@
  * Cost: one call allocates a few small objects per query. For a time-stepped simulation, classify names and cache
  * the result per (name class, resolv.conf, resolver) when `exists` is static.
  */
-import { GLIBC_MAX_ATTEMPTS, GLIBC_MAX_TIMEOUT_S, MAX_NDOTS, MUSL_MAX_ATTEMPTS, MUSL_MAX_LINE_CHARS, MUSL_MAX_TIMEOUT_S, isIpv4, isIpv6 } from "./resolv-conf.js";
+import {
+  GLIBC_MAX_ATTEMPTS,
+  GLIBC_MAX_TIMEOUT_S,
+  MAX_NDOTS,
+  MUSL_MAX_ATTEMPTS,
+  MUSL_MAX_LINE_CHARS,
+  MUSL_MAX_TIMEOUT_S,
+  isIpv4,
+  isIpv6,
+} from "./resolv-conf.js";
 import type { ResolvConf } from "./resolv-conf.js";
 
 export type QType = "A" | "AAAA";
@@ -218,7 +227,18 @@ class Trace {
   }
 
   begin(name: string, origin: "search" | "absolute", mode: SendMode): number {
-    this.candidates.push({ name, origin, firstQuery: this.queries.length, queryCount: 0, mode, result: "TIMEOUT", hasA: false, hasAAAA: false, rtts: 0, waitS: 0 });
+    this.candidates.push({
+      name,
+      origin,
+      firstQuery: this.queries.length,
+      queryCount: 0,
+      mode,
+      result: "TIMEOUT",
+      hasA: false,
+      hasAAAA: false,
+      rtts: 0,
+      waitS: 0,
+    });
     return this.candidates.length - 1;
   }
 
@@ -334,7 +354,8 @@ function glibcLookup(t: Trace, name: string, conf: ResolvConf, st: GlibcState): 
     if (r.success) return ok(fqdn, r);
     if (r.herrno === "NO_DATA") gotNodata = true;
     else if (r.herrno === "HOST_NOT_FOUND") continue;
-    else if (r.servfail) gotServfail = true; // docs/sources.md §3.2: SERVFAIL → try next search element
+    else if (r.servfail)
+      gotServfail = true; // docs/sources.md §3.2: SERVFAIL → try next search element
     else break; // a timeout ends the search list
   }
   if (!(triedAsIs || rootOnList)) {
@@ -589,7 +610,8 @@ function muslNameFromDns(t: Trace, fqdn: string, origin: "search" | "absolute", 
   const hasA = accepted[0] === "NOERROR";
   const hasAAAA = accepted[1] === "NOERROR";
   verdict ??= hasA || hasAAAA ? "answer" : "nodata";
-  const result: CandidateResult = verdict === "answer" ? "answer" : verdict === "continue" ? "NXDOMAIN" : verdict === "nodata" ? "NODATA" : servfailSeen ? "SERVFAIL" : "TIMEOUT";
+  const result: CandidateResult =
+    verdict === "answer" ? "answer" : verdict === "continue" ? "NXDOMAIN" : verdict === "nodata" ? "NODATA" : servfailSeen ? "SERVFAIL" : "TIMEOUT";
   t.end(cand, result, hasA, hasAAAA, rtts, waitS);
   return { verdict, hasA, hasAAAA };
 }

@@ -52,7 +52,10 @@ describe("DNS traffic", () => {
 
   it("drops new flows when a node's conntrack table is full", () => {
     // 2 cores: 131,072 entries; 200 lookups/s from each of 30 pods fill it within the UDP timeout
-    const get = run({ workload: [], cluster: { nodes: 20, zones: 1, coresPerNode: 2 }, dns: { lookupsPerPodPerSecond: 200, sampleRate: 0.001, corednsCores: 64 } }, ["central"]);
+    const get = run(
+      { workload: [], cluster: { nodes: 20, zones: 1, coresPerNode: 2 }, dns: { lookupsPerPodPerSecond: 200, sampleRate: 0.001, corednsCores: 64 } },
+      ["central"],
+    );
     expect(get("central", "conntrack.drops")).toBeGreaterThan(0);
     expect(get("central", "conntrack.peak_entries.max_node")).toBeGreaterThanOrEqual(131_072 * 0.99);
     // a CoreDNS host has one table for its own pods' flows and the ones it serves: never more than nf_conntrack_max
@@ -63,7 +66,11 @@ describe("DNS traffic", () => {
     // 60 MiB = 62.9 MB. Default `pods insecure`: (200 endpoints + 20 Services) / 1000 + 54 = 54.2 MB fits. Autopath
     // (`pods verified`) caches all 6,000 pods: (6,000 + 20) / 250 + 56 = 80.1 MB does not; in 10 min each replica is
     // killed at 0, 10, 30, 70, 150 and 310 s (backoff 10 s doubling, 300 s at most) and never serves
-    const get = run({ workload: [], dns: { lookupsPerPodPerSecond: 1, sampleRate: 0.01, corednsMemoryLimit: "60Mi" } }, ["central", "central-autopath", "coredns-daemonset"]);
+    const get = run({ workload: [], dns: { lookupsPerPodPerSecond: 1, sampleRate: 0.01, corednsMemoryLimit: "60Mi" } }, [
+      "central",
+      "central-autopath",
+      "coredns-daemonset",
+    ]);
     expect(get("central", "dns.coredns.oom_kills")).toBe(0);
     expect(get("central", "dns.failures")).toBe(0);
     expect(get("central-autopath", "dns.coredns.oom_kills")).toBe(6 * get("central-autopath", "dns.coredns.replicas"));

@@ -277,7 +277,10 @@ export class DnsTraffic {
       if (cache === null || n === 0) return 1;
       return Math.min(1, (positive ? cache.successCapacity : cache.denialCapacity) / n);
     };
-    return { cluster: { positive: share(true, true), negative: share(true, false) }, external: { positive: share(false, true), negative: share(false, false) } };
+    return {
+      cluster: { positive: share(true, true), negative: share(true, false) },
+      external: { positive: share(false, true), negative: share(false, false) },
+    };
   }
 
   /** Hit ratio at the first tier for a key seen at `perKey` per second: TTL renewal, scaled by what fits. */
@@ -440,7 +443,11 @@ export class DnsTraffic {
       dropFraction = toCentral > 0 ? r.dropped / (toCentral * dt) : 0;
       latencyMs = r.latencyMs;
       // one table per node (nf_conntrack_max): a host's holds its own pods' flows and its share as a server
-      const hostTable = this.server.table.step({ udpReplied: (serverUdpFlows / up + hostOwn.udp) * dt, tcpOpened: hostOwn.tcpOpened, tcpClosed: hostOwn.tcpClosed });
+      const hostTable = this.server.table.step({
+        udpReplied: (serverUdpFlows / up + hostOwn.udp) * dt,
+        tcpOpened: hostOwn.tcpOpened,
+        tcpClosed: hostOwn.tcpClosed,
+      });
       this.server.refused = 1 - hostTable.acceptedFraction;
       this.conntrackDrops += hostTable.dropped * up;
       if (this.server.table.occupancy > this.peakConntrack) this.peakConntrack = this.server.table.occupancy;
@@ -481,11 +488,17 @@ export class DnsTraffic {
         break;
       }
     }
-    const nc = rng.weighted(NAME_CLASSES as readonly NameClass[], NAME_CLASSES.map((c) => cfg.mix[c]));
+    const nc = rng.weighted(
+      NAME_CLASSES as readonly NameClass[],
+      NAME_CLASSES.map((c) => cfg.mix[c]),
+    );
     const e = this.expansions[nc];
     const direct = p.firstTier === "central" || cohort.mode === "fallback";
     const dnat = direct || p.clientLink.dnat;
-    const pRace = dnat && (direct || p.clientLink.raceExposed) ? dnsRaceLossProbability({ kernel: cfg.kernel, dnsBackends: direct ? Math.max(1, this.replicasUp) : p.clientLink.dnatBackends === "one" ? 1 : 2 }) : 0;
+    const pRace =
+      dnat && (direct || p.clientLink.raceExposed)
+        ? dnsRaceLossProbability({ kernel: cfg.kernel, dnsBackends: direct ? Math.max(1, this.replicasUp) : p.clientLink.dnatBackends === "one" ? 1 : 2 })
+        : 0;
     const pConntrack = direct || p.clientLink.conntracked ? Math.min(1, cohort.refused + (direct ? this.server.refused : 0)) : 0;
     const lat = cfg.latencyMs;
     const centralMs = 2 * lat.cluster + this.lastCentralLatencyMs;
@@ -554,7 +567,12 @@ const confCache = new Map<number, ReturnType<typeof kubeletClusterFirst>>();
 function kubeletClusterFirstCached(hostDomains: number): ReturnType<typeof kubeletClusterFirst> {
   let c = confCache.get(hostDomains);
   if (c === undefined) {
-    c = kubeletClusterFirst("app", "cluster.local", Array.from({ length: hostDomains }, (_, i) => `h${i}.example.internal`), DNS_IP);
+    c = kubeletClusterFirst(
+      "app",
+      "cluster.local",
+      Array.from({ length: hostDomains }, (_, i) => `h${i}.example.internal`),
+      DNS_IP,
+    );
     confCache.set(hostDomains, c);
   }
   return c;

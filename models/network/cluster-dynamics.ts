@@ -56,7 +56,15 @@ export class ClusterDynamics {
       this.scheduler,
       this.kubelets,
       rng.stream("cluster/replicasets"),
-      { workers: 5, burstReplicas: 500, qps: kcm.qps, burst: kcm.burst, writeLatency: latency, startup: config.pods.startup, termination: config.pods.termination },
+      {
+        workers: 5,
+        burstReplicas: 500,
+        qps: kcm.qps,
+        burst: kcm.burst,
+        writeLatency: latency,
+        startup: config.pods.startup,
+        termination: config.pods.termination,
+      },
       (n) => this.pods.counted("events", n),
     );
     this.deployments = new DeploymentController(sim, cluster, this.replicaSets, { workers: 5, qps: kcm.qps, burst: kcm.burst, writeLatency: latency });

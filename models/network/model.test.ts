@@ -21,7 +21,14 @@ describe("network model", () => {
     const k8s = "cluster.kubernetesVersion=1.34";
     const hash = "controller.algorithm=stable-hash";
     // the same release with another packing algorithm: the cluster's own history is the same, write for write
-    for (const m of ["etcd.writes.pods", "etcd.writes.nodes", "etcd.writes.leases", "etcd.writes.events", "nodelifecycle.pods_marked_notready", "replicaset.creates"]) {
+    for (const m of [
+      "etcd.writes.pods",
+      "etcd.writes.nodes",
+      "etcd.writes.leases",
+      "etcd.writes.events",
+      "nodelifecycle.pods_marked_notready",
+      "replicaset.creates",
+    ]) {
       expect(get(hash, m), m).toBe(get(k8s, m));
     }
     for (const v of [old, k8s, hash]) {
@@ -45,7 +52,12 @@ describe("network model", () => {
 describe("the cluster's keyspace in etcd", () => {
   it("renews every node's Lease every 10 s: nodes x duration / 10 s writes, the partition's nodes excepted", () => {
     const run = (workload: unknown[]): Record<string, number> => {
-      const r = runScenario(planScenario({ name: "leases", model: "network", duration: "10m", cluster: { nodes: 60, zones: 3 }, services: [{ name: "web", replicas: 30 }], workload }, "leases"));
+      const r = runScenario(
+        planScenario(
+          { name: "leases", model: "network", duration: "10m", cluster: { nodes: 60, zones: 3 }, services: [{ name: "web", replicas: 30 }], workload },
+          "leases",
+        ),
+      );
       return Object.fromEntries(r.rows.map((x) => [x.metric, x.value]));
     };
     // 60 nodes x 600 s / 10 s

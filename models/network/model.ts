@@ -86,7 +86,9 @@ export function networkParts(config: NetworkConfig): { controlPlane: string; dns
       kubeProxyMode: config.kubeProxy.mode,
       duration: config.duration,
       interval: config.metrics.interval,
-      outages: config.workload.filter((w) => w.action === "zone-outage" || w.action === "dns-rollout" || w.action === "coredns-loss" || w.action === "dns-cache-oom"),
+      outages: config.workload.filter(
+        (w) => w.action === "zone-outage" || w.action === "dns-rollout" || w.action === "coredns-loss" || w.action === "dns-cache-oom",
+      ),
     }),
   };
 }
@@ -174,7 +176,16 @@ export function runControlPlane(config: NetworkConfig, ctx: ModelContext): void 
   // ---- the endpoints controllers ----
   const sink: WriteSink = {
     committed: (svc, bytes, trigger, kind, deleted) =>
-      apiserver.publish({ resource: kind, proxyBytes: bytes.proxyEvent, dnsBytes: bytes.dnsEvent, bytes: bytes.event, proxied: !svc.headless, trigger, service: svc.index, deleted }),
+      apiserver.publish({
+        resource: kind,
+        proxyBytes: bytes.proxyEvent,
+        dnsBytes: bytes.dnsEvent,
+        bytes: bytes.event,
+        proxied: !svc.headless,
+        trigger,
+        service: svc.index,
+        deleted,
+      }),
     objectChanged: (svc, kind: EndpointsKind, before, after) => lists.change(kind, !svc.headless, before, after),
   };
   const kcm = config.controllerManager;
@@ -237,7 +248,8 @@ export function runControlPlane(config: NetworkConfig, ctx: ModelContext): void 
       const keyLength = podKeyLength(svc);
       pods.write(pod, keyLength, bytes.stored);
       pods.delete(pod, keyLength);
-      if (dnsWatchesPods) apiserver.publish({ resource: "pods", proxyBytes: 0, dnsBytes: 2 * bytes.dnsEvent, bytes: 2 * bytes.event, proxied: false, trigger: Number.NaN });
+      if (dnsWatchesPods)
+        apiserver.publish({ resource: "pods", proxyBytes: 0, dnsBytes: 2 * bytes.dnsEvent, bytes: 2 * bytes.event, proxied: false, trigger: Number.NaN });
       slices.podChanged(svc.index, pod, Number.NaN);
       endpoints.podChanged(svc.index, pod, Number.NaN);
     },
@@ -248,7 +260,15 @@ export function runControlPlane(config: NetworkConfig, ctx: ModelContext): void 
       }
       etcd.overwriteInGroup(groups[kind], count);
       if (kind === "pods" && dnsWatchesPods) {
-        apiserver.publish({ resource: "pods", proxyBytes: 0, dnsBytes: objects.pod.dnsEvent, bytes: objects.pod.event, proxied: false, trigger: Number.NaN, count });
+        apiserver.publish({
+          resource: "pods",
+          proxyBytes: 0,
+          dnsBytes: objects.pod.dnsEvent,
+          bytes: objects.pod.event,
+          proxied: false,
+          trigger: Number.NaN,
+          count,
+        });
       }
     },
     nodeUp(node, up) {
@@ -262,7 +282,14 @@ export function runControlPlane(config: NetworkConfig, ctx: ModelContext): void 
       if (etcd.write(serviceKey(svc), bytes.stored, "services") === "ok") {
         lists.change("services", !svc.headless, undefined, bytes);
         // a Service carries no trigger annotation
-        apiserver.publish({ resource: "services", proxyBytes: bytes.proxyEvent, dnsBytes: bytes.dnsEvent, bytes: bytes.event, proxied: !svc.headless, trigger: Number.NaN });
+        apiserver.publish({
+          resource: "services",
+          proxyBytes: bytes.proxyEvent,
+          dnsBytes: bytes.dnsEvent,
+          bytes: bytes.event,
+          proxied: !svc.headless,
+          trigger: Number.NaN,
+        });
       }
       slices.created(service);
       endpoints.created(service);
@@ -485,7 +512,14 @@ export function runDns(config: NetworkConfig, ctx: ModelContext): void {
   // failures and race timeouts are counted on the traced lookups and scaled to all lookups
   put("dns.failures", "count", Math.round((dns.tracedFailures / traced) * dns.lookups));
   put("dns.race_timeouts", "count", Math.round((dns.tracedRaceTimeouts / traced) * dns.lookups));
-  put("dns.coredns.replicas", "count", placement.components(shape).filter((g) => g.component === "coredns").reduce((n, g) => n + g.count, 0));
+  put(
+    "dns.coredns.replicas",
+    "count",
+    placement
+      .components(shape)
+      .filter((g) => g.component === "coredns")
+      .reduce((n, g) => n + g.count, 0),
+  );
   put("dns.coredns.dropped_queries", "count", Math.round(dns.corednsDropped));
   put("dns.cpu_cores", "cores", dns.cpuCoreSeconds / (config.duration / 1e6));
   put("dns.memory_bytes", "bytes", Math.round(cost.memoryMB * 1e6));
@@ -575,7 +609,13 @@ class EventsTtl {
   }
 }
 
-function startDns(sim: Simulation, config: NetworkConfig, placement: ReturnType<typeof getPlacement>, nodesUp: () => number, rng: ModelContext["rng"]): DnsTraffic {
+function startDns(
+  sim: Simulation,
+  config: NetworkConfig,
+  placement: ReturnType<typeof getPlacement>,
+  nodesUp: () => number,
+  rng: ModelContext["rng"],
+): DnsTraffic {
   const c = config.cluster;
   const dns = new DnsTraffic(
     sim,

@@ -116,7 +116,9 @@ export function rfc3339Nano(t: Micros): string {
   const frac = Math.round(t - whole * 1e6);
   const base = new Date((EPOCH_SECONDS + whole) * 1000).toISOString().slice(0, 19);
   if (frac === 0) return `${base}Z`;
-  return `${base}.${String(frac * 1000).padStart(9, "0").replace(/0+$/, "")}Z`;
+  return `${base}.${String(frac * 1000)
+    .padStart(9, "0")
+    .replace(/0+$/, "")}Z`;
 }
 
 /** Length of rfc3339Nano(t) without formatting it (the date and time part is 19 characters for years 1000-9999). */
@@ -159,7 +161,8 @@ function controllerManagedFields(kind: "EndpointSlice" | "Endpoints", svc: Servi
           "f:ownerReferences": { ".": {}, [`k:{"uid":"${svc.uid}"}`]: {} },
         }
       : { "f:annotations": { ".": {}, [`f:${TRIGGER_ANNOTATION}`]: {} } };
-  const fields = kind === "EndpointSlice" ? { "f:addressType": {}, "f:endpoints": {}, "f:metadata": meta, "f:ports": {} } : { "f:metadata": meta, "f:subsets": {} };
+  const fields =
+    kind === "EndpointSlice" ? { "f:addressType": {}, "f:endpoints": {}, "f:metadata": meta, "f:ports": {} } : { "f:metadata": meta, "f:subsets": {} };
   return [
     {
       manager: "kube-controller-manager",
@@ -310,7 +313,8 @@ export class ProtobufSizer implements ObjectSizer {
     }
     const addresses = shape.readyEntries + shape.notReadyEntries;
     const subsetBytes = subsets === 0 ? 0 : endpointSubsetEntrySize(addresses, o.ports);
-    const json = o.json + (subsets === 0 ? 0 : endpointSubsetJsonOverheadSize(shape.ready, shape.notReady, o.ports) + shape.readyEntriesJson + shape.notReadyEntriesJson);
+    const json =
+      o.json + (subsets === 0 ? 0 : endpointSubsetJsonOverheadSize(shape.ready, shape.notReady, o.ports) + shape.readyEntriesJson + shape.notReadyEntriesJson);
     return this.bytes("Endpoints", o.body + subsetBytes, o.stored + subsetBytes, json, type);
   }
 
@@ -448,7 +452,10 @@ export class ProtobufSizer implements ObjectSizer {
     const c = this.cluster;
     const node = c.podNode[pod];
     // one number: Service, kind, family, address length (< 64), node and zone name lengths (< 256, < 64)
-    const key = ((((c.podService[pod] * 4 + (kind === "slice" ? 0 : 2) + (family === "IPv4" ? 0 : 1)) * 64 + c.podIPLength(pod, family)) * 256 + c.nodeName(node).length) * 64) + c.zoneName(node).length;
+    const key =
+      (((c.podService[pod] * 4 + (kind === "slice" ? 0 : 2) + (family === "IPv4" ? 0 : 1)) * 64 + c.podIPLength(pod, family)) * 256 + c.nodeName(node).length) *
+        64 +
+      c.zoneName(node).length;
     let sizes = this.entryShapes.get(key);
     if (sizes === undefined) {
       sizes = compute();
@@ -463,7 +470,10 @@ export class ProtobufSizer implements ObjectSizer {
  * ~2.0 MB", "100 * const = ~10 KB"), and the whole object is that many constants — no metadata, no envelope.
  */
 export class KepSizer implements ObjectSizer {
-  constructor(private readonly perEndpoint: number, private readonly real: ObjectSizer) {}
+  constructor(
+    private readonly perEndpoint: number,
+    private readonly real: ObjectSizer,
+  ) {}
 
   sliceEntry(): number {
     return this.perEndpoint;

@@ -19,7 +19,9 @@ function rollout(podStartup: string, publishNotReadyAddresses = false): Scenario
     controller: { batchPeriod: 0 },
     // constant timings keep every change of a replacement at least 1 s from the others (see below)
     kubelet: { sandbox: "1s", cleanup: "2s" },
-    workload: [{ name: "rollout", at: "10s", action: "rolling-update", services: "web", style: "one-at-a-time", interval: "10s", podStartup, termination: "5s" }],
+    workload: [
+      { name: "rollout", at: "10s", action: "rolling-update", services: "web", style: "one-at-a-time", interval: "10s", podStartup, termination: "5s" },
+    ],
   };
 }
 

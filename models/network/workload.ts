@@ -36,7 +36,14 @@ export function selectServices(cluster: Cluster, selector: string): Service[] {
   const byGroup = cluster.services.filter((s) => s.group === selector);
   if (byGroup.length > 0) return byGroup;
   if (selector.includes("*")) {
-    const re = new RegExp("^" + selector.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$");
+    const re = new RegExp(
+      "^" +
+        selector
+          .split("*")
+          .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+          .join(".*") +
+        "$",
+    );
     return cluster.services.filter((s) => re.test(s.name));
   }
   return cluster.services.filter((s) => s.name === selector);

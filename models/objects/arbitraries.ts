@@ -40,10 +40,7 @@ export const objectReference: fc.Arbitrary<ObjectReference> = fc.record(
 export const sliceEndpoint: fc.Arbitrary<Endpoint> = fc.record(
   {
     addresses: fc.array(ip, { maxLength: 3 }),
-    conditions: fc.record(
-      { ready: fc.boolean(), serving: fc.boolean(), terminating: fc.boolean() },
-      { requiredKeys: [] },
-    ),
+    conditions: fc.record({ ready: fc.boolean(), serving: fc.boolean(), terminating: fc.boolean() }, { requiredKeys: [] }),
     hostname: text,
     targetRef: objectReference,
     deprecatedTopology: fc.dictionary(text, text, { maxKeys: 3 }),
@@ -68,16 +65,11 @@ export const objectMeta: fc.Arbitrary<ObjectMeta> = fc.record(
     uid: fc.uuid(),
     resourceVersion: fc.stringMatching(/^[0-9]{1,9}$/),
     generation: fc.integer({ min: 0, max: 2 ** 40 }),
-    creationTimestamp: fc
-      .integer({ min: 0, max: 4_000_000_000 })
-      .map((s) => new Date(s * 1000).toISOString().replace(/\.\d{3}Z$/, "Z")),
+    creationTimestamp: fc.integer({ min: 0, max: 4_000_000_000 }).map((s) => new Date(s * 1000).toISOString().replace(/\.\d{3}Z$/, "Z")),
     labels: fc.dictionary(text, text, { maxKeys: 4 }),
     annotations: fc.dictionary(text, text, { maxKeys: 2 }),
     ownerReferences: fc.array(
-      fc.record(
-        { apiVersion: text, kind: text, name: text, uid: fc.uuid(), controller: fc.boolean(), blockOwnerDeletion: fc.boolean() },
-        { requiredKeys: [] },
-      ),
+      fc.record({ apiVersion: text, kind: text, name: text, uid: fc.uuid(), controller: fc.boolean(), blockOwnerDeletion: fc.boolean() }, { requiredKeys: [] }),
       { maxLength: 2 },
     ),
     finalizers: fc.array(text, { maxLength: 2 }),
@@ -136,9 +128,7 @@ export const endpoints: fc.Arbitrary<Endpoints> = fc.record({
 });
 
 /** A metav1.Time: whole seconds, 1970..2096. */
-const time: fc.Arbitrary<string> = fc
-  .integer({ min: 0, max: 4_000_000_000 })
-  .map((s) => new Date(s * 1000).toISOString().replace(/\.\d{3}Z$/, "Z"));
+const time: fc.Arbitrary<string> = fc.integer({ min: 0, max: 4_000_000_000 }).map((s) => new Date(s * 1000).toISOString().replace(/\.\d{3}Z$/, "Z"));
 
 /** A metav1.MicroTime as the apiserver prints it: years 0001..9999 (zero time included), six fraction digits. */
 export const microTime: fc.Arbitrary<string> = fc.oneof(
@@ -210,10 +200,7 @@ export const node: fc.Arbitrary<Node> = fc.record(
         podCIDRs: fc.array(text, { maxLength: 2 }),
         providerID: text,
         unschedulable: fc.boolean(),
-        taints: fc.array(
-          fc.record({ key: text, value: text, effect: text, timeAdded: time }, { requiredKeys: [] }),
-          { maxLength: 3 },
-        ),
+        taints: fc.array(fc.record({ key: text, value: text, effect: text, timeAdded: time }, { requiredKeys: [] }), { maxLength: 3 }),
         externalID: text,
       },
       { requiredKeys: [] },
@@ -224,17 +211,11 @@ export const node: fc.Arbitrary<Node> = fc.record(
         allocatable: quantities,
         phase: text,
         conditions: fc.array(
-          fc.record(
-            { type: text, status: text, lastHeartbeatTime: time, lastTransitionTime: time, reason: text, message: text },
-            { requiredKeys: [] },
-          ),
+          fc.record({ type: text, status: text, lastHeartbeatTime: time, lastTransitionTime: time, reason: text, message: text }, { requiredKeys: [] }),
           { maxLength: 6 },
         ),
         addresses: fc.array(fc.record({ type: text, address: text }, { requiredKeys: [] }), { maxLength: 3 }),
-        daemonEndpoints: fc.record(
-          { kubeletEndpoint: fc.record({ Port: int32 }, { requiredKeys: [] }) },
-          { requiredKeys: [] },
-        ),
+        daemonEndpoints: fc.record({ kubeletEndpoint: fc.record({ Port: int32 }, { requiredKeys: [] }) }, { requiredKeys: [] }),
         nodeInfo: fc.record(
           {
             machineID: text,
@@ -251,23 +232,16 @@ export const node: fc.Arbitrary<Node> = fc.record(
           },
           { requiredKeys: [] },
         ),
-        images: fc.array(
-          fc.record(
-            { names: fc.array(text, { maxLength: 3 }), sizeBytes: fc.integer({ min: 0, max: 2 ** 40 }) },
-            { requiredKeys: [] },
-          ),
-          { maxLength: 12 },
-        ),
+        images: fc.array(fc.record({ names: fc.array(text, { maxLength: 3 }), sizeBytes: fc.integer({ min: 0, max: 2 ** 40 }) }, { requiredKeys: [] }), {
+          maxLength: 12,
+        }),
         volumesInUse: fc.array(text, { maxLength: 2 }),
         volumesAttached: fc.array(fc.record({ name: text, devicePath: text }, { requiredKeys: [] }), { maxLength: 2 }),
         runtimeHandlers: fc.array(
           fc.record(
             {
               name: text,
-              features: fc.record(
-                { recursiveReadOnlyMounts: fc.boolean(), userNamespaces: fc.boolean() },
-                { requiredKeys: [] },
-              ),
+              features: fc.record({ recursiveReadOnlyMounts: fc.boolean(), userNamespaces: fc.boolean() }, { requiredKeys: [] }),
             },
             { requiredKeys: [] },
           ),

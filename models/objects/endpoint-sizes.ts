@@ -11,23 +11,8 @@
 import { jsonIntegerSize, jsonStringSize } from "./json-size.js";
 import { fieldJsonSize, messageBodySize, messageJsonSize } from "./object-size.js";
 import { utf8Length, varintSize } from "./protobuf-size.js";
-import {
-  EndpointSchema,
-  EndpointSlicePortSchema,
-  EndpointSliceSchema,
-  EndpointsSchema,
-  ObjectMetaSchema,
-} from "./schema.js";
-import type {
-  Endpoint,
-  EndpointAddress,
-  EndpointPort,
-  EndpointSlice,
-  EndpointSlicePort,
-  Endpoints,
-  ObjectMeta,
-  ObjectReference,
-} from "./types.js";
+import { EndpointSchema, EndpointSlicePortSchema, EndpointSliceSchema, EndpointsSchema, ObjectMetaSchema } from "./schema.js";
+import type { Endpoint, EndpointAddress, EndpointPort, EndpointSlice, EndpointSlicePort, Endpoints, ObjectMeta, ObjectReference } from "./types.js";
 
 type Json = Record<string, unknown>;
 
@@ -280,11 +265,7 @@ export function endpointPortJsonSize(port: EndpointPort): number {
  * Bytes of one subset's JSON other than its address objects: braces, the addresses and notReadyAddresses arrays'
  * keys, brackets and commas (each omitted when empty), and the ports.
  */
-export function endpointSubsetJsonOverheadSize(
-  readyCount: number,
-  notReadyCount: number,
-  ports: readonly EndpointPort[] | undefined,
-): number {
+export function endpointSubsetJsonOverheadSize(readyCount: number, notReadyCount: number, ports: readonly EndpointPort[] | undefined): number {
   let n = 2;
   let fields = 0;
   if (readyCount > 0) {

@@ -252,8 +252,7 @@ function main(): void {
       "\n  ]}",
   );
   process.stdout.write(
-    `{"extractedBy": ${JSON.stringify(fixture.extractedBy)}, "sources": ${JSON.stringify(fixture.sources)},\n` +
-      `"messages": [\n${messages.join(",\n")}\n]}\n`,
+    `{"extractedBy": ${JSON.stringify(fixture.extractedBy)}, "sources": ${JSON.stringify(fixture.sources)},\n` + `"messages": [\n${messages.join(",\n")}\n]}\n`,
   );
 }
 

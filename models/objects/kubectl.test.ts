@@ -99,17 +99,17 @@ describe("parseKubeObject", () => {
   });
 
   it("takes a MicroTime only with six fraction digits, as RFC3339Micro parsing does", () => {
-    const lease = (renewTime: unknown): (() => unknown) => () =>
-      parseKubeObject({ ...sample.nodeLease(1), spec: { renewTime } });
+    const lease =
+      (renewTime: unknown): (() => unknown) =>
+      () =>
+        parseKubeObject({ ...sample.nodeLease(1), spec: { renewTime } });
     expect(lease("2026-01-01T06:15:32.482913Z")).not.toThrow();
     for (const bad of ["2026-01-01T06:15:32Z", "2026-01-01T06:15:32.482Z", "2026-01-01T06:15:32.482913123Z", "2026-13-01T06:15:32.482913Z", 1767248132]) {
       expect(lease(bad)).toThrow(
         `spec.renewTime: must be an RFC 3339 time with microseconds such as "2026-01-01T00:00:00.000000Z" (got ${JSON.stringify(bad)})`,
       );
     }
-    expect(() => parseKubeObject({ kind: "Lease", apiVersion: "v1" })).toThrow(
-      'apiVersion: must be "coordination.k8s.io/v1" for kind Lease (got "v1")',
-    );
+    expect(() => parseKubeObject({ kind: "Lease", apiVersion: "v1" })).toThrow('apiVersion: must be "coordination.k8s.io/v1" for kind Lease (got "v1")');
   });
 
   it("reads an EndpointSlice as kubectl prints it, listing the fields it drops", () => {
@@ -200,13 +200,13 @@ describe("parseKubeObject", () => {
     expect(() => parseKubeObject({ kind: "List", apiVersion: "v1", items: [{}, {}] })).toThrow(
       "kind: List holds 2 item(s); pass a single object (kubectl get <kind> <name> -o json), not a list",
     );
-    expect(() => parseKubeObject({ kind: "EndpointSliceList", apiVersion: "discovery.k8s.io/v1", items: [] })).toThrow(
-      "not a list",
-    );
+    expect(() => parseKubeObject({ kind: "EndpointSliceList", apiVersion: "discovery.k8s.io/v1", items: [] })).toThrow("not a list");
     expect(() => parseKubeObject({ kind: "EndpointSlice", apiVersion: "discovery.k8s.io/v1beta1" })).toThrow(
       'apiVersion: must be "discovery.k8s.io/v1" for kind EndpointSlice (got "discovery.k8s.io/v1beta1")',
     );
     expect(() => parseKubeObject([])).toThrow("expected one JSON object (kubectl get ... -o json), got a list");
-    expect(() => parseKubeObject({ apiVersion: "v1" })).toThrow("kind: must be one of EndpointSlice, Endpoints, Service, Pod, Node, Lease, Event (got nothing)");
+    expect(() => parseKubeObject({ apiVersion: "v1" })).toThrow(
+      "kind: must be one of EndpointSlice, Endpoints, Service, Pod, Node, Lease, Event (got nothing)",
+    );
   });
 });

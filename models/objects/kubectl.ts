@@ -24,9 +24,7 @@ export function parseKubeObject(json: unknown): ParsedObject {
   const kind = json.kind;
   if (kind === "List" || (typeof kind === "string" && kind.endsWith("List"))) {
     const n = Array.isArray(json.items) ? json.items.length : 0;
-    throw new Error(
-      `kind: ${kind} holds ${n} item(s); pass a single object (kubectl get <kind> <name> -o json), not a list`,
-    );
+    throw new Error(`kind: ${kind} holds ${n} item(s); pass a single object (kubectl get <kind> <name> -o json), not a list`);
   }
   if (typeof kind !== "string" || !(KINDS as string[]).includes(kind)) {
     throw new Error(`kind: must be one of ${KINDS.join(", ")} (got ${describe(kind)})`);

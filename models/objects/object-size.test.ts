@@ -1,14 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import * as arb from "./arbitraries.js";
-import {
-  forStorage,
-  jsonSize,
-  protobufEnvelopeSize,
-  protobufSize,
-  storedSize,
-  watchEventSize,
-} from "./object-size.js";
+import { forStorage, jsonSize, protobufEnvelopeSize, protobufSize, storedSize, watchEventSize } from "./object-size.js";
 import { encodeBody, encodeEnvelope, encodeJson, encodeWatchEvent } from "./reference-encoders.js";
 import * as sample from "./samples.js";
 import type { EndpointShape } from "./samples.js";
@@ -41,8 +34,7 @@ describe("EndpointSlice sizes equal real encodings", () => {
   for (const n of [0, 1, 100, 1000]) {
     it(`${n} IPv4 endpoints`, () => expectAllSizesExact(sample.endpointSlice(SHAPE, "checkout-api", n)));
   }
-  it("100 IPv6 endpoints", () =>
-    expectAllSizesExact(sample.endpointSlice(IPV6_SHAPE, "checkout-api", 100, { addressType: "IPv6" })));
+  it("100 IPv6 endpoints", () => expectAllSizesExact(sample.endpointSlice(IPV6_SHAPE, "checkout-api", 100, { addressType: "IPv6" })));
 
   it("with and without zone, nodeName, targetRef, hostname, hints", () => {
     const base = sample.endpointSlice(SHAPE, "checkout-api", 50);
@@ -60,19 +52,15 @@ describe("EndpointSlice sizes equal real encodings", () => {
 
   it("with terminating/serving conditions set and unset", () => {
     const base = sample.endpointSlice(SHAPE, "checkout-api", 8);
-    const conditions = [
-      {},
-      { ready: true },
-      { ready: false, serving: true, terminating: true },
-      { serving: false },
-      { terminating: false },
-      undefined,
-    ];
+    const conditions = [{}, { ready: true }, { ready: false, serving: true, terminating: true }, { serving: false }, { terminating: false }, undefined];
     for (const c of conditions) expectAllSizesExact(withEndpoints(base, (ep) => ({ ...ep, conditions: c })));
   });
 
   it("for random slices (property)", () => {
-    fc.assert(fc.property(arb.endpointSlice, (slice) => expectAllSizesExact(slice)), { numRuns: 200 });
+    fc.assert(
+      fc.property(arb.endpointSlice, (slice) => expectAllSizesExact(slice)),
+      { numRuns: 200 },
+    );
   });
 });
 
@@ -80,8 +68,7 @@ describe("Endpoints sizes equal real encodings", () => {
   for (const n of [0, 1, 100, 1000, 5000]) {
     it(`${n} ready addresses`, () => expectAllSizesExact(sample.endpoints(SHAPE, "checkout-api", n)));
   }
-  it("ready and not-ready addresses", () =>
-    expectAllSizesExact(sample.endpoints(SHAPE, "checkout-api", 70, { notReady: 30 })));
+  it("ready and not-ready addresses", () => expectAllSizesExact(sample.endpoints(SHAPE, "checkout-api", 70, { notReady: 30 })));
   it("only not-ready addresses", () => expectAllSizesExact(sample.endpoints(SHAPE, "checkout-api", 0, { notReady: 3 })));
 
   it("several subsets and ports", () => {
@@ -106,7 +93,10 @@ describe("Endpoints sizes equal real encodings", () => {
   });
 
   it("for random Endpoints (property)", () => {
-    fc.assert(fc.property(arb.endpoints, (e) => expectAllSizesExact(e)), { numRuns: 200 });
+    fc.assert(
+      fc.property(arb.endpoints, (e) => expectAllSizesExact(e)),
+      { numRuns: 200 },
+    );
   });
 });
 
@@ -121,7 +111,12 @@ describe("Service sizes equal real encodings", () => {
     const svc = sample.clusterIPService("team-payments", "checkout-api");
     expectAllSizesExact({
       ...svc,
-      metadata: { ...svc.metadata, deletionTimestamp: "2026-02-03T04:05:06Z", deletionGracePeriodSeconds: 0, finalizers: ["service.kubernetes.io/load-balancer-cleanup"] },
+      metadata: {
+        ...svc.metadata,
+        deletionTimestamp: "2026-02-03T04:05:06Z",
+        deletionGracePeriodSeconds: 0,
+        finalizers: ["service.kubernetes.io/load-balancer-cleanup"],
+      },
       spec: {
         ...svc.spec,
         type: "LoadBalancer",
@@ -206,7 +201,15 @@ describe("Pod sizes equal real encodings", () => {
             startupProbe: { tcpSocket: { port: "http", host: "localhost" }, failureThreshold: 30 },
             readinessProbe: { httpGet: { path: "/", port: "http", host: "h", httpHeaders: [{ name: "X", value: "y" }], protocol: "HTTP" } },
             volumeMounts: [
-              { name: "cfg", mountPath: "/etc/app", subPath: "a", subPathExpr: "", mountPropagation: "None", recursiveReadOnly: "IfPossible", bindMountOptions: ["ro"] },
+              {
+                name: "cfg",
+                mountPath: "/etc/app",
+                subPath: "a",
+                subPathExpr: "",
+                mountPropagation: "None",
+                recursiveReadOnly: "IfPossible",
+                bindMountOptions: ["ro"],
+              },
             ],
             securityContext: {
               capabilities: { add: ["NET_ADMIN"], drop: ["ALL"] },
@@ -360,14 +363,21 @@ describe("Node sizes equal real encodings", () => {
   it("with 50 images of 3 names (the kubelet's cap), crossing multi-byte length prefixes", () => {
     const base = sample.kubeletNode(3);
     const images = Array.from({ length: 50 }, (_, k) => ({
-      names: [`registry.example.com/team-${k}/service@sha256:${"ab".repeat(32)}`, `registry.example.com/team-${k}/service:v${k}`, `registry.example.com/team-${k}/service:latest`],
+      names: [
+        `registry.example.com/team-${k}/service@sha256:${"ab".repeat(32)}`,
+        `registry.example.com/team-${k}/service:v${k}`,
+        `registry.example.com/team-${k}/service:latest`,
+      ],
       sizeBytes: 1_000_000 * (50 - k),
     }));
     expectAllSizesExact({ ...base, status: { ...base.status, images } });
   });
 
   it("for random nodes (property)", () => {
-    fc.assert(fc.property(arb.node, (n) => expectAllSizesExact(n)), { numRuns: 150 });
+    fc.assert(
+      fc.property(arb.node, (n) => expectAllSizesExact(n)),
+      { numRuns: 150 },
+    );
   });
 });
 
@@ -409,7 +419,10 @@ describe("Lease sizes equal real encodings", () => {
   });
 
   it("for random leases (property)", () => {
-    fc.assert(fc.property(arb.lease, (l) => expectAllSizesExact(l)), { numRuns: 300 });
+    fc.assert(
+      fc.property(arb.lease, (l) => expectAllSizesExact(l)),
+      { numRuns: 300 },
+    );
   });
 });
 
@@ -424,7 +437,8 @@ describe("Event sizes equal real encodings", () => {
     const empty: Event = { kind: "Event", apiVersion: "v1" };
     expectAllSizesExact(empty);
     expect(jsonSize(empty)).toBe(
-      '{"kind":"Event","apiVersion":"v1","metadata":{},"involvedObject":{},"source":{},"firstTimestamp":null,"lastTimestamp":null,"eventTime":null,"reportingComponent":"","reportingInstance":""}'.length,
+      '{"kind":"Event","apiVersion":"v1","metadata":{},"involvedObject":{},"source":{},"firstTimestamp":null,"lastTimestamp":null,"eventTime":null,"reportingComponent":"","reportingInstance":""}'
+        .length,
     );
   });
 
@@ -440,10 +454,12 @@ describe("Event sizes equal real encodings", () => {
   });
 
   it("for random events (property)", () => {
-    fc.assert(fc.property(arb.event, (e) => expectAllSizesExact(e)), { numRuns: 300 });
+    fc.assert(
+      fc.property(arb.event, (e) => expectAllSizesExact(e)),
+      { numRuns: 300 },
+    );
   });
 });
-
 
 describe("typical objects of a 1.3x cluster (regression values)", () => {
   const pod = sample.deploymentPod("team-payments", "checkout-api-service", 1, sample.nodeName(1), "10.64.0.5");

@@ -216,9 +216,7 @@ export function jsonWatchEventSizeFromObject(objectJsonBytes: number, type: Watc
 
 /** Bytes of one watch event for `obj` (as given, resourceVersion included) on a protobuf or JSON watch. */
 export function watchEventSize(obj: KubeObject, encoding: "protobuf" | "json", type: WatchEventType): number {
-  return encoding === "protobuf"
-    ? protobufWatchEventSizeFromEnvelope(protobufEnvelopeSize(obj), type)
-    : jsonWatchEventSizeFromObject(jsonSize(obj), type);
+  return encoding === "protobuf" ? protobufWatchEventSizeFromEnvelope(protobufEnvelopeSize(obj), type) : jsonWatchEventSizeFromObject(jsonSize(obj), type);
 }
 
 // ---- JSON ----

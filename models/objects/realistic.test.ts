@@ -133,8 +133,7 @@ describe("docs/sources.md §14.5 table", () => {
     it(`${row.name}: bytes per endpoint ${row.protoPerEndpoint} (protoc) / ${row.protoPerEndpoint + row.gogoExtraPerEndpoint} (apiserver), JSON ${row.jsonPerEndpoint}`, () => {
       const last = ns[ns.length - 1];
       const prev = ns[ns.length - 2];
-      const perEndpoint = (size: (o: KubeObject) => number): number =>
-        (size(objects.get(last)!) - size(objects.get(prev)!)) / (last - prev);
+      const perEndpoint = (size: (o: KubeObject) => number): number => (size(objects.get(last)!) - size(objects.get(prev)!)) / (last - prev);
       expect(Math.round(perEndpoint((o) => encodeBody(o, "protoc").length))).toBe(row.protoPerEndpoint);
       expect(Math.round(perEndpoint(protobufSize))).toBe(row.protoPerEndpoint + row.gogoExtraPerEndpoint);
       expect(Math.round(perEndpoint(jsonSize))).toBe(row.jsonPerEndpoint);

@@ -241,10 +241,7 @@ function goShapedValue(f: protobuf.Field, v: unknown): unknown {
 
 /** JSON.stringify with encoding/json's HTML-safe escapes (<, >, &, U+2028, U+2029 as \u00XX). */
 export function goJsonText(v: unknown): string {
-  return JSON.stringify(v).replace(
-    /[<>&\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
+  return JSON.stringify(v).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** Bytes of the object's JSON as the apiserver writes it (no trailing newline). */

@@ -117,9 +117,7 @@ export function endpointSlice(
         "kubernetes.io/service-name": service,
       },
       annotations: { "endpoints.kubernetes.io/last-change-trigger-time": CREATED },
-      ownerReferences: [
-        { apiVersion: "v1", kind: "Service", name: service, uid: uid(2_000_000), controller: true, blockOwnerDeletion: true },
-      ],
+      ownerReferences: [{ apiVersion: "v1", kind: "Service", name: service, uid: uid(2_000_000), controller: true, blockOwnerDeletion: true }],
     },
     addressType: opts.addressType ?? "IPv4",
     endpoints,
@@ -128,12 +126,7 @@ export function endpointSlice(
 }
 
 /** An Endpoints object as the Endpoints controller writes it: one subset, ready addresses, one port. */
-export function endpoints(
-  shape: EndpointShape,
-  service: string,
-  count: number,
-  opts: { notReady?: number; resourceVersion?: string } = {},
-): Endpoints {
+export function endpoints(shape: EndpointShape, service: string, count: number, opts: { notReady?: number; resourceVersion?: string } = {}): Endpoints {
   const addresses: EndpointAddress[] = [];
   const notReady: EndpointAddress[] = [];
   for (let i = 0; i < count; i++) addresses.push(endpointAddress(shape, i));
@@ -165,11 +158,7 @@ export function endpoints(
 }
 
 /** A defaulted ClusterIP Service as the apiserver stores it. */
-export function clusterIPService(
-  namespace: string,
-  name: string,
-  opts: { headless?: boolean; dualStack?: boolean } = {},
-): Service {
+export function clusterIPService(namespace: string, name: string, opts: { headless?: boolean; dualStack?: boolean } = {}): Service {
   const clusterIPs = opts.headless ? ["None"] : opts.dualStack ? ["10.96.12.34", "fd00:10:96::1234"] : ["10.96.12.34"];
   return {
     kind: "Service",
@@ -256,9 +245,7 @@ export function deploymentPod(namespace: string, deployment: string, i: number, 
             { name: "LOG_LEVEL", value: "info" },
           ],
           resources: { limits: { memory: "512Mi" }, requests: { cpu: "250m", memory: "256Mi" } },
-          volumeMounts: [
-            { name: "kube-api-access-8xk2p", readOnly: true, mountPath: "/var/run/secrets/kubernetes.io/serviceaccount" },
-          ],
+          volumeMounts: [{ name: "kube-api-access-8xk2p", readOnly: true, mountPath: "/var/run/secrets/kubernetes.io/serviceaccount" }],
           readinessProbe: {
             httpGet: { path: "/healthz", port: 8080, scheme: "HTTP" },
             timeoutSeconds: 1,
@@ -291,9 +278,12 @@ export function deploymentPod(namespace: string, deployment: string, i: number, 
     status: {
       observedGeneration: 1,
       phase: "Running",
-      conditions: ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"].map(
-        (type) => ({ type, observedGeneration: 1, status: "True", lastTransitionTime: time }),
-      ),
+      conditions: ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"].map((type) => ({
+        type,
+        observedGeneration: 1,
+        status: "True",
+        lastTransitionTime: time,
+      })),
       hostIP: "10.128.0.17",
       hostIPs: [{ ip: "10.128.0.17" }],
       podIP: ip,
@@ -351,13 +341,7 @@ function itemKey(key: Record<string, unknown>): string {
   return `k:${JSON.stringify(Object.fromEntries(Object.entries(key).sort(([a], [b]) => (a < b ? -1 : 1))))}`;
 }
 
-function entry(
-  manager: string,
-  apiVersion: string,
-  time: string,
-  fieldsV1: FieldSet,
-  subresource?: string,
-): ManagedFieldsEntry {
+function entry(manager: string, apiVersion: string, time: string, fieldsV1: FieldSet, subresource?: string): ManagedFieldsEntry {
   const e: ManagedFieldsEntry = { manager, operation: "Update", apiVersion, time, fieldsType: "FieldsV1", fieldsV1 };
   if (subresource !== undefined) e.subresource = subresource;
   return e;
@@ -403,10 +387,7 @@ export const NODE_IMAGES: readonly (readonly [repository: string, tags: readonly
 function nodeImages(): ContainerImage[] {
   return NODE_IMAGES.map(([repository, tags, sizeBytes], k) => ({
     // the first is the deploymentPod sample's image: the digest of its containerStatuses[0].imageID
-    names: [
-      `${repository}@${k === 0 ? `sha256:${"0123456789abcdef".repeat(4)}` : digest(k)}`,
-      ...tags.map((t) => `${repository}:${t}`),
-    ],
+    names: [`${repository}@${k === 0 ? `sha256:${"0123456789abcdef".repeat(4)}` : digest(k)}`, ...tags.map((t) => `${repository}:${t}`)],
     sizeBytes,
   }));
 }
@@ -491,9 +472,7 @@ export function kubeletNode(i: number): Node {
   const kubeletStatusConditions: FieldSet = {};
   for (const c of kubeletConditions) {
     kubeletStatusConditions[conditionKey(c.type!)] =
-      c.type === "Ready"
-        ? leaves(["lastHeartbeatTime", "lastTransitionTime", "message", "reason", "status"])
-        : leaves(["lastHeartbeatTime"]);
+      c.type === "Ready" ? leaves(["lastHeartbeatTime", "lastTransitionTime", "message", "reason", "status"]) : leaves(["lastHeartbeatTime"]);
   }
   const managedFields: ManagedFieldsEntry[] = [
     entry("kubelet", "v1", registered, {
@@ -514,9 +493,7 @@ export function kubeletNode(i: number): Node {
       {
         "f:status": {
           "f:conditions": {
-            [conditionKey("NetworkUnavailable")]: created(
-              leaves(["lastHeartbeatTime", "lastTransitionTime", "message", "reason", "status", "type"]),
-            ),
+            [conditionKey("NetworkUnavailable")]: created(leaves(["lastHeartbeatTime", "lastTransitionTime", "message", "reason", "status", "type"])),
           },
         },
       },
@@ -664,10 +641,7 @@ export function podEvent(pod: Pod, reason: PodEventReason = "Started"): Event {
         "kube-scheduler",
         "events.k8s.io/v1",
         time,
-        leaves([
-          ...["action", "eventTime", "note", "reason", "regarding"],
-          ...["reportingController", "reportingInstance", "type"],
-        ]),
+        leaves([...["action", "eventTime", "note", "reason", "regarding"], ...["reportingController", "reportingInstance", "type"]]),
       ),
     ];
     return {
@@ -726,23 +700,14 @@ export function podEvent(pod: Pod, reason: PodEventReason = "Started"): Event {
  *   startTime, containerStatuses, observedGeneration); not qosClass or PodScheduled, set by the apiserver.
  * Item keys come from the object itself (container names, ports, env names, pod IPs, condition types).
  */
-export function typicalDeploymentPod(
-  namespace: string,
-  deployment: string,
-  i: number,
-  nodeName: string,
-  ip: string,
-): Pod {
+export function typicalDeploymentPod(namespace: string, deployment: string, i: number, nodeName: string, ip: string): Pod {
   const pod = deploymentPod(namespace, deployment, i, nodeName, ip);
   const meta = pod.metadata!;
   const spec = pod.spec!;
   const status = pod.status!;
   const containers: FieldSet = {};
   for (const c of spec.containers ?? []) {
-    const item: FieldSet = leaves([
-      ...["image", "imagePullPolicy", "name"],
-      ...["terminationMessagePath", "terminationMessagePolicy"],
-    ]);
+    const item: FieldSet = leaves([...["image", "imagePullPolicy", "name"], ...["terminationMessagePath", "terminationMessagePolicy"]]);
     if (c.ports?.length) {
       const ports: FieldSet = {};
       for (const p of c.ports) {
@@ -763,9 +728,7 @@ export function typicalDeploymentPod(
     }
     const res = c.resources ?? {};
     item["f:resources"] =
-      Object.keys(res).length === 0
-        ? {}
-        : created(Object.fromEntries(Object.entries(res).map(([k, v]) => [`f:${k}`, created(leaves(Object.keys(v)))])));
+      Object.keys(res).length === 0 ? {} : created(Object.fromEntries(Object.entries(res).map(([k, v]) => [`f:${k}`, created(leaves(Object.keys(v)))])));
     if (c.readinessProbe) {
       const { httpGet, ...rest } = c.readinessProbe;
       item["f:readinessProbe"] = created({
@@ -787,9 +750,7 @@ export function typicalDeploymentPod(
       "f:generateName": {},
       "f:labels": created(leaves(Object.keys(meta.labels ?? {}))),
       // OwnerReference is +structType=atomic: each item is one leaf
-      "f:ownerReferences": created(
-        Object.fromEntries((meta.ownerReferences ?? []).map((o) => [itemKey({ uid: o.uid }), {}])),
-      ),
+      "f:ownerReferences": created(Object.fromEntries((meta.ownerReferences ?? []).map((o) => [itemKey({ uid: o.uid }), {}]))),
     },
     "f:spec": {
       "f:containers": containers,
@@ -815,9 +776,7 @@ export function typicalDeploymentPod(
       "f:phase": {},
       "f:podIP": {},
       // podIPs is listType=map keyed by ip; hostIPs and containerStatuses are atomic lists
-      "f:podIPs": created(
-        Object.fromEntries((status.podIPs ?? []).map((p) => [itemKey({ ip: p.ip }), created(leaves(["ip"]))])),
-      ),
+      "f:podIPs": created(Object.fromEntries((status.podIPs ?? []).map((p) => [itemKey({ ip: p.ip }), created(leaves(["ip"]))]))),
       "f:startTime": {},
     },
   };

@@ -29,17 +29,16 @@ describe("schema.ts", () => {
         const u = f.num === 0 ? up!.fields.find((x) => x.num === 0) : up!.fields.find((x) => x.num === f.num);
         expect(u, `${schema.name} field ${f.json || f.proto}`).toBeDefined();
         if (f.num === 0) continue; // TypeMeta's kind/apiVersion: an inline struct upstream
-        expect(
-          { json: f.json, proto: f.proto, go: f.go, omitEmpty: f.omitEmpty, omitZero: f.omitZero, inline: f.inline },
-          `${schema.name}.${f.proto}`,
-        ).toEqual({
-          json: u!.json,
-          proto: u!.proto,
-          go: u!.goKind,
-          omitEmpty: u!.omitEmpty,
-          omitZero: u!.omitZero,
-          inline: u!.inline,
-        });
+        expect({ json: f.json, proto: f.proto, go: f.go, omitEmpty: f.omitEmpty, omitZero: f.omitZero, inline: f.inline }, `${schema.name}.${f.proto}`).toEqual(
+          {
+            json: u!.json,
+            proto: u!.proto,
+            go: u!.goKind,
+            omitEmpty: u!.omitEmpty,
+            omitZero: u!.omitZero,
+            inline: u!.inline,
+          },
+        );
       }
     }
   });
@@ -67,7 +66,10 @@ describe("schema.ts", () => {
     for (const schema of schemas) {
       const type = protoRoot.lookupType(schema.name);
       const protoFields = type.fieldsArray.map((f) => `${f.name}=${f.id}`).sort();
-      const schemaFields = schema.fields.filter((f) => f.num !== 0).map((f) => `${f.proto}=${f.num}`).sort();
+      const schemaFields = schema.fields
+        .filter((f) => f.num !== 0)
+        .map((f) => `${f.proto}=${f.num}`)
+        .sort();
       expect(schemaFields, schema.name).toEqual(protoFields);
       for (const f of schema.fields) {
         if (f.num === 0) continue;

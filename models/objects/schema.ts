@@ -23,16 +23,7 @@ export type GoKind = "value" | "pointer" | "slice" | "map";
  * {string=1}), "intOrString" (JSON: number or string; protobuf: {type=1, intVal=2, strVal=3}), "fieldsV1" is
  * metav1.FieldsV1 (JSON: any object; protobuf: {Raw=1} holding the JSON text).
  */
-export type ScalarType =
-  | "string"
-  | "bool"
-  | "int32"
-  | "int64"
-  | "time"
-  | "microTime"
-  | "quantity"
-  | "intOrString"
-  | "fieldsV1";
+export type ScalarType = "string" | "bool" | "int32" | "int64" | "time" | "microTime" | "quantity" | "intOrString" | "fieldsV1";
 
 export interface MessageSchema {
   /** Fully qualified protobuf name, e.g. k8s.io.api.discovery.v1.Endpoint. */
@@ -234,9 +225,7 @@ export const EndpointsSchema = message(`${CORE}.Endpoints`, [
 
 export const ClientIPConfigSchema = message(`${CORE}.ClientIPConfig`, [["timeoutSeconds", 1, "int32", "pointer", O]]);
 
-export const SessionAffinityConfigSchema = message(`${CORE}.SessionAffinityConfig`, [
-  ["clientIP", 1, ClientIPConfigSchema, "pointer", O],
-]);
+export const SessionAffinityConfigSchema = message(`${CORE}.SessionAffinityConfig`, [["clientIP", 1, ClientIPConfigSchema, "pointer", O]]);
 
 export const ServicePortSchema = message(`${CORE}.ServicePort`, [
   ["name", 1, "string", "value", O],
@@ -283,9 +272,7 @@ export const LoadBalancerIngressSchema = message(`${CORE}.LoadBalancerIngress`, 
   ["ports", 4, PortStatusSchema, "slice", O],
 ]);
 
-export const LoadBalancerStatusSchema = message(`${CORE}.LoadBalancerStatus`, [
-  ["ingress", 1, LoadBalancerIngressSchema, "slice", O],
-]);
+export const LoadBalancerStatusSchema = message(`${CORE}.LoadBalancerStatus`, [["ingress", 1, LoadBalancerIngressSchema, "slice", O]]);
 
 export const ServiceStatusSchema = message(`${CORE}.ServiceStatus`, [
   ["loadBalancer", 1, LoadBalancerStatusSchema, "value", O],
@@ -366,9 +353,7 @@ export const ConfigMapProjectionSchema: MessageSchema = {
   ],
 };
 
-export const DownwardAPIProjectionSchema = message(`${CORE}.DownwardAPIProjection`, [
-  ["items", 1, DownwardAPIVolumeFileSchema, "slice", O],
-]);
+export const DownwardAPIProjectionSchema = message(`${CORE}.DownwardAPIProjection`, [["items", 1, DownwardAPIVolumeFileSchema, "slice", O]]);
 
 export const ServiceAccountTokenProjectionSchema = message(`${CORE}.ServiceAccountTokenProjection`, [
   ["audience", 1, "string", "value", O],
@@ -609,9 +594,7 @@ export const ContainerStateWaitingSchema = message(`${CORE}.ContainerStateWaitin
   ["message", 2, "string", "value", O],
 ]);
 
-export const ContainerStateRunningSchema = message(`${CORE}.ContainerStateRunning`, [
-  ["startedAt", 1, "time", "value", O],
-]);
+export const ContainerStateRunningSchema = message(`${CORE}.ContainerStateRunning`, [["startedAt", 1, "time", "value", O]]);
 
 export const ContainerStateTerminatedSchema = message(`${CORE}.ContainerStateTerminated`, [
   ["exitCode", 1, "int32", "value"],
@@ -642,9 +625,7 @@ export const LinuxContainerUserSchema = message(`${CORE}.LinuxContainerUser`, [
   ["supplementalGroups", 3, "int64", "slice", O],
 ]);
 
-export const ContainerUserSchema = message(`${CORE}.ContainerUser`, [
-  ["linux", 1, LinuxContainerUserSchema, "pointer", O],
-]);
+export const ContainerUserSchema = message(`${CORE}.ContainerUser`, [["linux", 1, LinuxContainerUserSchema, "pointer", O]]);
 
 export const ContainerStatusSchema = message(`${CORE}.ContainerStatus`, [
   ["name", 1, "string", "value"],
@@ -724,9 +705,7 @@ export const NodeAddressSchema = message(`${CORE}.NodeAddress`, [
 // JSON "Port", capitalised upstream for backward compatibility.
 export const DaemonEndpointSchema = message(`${CORE}.DaemonEndpoint`, [["Port", 1, "int32", "value"]]);
 
-export const NodeDaemonEndpointsSchema = message(`${CORE}.NodeDaemonEndpoints`, [
-  ["kubeletEndpoint", 1, DaemonEndpointSchema, "value", O],
-]);
+export const NodeDaemonEndpointsSchema = message(`${CORE}.NodeDaemonEndpoints`, [["kubeletEndpoint", 1, DaemonEndpointSchema, "value", O]]);
 
 export const NodeSwapStatusSchema = message(`${CORE}.NodeSwapStatus`, [["capacity", 1, "int64", "pointer", O]]);
 
@@ -764,9 +743,7 @@ export const NodeRuntimeHandlerSchema = message(`${CORE}.NodeRuntimeHandler`, [
   ["features", 2, NodeRuntimeHandlerFeaturesSchema, "pointer", O],
 ]);
 
-export const NodeFeaturesSchema = message(`${CORE}.NodeFeatures`, [
-  ["supplementalGroupsPolicy", 1, "bool", "pointer", O],
-]);
+export const NodeFeaturesSchema = message(`${CORE}.NodeFeatures`, [["supplementalGroupsPolicy", 1, "bool", "pointer", O]]);
 
 // Not modelled: config (NodeConfigStatus, DynamicKubeletConfig, removed in 1.24), a pointer.
 export const NodeStatusSchema = message(`${CORE}.NodeStatus`, [

@@ -64,4 +64,3 @@ export function categorizeEndpoints(eps: readonly ProxyEndpoint[], usesCluster: 
   for (const i of local) if (!seen.has(i)) allReachable.push(i);
   return { cluster, local, allReachable, hasAnyEndpoints };
 }
-

@@ -116,7 +116,8 @@ function sortIPTablesRules(ruleData: string): string {
     t.chains.sort((a, b) => rank(a.name) - rank(b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
   const byName = (a: DumpRule, b: DumpRule): number => {
-    const x = commentServiceName(a), y = commentServiceName(b);
+    const x = commentServiceName(a),
+      y = commentServiceName(b);
     return x < y ? -1 : x > y ? 1 : 0;
   };
   const isLast = (r: DumpRule): number => (r.comment?.includes("must be the last rule") ? 1 : 0);
@@ -152,7 +153,16 @@ function checkIPTablesRuleJumps(ruleData: string): void {
     if (missing.length > 0) throw new Error(`some chains in ${tableName} are used but were not created: ${missing}`);
     const empty = [...jumped].filter((c) => !filled.has(c) && c !== "KUBE-NODEPORTS");
     if (empty.length > 0) throw new Error(`some chains in ${tableName} are jumped to but have no rules: ${empty}`);
-    const topLevel = ["KUBE-SERVICES", "KUBE-EXTERNAL-SERVICES", "KUBE-NODEPORTS", "KUBE-POSTROUTING", "KUBE-FORWARD", "KUBE-MARK-MASQ", "KUBE-PROXY-FIREWALL", "KUBE-FIREWALL"];
+    const topLevel = [
+      "KUBE-SERVICES",
+      "KUBE-EXTERNAL-SERVICES",
+      "KUBE-NODEPORTS",
+      "KUBE-POSTROUTING",
+      "KUBE-FORWARD",
+      "KUBE-MARK-MASQ",
+      "KUBE-PROXY-FIREWALL",
+      "KUBE-FIREWALL",
+    ];
     const extra = [...created].filter((c) => !jumped.has(c) && !topLevel.includes(c));
     if (extra.length > 0) throw new Error(`some chains in ${tableName} are created but not used: ${extra}`);
   }
@@ -167,7 +177,9 @@ function assertIPTablesRulesEqual(checkConsistency: boolean, expected: string, r
 
 /** proxier_test.go `countEndpointsAndComments`. */
 function countEndpointsAndComments(data: string, matchEndpoint: string): [string, number, number] {
-  let numEndpoints = 0, numComments = 0, matched = "";
+  let numEndpoints = 0,
+    numComments = 0,
+    matched = "";
   for (const line of data.split("\n")) {
     if (line.startsWith("-A KUBE-SEP-") && line.includes("-j DNAT")) {
       numEndpoints++;
@@ -244,7 +256,8 @@ describe("the sortIPTablesRules port", () => {
 	-A KUBE-SERVICES -m comment --comment ns3/svc3 svc3 line 3
 	COMMIT
 	`);
-    expect(sortIPTablesRules(input)).toBe(dedent(`
+    expect(sortIPTablesRules(input)).toBe(
+      dedent(`
 	*filter
 	COMMIT
 	*nat
@@ -262,7 +275,8 @@ describe("the sortIPTablesRules port", () => {
 	-A KUBE-SERVICES -m comment --comment "ns4/svc4:p80 cluster IP" svc4 line 2
 	-A KUBE-SERVICES -m comment --comment "ns4/svc4 blah" svc4 line 3
 	COMMIT
-	`));
+	`),
+    );
   });
 
   it("unexpected junk lines are preserved", () => {
@@ -284,7 +298,8 @@ describe("the sortIPTablesRules port", () => {
 	-A KUBE-AAAAA -m comment --comment "mystery chain number 2"
 	COMMIT
 	`);
-    expect(sortIPTablesRules(input)).toBe(dedent(`
+    expect(sortIPTablesRules(input)).toBe(
+      dedent(`
 	*filter
 	COMMIT
 	*nat
@@ -301,7 +316,8 @@ describe("the sortIPTablesRules port", () => {
 	-A KUBE-ZZZZZ -m comment --comment "mystery chain number 1"
 	-A WHY-IS-THIS-CHAIN-HERE -j ACCEPT
 	COMMIT
-	`));
+	`),
+    );
   });
 });
 
@@ -351,23 +367,44 @@ const overallServices: ProxyServicePort[] = [
   svcPort({ namespace: "ns1", name: "svc1", portName: "p80", clusterIP: "172.30.0.41", port: 80, endpoints: [ep("10.180.0.1", 80)] }),
   // LoadBalancer service with Local traffic policy; its endpoint has no NodeName, so it is not local
   svcPort({
-    namespace: "ns2", name: "svc2", portName: "p80", clusterIP: "172.30.0.42", port: 80, nodePort: 3001,
-    externalTrafficLocal: true, loadBalancerIPs: ["1.2.3.4"], externalIPs: ["192.168.99.22"], healthCheckNodePort: 30000,
+    namespace: "ns2",
+    name: "svc2",
+    portName: "p80",
+    clusterIP: "172.30.0.42",
+    port: 80,
+    nodePort: 3001,
+    externalTrafficLocal: true,
+    loadBalancerIPs: ["1.2.3.4"],
+    externalIPs: ["192.168.99.22"],
+    healthCheckNodePort: 30000,
     endpoints: [ep("10.180.0.2", 80)],
   }),
   // NodePort service
   svcPort({ namespace: "ns3", name: "svc3", portName: "p80", clusterIP: "172.30.0.43", port: 80, nodePort: 3003, endpoints: [ep("10.180.0.3", 80)] }),
   // ExternalIP service
   svcPort({
-    namespace: "ns4", name: "svc4", portName: "p80", clusterIP: "172.30.0.44", port: 80, externalIPs: ["192.168.99.33"],
+    namespace: "ns4",
+    name: "svc4",
+    portName: "p80",
+    clusterIP: "172.30.0.44",
+    port: 80,
+    externalIPs: ["192.168.99.33"],
     endpoints: [ep("10.180.0.4", 80), ep("10.180.0.5", 80, true)],
   }),
   // LoadBalancer service with Cluster traffic policy, source ranges, and session affinity (its
   // HealthCheckNodePort is ignored: eTP is Cluster)
   svcPort({
-    namespace: "ns5", name: "svc5", portName: "p80", clusterIP: "172.30.0.45", port: 80, nodePort: 3002,
-    loadBalancerIPs: ["5.6.7.8"], healthCheckNodePort: 30000, loadBalancerSourceRanges: [" 203.0.113.0/25"],
-    sessionAffinityTimeoutSeconds: 10800, endpoints: [ep("10.180.0.3", 80)],
+    namespace: "ns5",
+    name: "svc5",
+    portName: "p80",
+    clusterIP: "172.30.0.45",
+    port: 80,
+    nodePort: 3002,
+    loadBalancerIPs: ["5.6.7.8"],
+    healthCheckNodePort: 30000,
+    loadBalancerSourceRanges: [" 203.0.113.0/25"],
+    sessionAffinityTimeoutSeconds: 10800,
+    endpoints: [ep("10.180.0.3", 80)],
   }),
   // ClusterIP service with no endpoints
   svcPort({ namespace: "ns6", name: "svc6", portName: "p80", clusterIP: "172.30.0.46", port: 80 }),
@@ -573,13 +610,19 @@ describe("partial sync (TestSyncProxyRulesRepeated)", () => {
     };
 
     // Create initial state (full sync)
-    step([svc1, svc2], null, expected(`
+    step(
+      [svc1, svc2],
+      null,
+      expected(
+        `
 	:KUBE-SEP-SNQ3ZNILQDEJNDQO - [0:0]
 	:KUBE-SEP-UHEGFW77JX3KXTOV - [0:0]
 	:KUBE-SVC-2VJB64SDSIJUP5T6 - [0:0]
-	:KUBE-SVC-XPGD46QRK7WJZT7O - [0:0]`, `
+	:KUBE-SVC-XPGD46QRK7WJZT7O - [0:0]`,
+        `
 	-A KUBE-SERVICES -m comment --comment "ns1/svc1:p80 cluster IP" -m tcp -p tcp -d 172.30.0.41 --dport 80 -j KUBE-SVC-XPGD46QRK7WJZT7O
-	-A KUBE-SERVICES -m comment --comment "ns2/svc2:p8080 cluster IP" -m tcp -p tcp -d 172.30.0.42 --dport 8080 -j KUBE-SVC-2VJB64SDSIJUP5T6`, `
+	-A KUBE-SERVICES -m comment --comment "ns2/svc2:p8080 cluster IP" -m tcp -p tcp -d 172.30.0.42 --dport 8080 -j KUBE-SVC-2VJB64SDSIJUP5T6`,
+        `
 	-A KUBE-SEP-SNQ3ZNILQDEJNDQO -m comment --comment ns1/svc1:p80 -s 10.0.1.1 -j KUBE-MARK-MASQ
 	-A KUBE-SEP-SNQ3ZNILQDEJNDQO -m comment --comment ns1/svc1:p80 -m tcp -p tcp -j DNAT --to-destination 10.0.1.1:80
 	-A KUBE-SEP-UHEGFW77JX3KXTOV -m comment --comment ns2/svc2:p8080 -s 10.0.2.1 -j KUBE-MARK-MASQ
@@ -587,61 +630,104 @@ describe("partial sync (TestSyncProxyRulesRepeated)", () => {
 	-A KUBE-SVC-2VJB64SDSIJUP5T6 -m comment --comment "ns2/svc2:p8080 cluster IP" -m tcp -p tcp -d 172.30.0.42 --dport 8080 ! -s 10.0.0.0/8 -j KUBE-MARK-MASQ
 	-A KUBE-SVC-2VJB64SDSIJUP5T6 -m comment --comment "ns2/svc2:p8080 -> 10.0.2.1:8080" -j KUBE-SEP-UHEGFW77JX3KXTOV
 	-A KUBE-SVC-XPGD46QRK7WJZT7O -m comment --comment "ns1/svc1:p80 cluster IP" -m tcp -p tcp -d 172.30.0.41 --dport 80 ! -s 10.0.0.0/8 -j KUBE-MARK-MASQ
-	-A KUBE-SVC-XPGD46QRK7WJZT7O -m comment --comment "ns1/svc1:p80 -> 10.0.1.1:80" -j KUBE-SEP-SNQ3ZNILQDEJNDQO`), true);
+	-A KUBE-SVC-XPGD46QRK7WJZT7O -m comment --comment "ns1/svc1:p80 -> 10.0.1.1:80" -j KUBE-SEP-SNQ3ZNILQDEJNDQO`,
+      ),
+      true,
+    );
 
     // Add a new service and its endpoints. (This will only sync the SVC and SEP rules for the new service.)
     let svc3 = svcPort({ namespace: "ns3", name: "svc3", portName: "p80", clusterIP: "172.30.0.43", port: 80, endpoints: [ep("10.0.3.1", 80)] });
-    step([svc1, svc2, svc3], ["ns3/svc3:p80"], expected(`
+    step(
+      [svc1, svc2, svc3],
+      ["ns3/svc3:p80"],
+      expected(
+        `
 	:KUBE-SEP-BSWRHOQ77KEXZLNL - [0:0]
-	:KUBE-SVC-X27LE4BHSL4DOUIK - [0:0]`, `
+	:KUBE-SVC-X27LE4BHSL4DOUIK - [0:0]`,
+        `
 	-A KUBE-SERVICES -m comment --comment "ns1/svc1:p80 cluster IP" -m tcp -p tcp -d 172.30.0.41 --dport 80 -j KUBE-SVC-XPGD46QRK7WJZT7O
 	-A KUBE-SERVICES -m comment --comment "ns2/svc2:p8080 cluster IP" -m tcp -p tcp -d 172.30.0.42 --dport 8080 -j KUBE-SVC-2VJB64SDSIJUP5T6
-	-A KUBE-SERVICES -m comment --comment "ns3/svc3:p80 cluster IP" -m tcp -p tcp -d 172.30.0.43 --dport 80 -j KUBE-SVC-X27LE4BHSL4DOUIK`, `
+	-A KUBE-SERVICES -m comment --comment "ns3/svc3:p80 cluster IP" -m tcp -p tcp -d 172.30.0.43 --dport 80 -j KUBE-SVC-X27LE4BHSL4DOUIK`,
+        `
 	-A KUBE-SEP-BSWRHOQ77KEXZLNL -m comment --comment ns3/svc3:p80 -s 10.0.3.1 -j KUBE-MARK-MASQ
 	-A KUBE-SEP-BSWRHOQ77KEXZLNL -m comment --comment ns3/svc3:p80 -m tcp -p tcp -j DNAT --to-destination 10.0.3.1:80
 	-A KUBE-SVC-X27LE4BHSL4DOUIK -m comment --comment "ns3/svc3:p80 cluster IP" -m tcp -p tcp -d 172.30.0.43 --dport 80 ! -s 10.0.0.0/8 -j KUBE-MARK-MASQ
-	-A KUBE-SVC-X27LE4BHSL4DOUIK -m comment --comment "ns3/svc3:p80 -> 10.0.3.1:80" -j KUBE-SEP-BSWRHOQ77KEXZLNL`));
+	-A KUBE-SVC-X27LE4BHSL4DOUIK -m comment --comment "ns3/svc3:p80 -> 10.0.3.1:80" -j KUBE-SEP-BSWRHOQ77KEXZLNL`,
+      ),
+    );
 
     // Delete a service. (Won't update the other services.)
-    step([svc1, svc3], ["ns2/svc2:p8080"], expected(`
+    step(
+      [svc1, svc3],
+      ["ns2/svc2:p8080"],
+      expected(
+        `
 	:KUBE-SEP-UHEGFW77JX3KXTOV - [0:0]
-	:KUBE-SVC-2VJB64SDSIJUP5T6 - [0:0]`, `
+	:KUBE-SVC-2VJB64SDSIJUP5T6 - [0:0]`,
+        `
 	-A KUBE-SERVICES -m comment --comment "ns1/svc1:p80 cluster IP" -m tcp -p tcp -d 172.30.0.41 --dport 80 -j KUBE-SVC-XPGD46QRK7WJZT7O
-	-A KUBE-SERVICES -m comment --comment "ns3/svc3:p80 cluster IP" -m tcp -p tcp -d 172.30.0.43 --dport 80 -j KUBE-SVC-X27LE4BHSL4DOUIK`, `
+	-A KUBE-SERVICES -m comment --comment "ns3/svc3:p80 cluster IP" -m tcp -p tcp -d 172.30.0.43 --dport 80 -j KUBE-SVC-X27LE4BHSL4DOUIK`,
+        `
 	-X KUBE-SEP-UHEGFW77JX3KXTOV
-	-X KUBE-SVC-2VJB64SDSIJUP5T6`));
+	-X KUBE-SVC-2VJB64SDSIJUP5T6`,
+      ),
+    );
 
     // Add a service, sync, then add its endpoints.
     let svc4 = svcPort({ namespace: "ns4", name: "svc4", portName: "p80", clusterIP: "172.30.0.44", port: 80 });
-    step([svc1, svc3, svc4], ["ns4/svc4:p80"], expected("", `
+    step(
+      [svc1, svc3, svc4],
+      ["ns4/svc4:p80"],
+      expected(
+        "",
+        `
 	-A KUBE-SERVICES -m comment --comment "ns1/svc1:p80 cluster IP" -m tcp -p tcp -d 172.30.0.41 --dport 80 -j KUBE-SVC-XPGD46QRK7WJZT7O
-	-A KUBE-SERVICES -m comment --comment "ns3/svc3:p80 cluster IP" -m tcp -p tcp -d 172.30.0.43 --dport 80 -j KUBE-SVC-X27LE4BHSL4DOUIK`, "",
-    `	-A KUBE-SERVICES -m comment --comment "ns4/svc4:p80 has no endpoints" -m tcp -p tcp -d 172.30.0.44 --dport 80 -j REJECT`));
+	-A KUBE-SERVICES -m comment --comment "ns3/svc3:p80 cluster IP" -m tcp -p tcp -d 172.30.0.43 --dport 80 -j KUBE-SVC-X27LE4BHSL4DOUIK`,
+        "",
+        `	-A KUBE-SERVICES -m comment --comment "ns4/svc4:p80 has no endpoints" -m tcp -p tcp -d 172.30.0.44 --dport 80 -j REJECT`,
+      ),
+    );
 
     svc4 = { ...svc4, endpoints: [ep("10.0.4.1", 80)] };
     const natServices134 = `
 	-A KUBE-SERVICES -m comment --comment "ns1/svc1:p80 cluster IP" -m tcp -p tcp -d 172.30.0.41 --dport 80 -j KUBE-SVC-XPGD46QRK7WJZT7O
 	-A KUBE-SERVICES -m comment --comment "ns3/svc3:p80 cluster IP" -m tcp -p tcp -d 172.30.0.43 --dport 80 -j KUBE-SVC-X27LE4BHSL4DOUIK
 	-A KUBE-SERVICES -m comment --comment "ns4/svc4:p80 cluster IP" -m tcp -p tcp -d 172.30.0.44 --dport 80 -j KUBE-SVC-4SW47YFZTEDKD3PK`;
-    step([svc1, svc3, svc4], ["ns4/svc4:p80"], expected(`
+    step(
+      [svc1, svc3, svc4],
+      ["ns4/svc4:p80"],
+      expected(
+        `
 	:KUBE-SEP-AYCN5HPXMIRJNJXU - [0:0]
-	:KUBE-SVC-4SW47YFZTEDKD3PK - [0:0]`, natServices134, `
+	:KUBE-SVC-4SW47YFZTEDKD3PK - [0:0]`,
+        natServices134,
+        `
 	-A KUBE-SEP-AYCN5HPXMIRJNJXU -m comment --comment ns4/svc4:p80 -s 10.0.4.1 -j KUBE-MARK-MASQ
 	-A KUBE-SEP-AYCN5HPXMIRJNJXU -m comment --comment ns4/svc4:p80 -m tcp -p tcp -j DNAT --to-destination 10.0.4.1:80
 	-A KUBE-SVC-4SW47YFZTEDKD3PK -m comment --comment "ns4/svc4:p80 cluster IP" -m tcp -p tcp -d 172.30.0.44 --dport 80 ! -s 10.0.0.0/8 -j KUBE-MARK-MASQ
-	-A KUBE-SVC-4SW47YFZTEDKD3PK -m comment --comment "ns4/svc4:p80 -> 10.0.4.1:80" -j KUBE-SEP-AYCN5HPXMIRJNJXU`));
+	-A KUBE-SVC-4SW47YFZTEDKD3PK -m comment --comment "ns4/svc4:p80 -> 10.0.4.1:80" -j KUBE-SEP-AYCN5HPXMIRJNJXU`,
+      ),
+    );
 
     // Change an endpoint of an existing service. This will cause its SVC and SEP chains to be rewritten.
     svc3 = { ...svc3, endpoints: [ep("10.0.3.2", 80)] };
-    step([svc1, svc3, svc4], ["ns3/svc3:p80"], expected(`
+    step(
+      [svc1, svc3, svc4],
+      ["ns3/svc3:p80"],
+      expected(
+        `
 	:KUBE-SEP-BSWRHOQ77KEXZLNL - [0:0]
 	:KUBE-SEP-DKCFIS26GWF2WLWC - [0:0]
-	:KUBE-SVC-X27LE4BHSL4DOUIK - [0:0]`, natServices134, `
+	:KUBE-SVC-X27LE4BHSL4DOUIK - [0:0]`,
+        natServices134,
+        `
 	-A KUBE-SEP-DKCFIS26GWF2WLWC -m comment --comment ns3/svc3:p80 -s 10.0.3.2 -j KUBE-MARK-MASQ
 	-A KUBE-SEP-DKCFIS26GWF2WLWC -m comment --comment ns3/svc3:p80 -m tcp -p tcp -j DNAT --to-destination 10.0.3.2:80
 	-A KUBE-SVC-X27LE4BHSL4DOUIK -m comment --comment "ns3/svc3:p80 cluster IP" -m tcp -p tcp -d 172.30.0.43 --dport 80 ! -s 10.0.0.0/8 -j KUBE-MARK-MASQ
 	-A KUBE-SVC-X27LE4BHSL4DOUIK -m comment --comment "ns3/svc3:p80 -> 10.0.3.2:80" -j KUBE-SEP-DKCFIS26GWF2WLWC
-	-X KUBE-SEP-BSWRHOQ77KEXZLNL`));
+	-X KUBE-SEP-BSWRHOQ77KEXZLNL`,
+      ),
+    );
 
     // Add an endpoint to a service. This will cause its SVC and SEP chains to be rewritten.
     svc3 = { ...svc3, endpoints: [...svc3.endpoints, ep("10.0.3.3", 80)] };
@@ -654,31 +740,50 @@ describe("partial sync (TestSyncProxyRulesRepeated)", () => {
 	-A KUBE-SVC-X27LE4BHSL4DOUIK -m comment --comment "ns3/svc3:p80 cluster IP" -m tcp -p tcp -d 172.30.0.43 --dport 80 ! -s 10.0.0.0/8 -j KUBE-MARK-MASQ
 	-A KUBE-SVC-X27LE4BHSL4DOUIK -m comment --comment "ns3/svc3:p80 -> 10.0.3.2:80" -m statistic --mode random --probability 0.5000000000 -j KUBE-SEP-DKCFIS26GWF2WLWC
 	-A KUBE-SVC-X27LE4BHSL4DOUIK -m comment --comment "ns3/svc3:p80 -> 10.0.3.3:80" -j KUBE-SEP-JVVZVJ7BSEPPRNBS`;
-    step([svc1, svc3, svc4], ["ns3/svc3:p80"], expected(`
+    step(
+      [svc1, svc3, svc4],
+      ["ns3/svc3:p80"],
+      expected(
+        `
 	:KUBE-SEP-DKCFIS26GWF2WLWC - [0:0]
 	:KUBE-SEP-JVVZVJ7BSEPPRNBS - [0:0]
-	:KUBE-SVC-X27LE4BHSL4DOUIK - [0:0]`, natServices134, svc3Rules + svc3SvcRules));
+	:KUBE-SVC-X27LE4BHSL4DOUIK - [0:0]`,
+        natServices134,
+        svc3Rules + svc3SvcRules,
+      ),
+    );
 
     // Sync with no new changes... This will not rewrite any SVC or SEP chains
     step([svc1, svc3, svc4], [], expected("", natServices134, ""));
 
     // (upstream then breaks a partial restore on purpose; the retry is a full resync that deletes svc4)
-    step([svc1, svc3], null, expected(`
+    step(
+      [svc1, svc3],
+      null,
+      expected(
+        `
 	:KUBE-SEP-AYCN5HPXMIRJNJXU - [0:0]
 	:KUBE-SEP-DKCFIS26GWF2WLWC - [0:0]
 	:KUBE-SEP-JVVZVJ7BSEPPRNBS - [0:0]
 	:KUBE-SEP-SNQ3ZNILQDEJNDQO - [0:0]
 	:KUBE-SVC-4SW47YFZTEDKD3PK - [0:0]
 	:KUBE-SVC-X27LE4BHSL4DOUIK - [0:0]
-	:KUBE-SVC-XPGD46QRK7WJZT7O - [0:0]`, `
+	:KUBE-SVC-XPGD46QRK7WJZT7O - [0:0]`,
+        `
 	-A KUBE-SERVICES -m comment --comment "ns1/svc1:p80 cluster IP" -m tcp -p tcp -d 172.30.0.41 --dport 80 -j KUBE-SVC-XPGD46QRK7WJZT7O
-	-A KUBE-SERVICES -m comment --comment "ns3/svc3:p80 cluster IP" -m tcp -p tcp -d 172.30.0.43 --dport 80 -j KUBE-SVC-X27LE4BHSL4DOUIK`, svc3Rules + `
+	-A KUBE-SERVICES -m comment --comment "ns3/svc3:p80 cluster IP" -m tcp -p tcp -d 172.30.0.43 --dport 80 -j KUBE-SVC-X27LE4BHSL4DOUIK`,
+        svc3Rules +
+          `
 	-A KUBE-SEP-SNQ3ZNILQDEJNDQO -m comment --comment ns1/svc1:p80 -s 10.0.1.1 -j KUBE-MARK-MASQ
-	-A KUBE-SEP-SNQ3ZNILQDEJNDQO -m comment --comment ns1/svc1:p80 -m tcp -p tcp -j DNAT --to-destination 10.0.1.1:80` + svc3SvcRules + `
+	-A KUBE-SEP-SNQ3ZNILQDEJNDQO -m comment --comment ns1/svc1:p80 -m tcp -p tcp -j DNAT --to-destination 10.0.1.1:80` +
+          svc3SvcRules +
+          `
 	-A KUBE-SVC-XPGD46QRK7WJZT7O -m comment --comment "ns1/svc1:p80 cluster IP" -m tcp -p tcp -d 172.30.0.41 --dport 80 ! -s 10.0.0.0/8 -j KUBE-MARK-MASQ
 	-A KUBE-SVC-XPGD46QRK7WJZT7O -m comment --comment "ns1/svc1:p80 -> 10.0.1.1:80" -j KUBE-SEP-SNQ3ZNILQDEJNDQO
 	-X KUBE-SEP-AYCN5HPXMIRJNJXU
-	-X KUBE-SVC-4SW47YFZTEDKD3PK`));
+	-X KUBE-SVC-4SW47YFZTEDKD3PK`,
+      ),
+    );
   });
 
   it("counts the rules of unchanged Services in natRulesTotal", () => {
@@ -793,11 +898,19 @@ function comboServices(): ProxyServicePort[] {
             k++;
             services.push(
               svcPort({
-                namespace: "combo", name: `s${k}-${setName}`, portName: k % 2 === 0 ? "" : "http", protocol: (["TCP", "UDP", "SCTP"] as const)[k % 3],
-                clusterIP: `172.30.${k >> 8}.${k & 255}`, port: 80, internalTrafficLocal, externalTrafficLocal, endpoints,
+                namespace: "combo",
+                name: `s${k}-${setName}`,
+                portName: k % 2 === 0 ? "" : "http",
+                protocol: (["TCP", "UDP", "SCTP"] as const)[k % 3],
+                clusterIP: `172.30.${k >> 8}.${k & 255}`,
+                port: 80,
+                internalTrafficLocal,
+                externalTrafficLocal,
+                endpoints,
                 nodePort: access === "nodePort" || access === "loadBalancer" ? 30000 + k : undefined,
                 loadBalancerIPs: access === "loadBalancer" ? [`5.5.${k >> 8}.${k & 255}`] : undefined,
-                loadBalancerSourceRanges: access === "loadBalancer" && k % 4 < 2 ? ["203.0.113.0/25", k % 4 === 0 ? "192.168.0.0/24" : "198.51.100.7/24"] : undefined,
+                loadBalancerSourceRanges:
+                  access === "loadBalancer" && k % 4 < 2 ? ["203.0.113.0/25", k % 4 === 0 ? "192.168.0.0/24" : "198.51.100.7/24"] : undefined,
                 healthCheckNodePort: access === "loadBalancer" ? 32000 + k : undefined,
                 externalIPs: access === "externalIP" ? [`192.168.99.${k & 255}`] : undefined,
                 sessionAffinityTimeoutSeconds: affinity ? 600 : undefined,
@@ -829,7 +942,11 @@ describe("size", () => {
     for (let s = 0; s < 10_000; s++) {
       services.push(
         svcPort({
-          namespace: `ns-${s % 100}`, name: `svc-${s}`, portName: "http", clusterIP: `172.${16 + (s >> 16)}.${(s >> 8) & 255}.${s & 255}`, port: 80,
+          namespace: `ns-${s % 100}`,
+          name: `svc-${s}`,
+          portName: "http",
+          clusterIP: `172.${16 + (s >> 16)}.${(s >> 8) & 255}.${s & 255}`,
+          port: 80,
           nodePort: s % 10 === 0 ? 30000 + (s % 2000) : undefined,
           endpoints: Array.from({ length: 10 }, (_, e) => ep(`10.${(s >> 8) & 255}.${s & 255}.${e + 1}`, 8080, e === 0)),
         }),
@@ -862,12 +979,7 @@ if (parseUnavailable !== null) console.warn(`skipping the iptables-restore --tes
 // the matches and targets kube-proxy uses, committed to a kernel (the nfacct match needs kube-proxy's counters, which a
 // fresh namespace lacks: the kernel loads are made with nfacct off)
 const kernelUnavailable =
-  parseUnavailable ??
-  probe(
-    kernelUnshare,
-    ["iptables-restore", "--noflush"],
-    sync(overallServices, { config: { nfacct: false, randomFully: true } }).text,
-  );
+  parseUnavailable ?? probe(kernelUnshare, ["iptables-restore", "--noflush"], sync(overallServices, { config: { nfacct: false, randomFully: true } }).text);
 if (kernelUnavailable !== null && parseUnavailable === null) console.warn(`skipping the kernel iptables-restore loads: ${kernelUnavailable}`);
 
 describe("the real iptables-restore", () => {
@@ -931,11 +1043,19 @@ describe("the real iptables-restore", () => {
       const r = spawnSync("unshare", [kernelUnshare, "sh", "-c", script, "sh", ...files], { encoding: "utf8" });
       expect(r.stderr).toBe("");
       expect(r.status).toBe(0);
-      const saved = new Set(r.stdout.split("\n").filter((l) => l.startsWith(":KUBE-")).map((l) => l.slice(1, l.indexOf(" "))));
+      const saved = new Set(
+        r.stdout
+          .split("\n")
+          .filter((l) => l.startsWith(":KUBE-"))
+          .map((l) => l.slice(1, l.indexOf(" "))),
+      );
       expect(saved).toEqual(kernel.chains);
       // and the kernel holds exactly what a full sync of the final state gives a fresh kernel
       const final = iptablesRestoreInput(ruleset([svc1, svc3, svc4b, svc5]), { config });
-      const fresh = spawnSync("unshare", [kernelUnshare, "sh", "-c", "iptables-restore --noflush && iptables-save -t nat"], { input: final.text, encoding: "utf8" });
+      const fresh = spawnSync("unshare", [kernelUnshare, "sh", "-c", "iptables-restore --noflush && iptables-save -t nat"], {
+        input: final.text,
+        encoding: "utf8",
+      });
       expect(fresh.status).toBe(0);
       const rulesByChain = (save: string): Map<string, string[]> => {
         const out = new Map<string, string[]>();

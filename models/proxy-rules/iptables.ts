@@ -141,10 +141,22 @@ function hash16(input: string): string {
   const d = digest;
   const a = base32Codes;
   return String.fromCharCode(
-    a[d[0] >> 3], a[((d[0] & 7) << 2) | (d[1] >> 6)], a[(d[1] >> 1) & 31], a[((d[1] & 1) << 4) | (d[2] >> 4)],
-    a[((d[2] & 15) << 1) | (d[3] >> 7)], a[(d[3] >> 2) & 31], a[((d[3] & 3) << 3) | (d[4] >> 5)], a[d[4] & 31],
-    a[d[5] >> 3], a[((d[5] & 7) << 2) | (d[6] >> 6)], a[(d[6] >> 1) & 31], a[((d[6] & 1) << 4) | (d[7] >> 4)],
-    a[((d[7] & 15) << 1) | (d[8] >> 7)], a[(d[8] >> 2) & 31], a[((d[8] & 3) << 3) | (d[9] >> 5)], a[d[9] & 31],
+    a[d[0] >> 3],
+    a[((d[0] & 7) << 2) | (d[1] >> 6)],
+    a[(d[1] >> 1) & 31],
+    a[((d[1] & 1) << 4) | (d[2] >> 4)],
+    a[((d[2] & 15) << 1) | (d[3] >> 7)],
+    a[(d[3] >> 2) & 31],
+    a[((d[3] & 3) << 3) | (d[4] >> 5)],
+    a[d[4] & 31],
+    a[d[5] >> 3],
+    a[((d[5] & 7) << 2) | (d[6] >> 6)],
+    a[(d[6] >> 1) & 31],
+    a[((d[6] & 1) << 4) | (d[7] >> 4)],
+    a[((d[7] & 15) << 1) | (d[8] >> 7)],
+    a[(d[8] >> 2) & 31],
+    a[((d[8] & 3) << 3) | (d[9] >> 5)],
+    a[d[9] & 31],
   );
 }
 
@@ -161,7 +173,6 @@ export function servicePortChainName(prefix: string, servicePortName: string, pr
 export function endpointChainName(servicePortName: string, protocol: string, endpoint: string): string {
   return servicePortEndpointChainNamePrefix + hash16(servicePortName + protocol.toLowerCase() + endpoint);
 }
-
 
 /** proxier.go `isServiceChainName`. */
 export function isServiceChainName(chain: string): boolean {
@@ -270,7 +281,8 @@ function parseIP(s: string): number[] | null {
 function formatIPv6(bytes: number[]): string {
   const words: number[] = [];
   for (let i = 0; i < 16; i += 2) words.push((bytes[i] << 8) | bytes[i + 1]);
-  let bestStart = -1, bestLen = 0;
+  let bestStart = -1,
+    bestLen = 0;
   for (let i = 0; i < 8; ) {
     if (words[i] !== 0) {
       i++;
@@ -394,8 +406,7 @@ export function iptablesRestoreInput(ruleset: ProxyRuleset, opts: IptablesRestor
   natRules.write(`-A ${kubePostroutingChain} -m mark ! --mark ${mark}/${mark} -j RETURN`);
   natRules.write(`-A ${kubePostroutingChain} -j MARK --xor-mark ${mark}`);
   natRules.write(
-    `-A ${kubePostroutingChain} -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE` +
-      (cfg.randomFully ? " --random-fully" : ""),
+    `-A ${kubePostroutingChain} -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE` + (cfg.randomFully ? " --random-fully" : ""),
   );
   natRules.write(`-A ${kubeMarkMasqChain} -j MARK --or-mark ${mark}`);
 
@@ -548,9 +559,7 @@ export function iptablesRestoreInput(ruleset: ProxyRuleset, opts: IptablesRestor
             `-A ${kubeNodePortsChain} -m comment --comment ${svcPortNameString} ${protoMatch} -d 127.0.0.0/8 --dport ${nodePort} -m nfacct --nfacct-name ${localhostNodePortAcceptedCounter} -j ${externalTrafficChain}`,
           );
         }
-        natRules.write(
-          `-A ${kubeNodePortsChain} -m comment --comment ${svcPortNameString} ${protoMatch} --dport ${nodePort} -j ${externalTrafficChain}`,
-        );
+        natRules.write(`-A ${kubeNodePortsChain} -m comment --comment ${svcPortNameString} ${protoMatch} --dport ${nodePort} -j ${externalTrafficChain}`);
       }
       if (!hasExternalEndpoints) {
         filterRules.write(
@@ -623,9 +632,7 @@ export function iptablesRestoreInput(ruleset: ProxyRuleset, opts: IptablesRestor
       if (allowFromNode) {
         for (const lbip of lbIPs) svcNatRules.write(`${args} -s ${lbip} -j ${externalTrafficChain}`);
       }
-      svcNatRules.write(
-        `-A ${fwChain} -m comment --comment "other traffic to ${svcPortNameString} will be dropped by KUBE-PROXY-FIREWALL"`,
-      );
+      svcNatRules.write(`-A ${fwChain} -m comment --comment "other traffic to ${svcPortNameString} will be dropped by KUBE-PROXY-FIREWALL"`);
     }
 
     // writeServiceToEndpointRules
@@ -695,18 +702,12 @@ export function iptablesRestoreInput(ruleset: ProxyRuleset, opts: IptablesRestor
   // Drop the packets in INVALID state (kubernetes#74839, #117924).
   if (!cfg.conntrackTCPLiberal) {
     filterRules.write(
-      `-A ${kubeForwardChain} -m conntrack --ctstate INVALID` +
-        (cfg.nfacct ? ` -m nfacct --nfacct-name ${ctStateInvalidDroppedCounter}` : "") +
-        " -j DROP",
+      `-A ${kubeForwardChain} -m conntrack --ctstate INVALID` + (cfg.nfacct ? ` -m nfacct --nfacct-name ${ctStateInvalidDroppedCounter}` : "") + " -j DROP",
     );
   }
   // Forward masquerade-marked traffic even if the default FORWARD policy is not accept, and what follows it.
-  filterRules.write(
-    `-A ${kubeForwardChain} -m comment --comment "kubernetes forwarding rules" -m mark --mark ${mark}/${mark} -j ACCEPT`,
-  );
-  filterRules.write(
-    `-A ${kubeForwardChain} -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
-  );
+  filterRules.write(`-A ${kubeForwardChain} -m comment --comment "kubernetes forwarding rules" -m mark --mark ${mark}/${mark} -j ACCEPT`);
+  filterRules.write(`-A ${kubeForwardChain} -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`);
 
   const text = "*filter\n" + filterChains.text() + filterRules.text() + "COMMIT\n*nat\n" + natChains.text() + natRules.text() + "COMMIT\n";
 

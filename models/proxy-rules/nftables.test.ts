@@ -253,12 +253,8 @@ describe("chain names (proxier_test.go Test_servicePortChainNameBase, Test_servi
   });
 
   it("endpoint chain name bases, including IPv6 and truncation", () => {
-    expect(servicePortEndpointChainNameBase("testing", "service", "tcp", "http", "10.180.0.1", 80)).toBe(
-      "JO2XBXZR-testing/service/tcp/http__10.180.0.1/80",
-    );
-    expect(servicePortEndpointChainNameBase("testing", "service", "tcp", "http", "10.180.0.2", 80)).toBe(
-      "5S6H3H22-testing/service/tcp/http__10.180.0.2/80",
-    );
+    expect(servicePortEndpointChainNameBase("testing", "service", "tcp", "http", "10.180.0.1", 80)).toBe("JO2XBXZR-testing/service/tcp/http__10.180.0.1/80");
+    expect(servicePortEndpointChainNameBase("testing", "service", "tcp", "http", "10.180.0.2", 80)).toBe("5S6H3H22-testing/service/tcp/http__10.180.0.2/80");
     expect(servicePortEndpointChainNameBase("testing", "service", "tcp", "http", "fd80:abcd:12::a1b2:c3d4:e5f6:9999", 80)).toBe(
       "U7E2ET36-testing/service/tcp/http__fd80.abcd.12..a1b2.c3d4.e5f6.9999/80",
     );
@@ -285,9 +281,7 @@ describe("chain names (proxier_test.go Test_servicePortChainNameBase, Test_servi
       chain: "endpoint-5OJB2KTY-ns1/svc1/tcp/p80__10.180.0.1/80",
       affinitySet: "affinity-5OJB2KTY-ns1/svc1/tcp/p80__10.180.0.1/80",
     });
-    expect(serviceChainNames({ namespace: "ns2", name: "svc2", protocol: "TCP", portName: "p8080" }).cluster).toBe(
-      "service-MHHHYRWA-ns2/svc2/tcp/p8080",
-    );
+    expect(serviceChainNames({ namespace: "ns2", name: "svc2", protocol: "TCP", portName: "p8080" }).cluster).toBe("service-MHHHYRWA-ns2/svc2/tcp/p8080");
     // The hash covers the whole readable part: sha256 → base32, first 8 characters.
     expect(hashAndTruncate("ns1/svc1/tcp/p80")).toBe("ULMVA6XW-ns1/svc1/tcp/p80");
   });
@@ -448,9 +442,7 @@ describe("full sync (proxier_test.go TestOverallNFTablesRules)", () => {
     expect(r.chains).toBe(r.text.match(/^add chain /gm)!.length);
     expect(r.elements).toBe(r.text.match(/^add element /gm)!.length);
     // Every chain a service or endpoint uses is added and flushed before its rules.
-    expect(r.text).toMatch(
-      /add chain ip kube-proxy service-ULMVA6XW-ns1\/svc1\/tcp\/p80\nflush chain ip kube-proxy service-ULMVA6XW-ns1\/svc1\/tcp\/p80\n/,
-    );
+    expect(r.text).toMatch(/add chain ip kube-proxy service-ULMVA6XW-ns1\/svc1\/tcp\/p80\nflush chain ip kube-proxy service-ULMVA6XW-ns1\/svc1\/tcp\/p80\n/);
     // A later (periodic) full sync leaves out the add+delete of the base chains.
     const later = nftInput(fakeProxierState(overallServices()), { ...FAKE_PROXIER_OPTS, firstSync: false });
     expect(later.text).not.toContain("delete chain");
@@ -646,15 +638,9 @@ add element ip kube-proxy no-endpoint-services { 172.30.0.44 . tcp . 80 comment 
     h.sync(fakeProxierState([svc1, svc3(), svc4("10.0.4.1")]), ["ns3/svc3:p80"]);
     expect(h.lastOperations).toBe(5);
     expect(h.staleChains()).toEqual(
-      [
-        "service-4AT6LBPK-ns3/svc3/tcp/p80",
-        "endpoint-SWWHDC7X-ns3/svc3/tcp/p80__10.0.3.2/80",
-        "endpoint-TQ2QKHCZ-ns3/svc3/tcp/p80__10.0.3.3/80",
-      ].sort(),
+      ["service-4AT6LBPK-ns3/svc3/tcp/p80", "endpoint-SWWHDC7X-ns3/svc3/tcp/p80__10.0.3.2/80", "endpoint-TQ2QKHCZ-ns3/svc3/tcp/p80__10.0.3.3/80"].sort(),
     );
-    expect(h.fake.dump()).toContain(
-      'add element ip kube-proxy no-endpoint-services { 172.30.0.43 . tcp . 80 comment "ns3/svc3:p80" : goto reject-chain }',
-    );
+    expect(h.fake.dump()).toContain('add element ip kube-proxy no-endpoint-services { 172.30.0.43 . tcp . 80 comment "ns3/svc3:p80" : goto reject-chain }');
 
     // Restore them at once: the chains are rewritten and no longer stale.
     h.sync(fakeProxierState([svc1, svc3("10.0.3.2", "10.0.3.3"), svc4("10.0.4.1")]), ["ns3/svc3:p80"]);

@@ -142,8 +142,14 @@ export function hashAndTruncate(name: string): string {
   const a = hi24 >>> 4; // bits 0-19
   const b = ((hi24 & 15) << 16) | (lo18 >>> 2); // bits 20-39
   const prefix =
-    BASE32[a >>> 15] + BASE32[(a >>> 10) & 31] + BASE32[(a >>> 5) & 31] + BASE32[a & 31] +
-    BASE32[b >>> 15] + BASE32[(b >>> 10) & 31] + BASE32[(b >>> 5) & 31] + BASE32[b & 31];
+    BASE32[a >>> 15] +
+    BASE32[(a >>> 10) & 31] +
+    BASE32[(a >>> 5) & 31] +
+    BASE32[a & 31] +
+    BASE32[b >>> 15] +
+    BASE32[(b >>> 10) & 31] +
+    BASE32[(b >>> 5) & 31] +
+    BASE32[b & 31];
   const out = `${prefix}-${name}`;
   return out.length > CHAIN_NAME_BASE_LENGTH_MAX ? `${out.slice(0, CHAIN_NAME_BASE_LENGTH_MAX - 3)}...` : out;
 }
@@ -181,9 +187,7 @@ export interface ServicePortChainNames {
 }
 
 /** The per-Service-port chain names (newServiceInfo). */
-export function serviceChainNames(
-  svc: Pick<ProxyServicePort, "namespace" | "name" | "protocol" | "portName">,
-): ServicePortChainNames {
+export function serviceChainNames(svc: Pick<ProxyServicePort, "namespace" | "name" | "protocol" | "portName">): ServicePortChainNames {
   const base = servicePortChainNameBase(svc.namespace, svc.name, svc.protocol, svc.portName);
   return {
     cluster: `service-${base}`,
@@ -383,14 +387,7 @@ const C = {
   ServiceNodePorts: 5,
 } as const;
 type C = (typeof C)[keyof typeof C];
-const CONTAINER_NAMES = [
-  CLUSTER_IPS_SET,
-  SERVICE_IPS_MAP,
-  FIREWALL_IPS_MAP,
-  NO_ENDPOINT_SERVICES_MAP,
-  NO_ENDPOINT_NODEPORTS_MAP,
-  SERVICE_NODEPORTS_MAP,
-];
+const CONTAINER_NAMES = [CLUSTER_IPS_SET, SERVICE_IPS_MAP, FIREWALL_IPS_MAP, NO_ENDPOINT_SERVICES_MAP, NO_ENDPOINT_NODEPORTS_MAP, SERVICE_NODEPORTS_MAP];
 const N_CONTAINERS = 6;
 
 /** What the loop body does, as callbacks: the transaction writer implements them, state collection records them. */
@@ -731,12 +728,7 @@ class TxWriter {
     this.rules++;
   }
   /** Set.writeOperation / Map.writeOperation: "{ type T ; [flags F ;] [timeout Ns ;] [comment "C" ;] }". */
-  addSetOrMap(
-    kind: "set" | "map",
-    name: string,
-    type: string,
-    opts: { comment?: string; flags?: string; timeout?: number } = {},
-  ): void {
+  addSetOrMap(kind: "set" | "map", name: string, type: string, opts: { comment?: string; flags?: string; timeout?: number } = {}): void {
     let props = `type ${type} ;`;
     if (opts.flags !== undefined) props += ` flags ${opts.flags} ;`;
     if (opts.timeout !== undefined) props += ` timeout ${opts.timeout}s ;`;

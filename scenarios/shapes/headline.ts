@@ -94,10 +94,22 @@ export function headlineShape(size: HeadlineSize): Omit<NetworkInput, "name"> {
       { metric: "conntrack.*", better: "lower" },
     ],
     assumptions: [
-      { name: "pods behind Services", value: "82,375 of 450,000", why: "CL2 puts half its Deployments behind a Service; we keep half of that (the run must fit in a minute); the others are counted per node" },
+      {
+        name: "pods behind Services",
+        value: "82,375 of 450,000",
+        why: "CL2 puts half its Deployments behind a Service; we keep half of that (the run must fit in a minute); the others are counted per node",
+      },
       { name: "apiservers", value: "5 x 25 Gbit/s", why: "a control plane sized for 15k nodes; no published figure" },
-      { name: "controller manager client", value: "100 QPS, burst 100", why: "scale clusters raise kube-controller-manager's --kube-api-qps above the default 20" },
-      { name: "etcd quota", value: "8 GiB", why: "etcd's suggested maximum (and EKS's); 450,000 pods, 15,000 Nodes and their Leases are over the default 2 GiB" },
+      {
+        name: "controller manager client",
+        value: "100 QPS, burst 100",
+        why: "scale clusters raise kube-controller-manager's --kube-api-qps above the default 20",
+      },
+      {
+        name: "etcd quota",
+        value: "8 GiB",
+        why: "etcd's suggested maximum (and EKS's); 450,000 pods, 15,000 Nodes and their Leases are over the default 2 GiB",
+      },
       { name: "pod startup / termination", value: "5 s / 20 s p99; 2 s / 10 s p99", why: "typical small images; no published distribution" },
       { name: "zone partition", value: "4 min", why: "shorter than the 300 s eviction toleration, so pods return instead of being replaced" },
       { name: "kube-proxy cohorts", value: `${size.cohortSize} nodes`, why: "speed; bytes and counts exact, NPL within (cohort-1) x event bytes / bandwidth" },

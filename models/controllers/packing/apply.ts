@@ -6,10 +6,7 @@ import type { SlicePlan, SliceState } from "./types.js";
  * names a slice twice: an update or delete of a missing slice, a create of a name in use, a slice both updated and
  * deleted.
  */
-export function applyPlan(
-  existing: readonly SliceState[],
-  plan: Pick<SlicePlan, "creates" | "updates" | "deletes">,
-): SliceState[] {
+export function applyPlan(existing: readonly SliceState[], plan: Pick<SlicePlan, "creates" | "updates" | "deletes">): SliceState[] {
   const byName = new Map<string, SliceState>();
   for (const s of existing) {
     if (byName.has(s.name)) throw new Error(`applyPlan: duplicate existing slice "${s.name}"`);

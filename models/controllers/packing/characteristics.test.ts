@@ -229,20 +229,24 @@ describe("stable-hash pieces", () => {
 describe("compact and zone-affine shapes", () => {
   it("compact always has exactly ceil(n/MAX) slices per port map", () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 300 }), fc.nat(300)), { minLength: 1, maxLength: 15 }), fc.constantFrom(1, 7, 50, 100), (steps, max) => {
-        const names = namer();
-        let slices: SliceState[] = [];
-        let next = 0;
-        let eps: EndpointState[] = [];
-        for (const [adds, dropSeed] of steps) {
-          eps = eps.filter((_, i) => (i * 7919 + dropSeed) % 5 !== 0);
-          for (let i = 0; i < adds; i++) eps.push(ep(next++));
-          const { after } = sync(compact, slices, desiredOf(eps), names, max);
-          const expected = eps.length === 0 ? 1 : Math.ceil(eps.length / max);
-          expect(after).toHaveLength(expected);
-          slices = after;
-        }
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 300 }), fc.nat(300)), { minLength: 1, maxLength: 15 }),
+        fc.constantFrom(1, 7, 50, 100),
+        (steps, max) => {
+          const names = namer();
+          let slices: SliceState[] = [];
+          let next = 0;
+          let eps: EndpointState[] = [];
+          for (const [adds, dropSeed] of steps) {
+            eps = eps.filter((_, i) => (i * 7919 + dropSeed) % 5 !== 0);
+            for (let i = 0; i < adds; i++) eps.push(ep(next++));
+            const { after } = sync(compact, slices, desiredOf(eps), names, max);
+            const expected = eps.length === 0 ? 1 : Math.ceil(eps.length / max);
+            expect(after).toHaveLength(expected);
+            slices = after;
+          }
+        },
+      ),
       { numRuns: 100 },
     );
   });

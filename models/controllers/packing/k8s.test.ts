@@ -408,7 +408,13 @@ describe("reconcileService", () => {
     expect(plans[1].metrics.unsupportedDeletes).toBe(1);
     expect(plans[0].creates[0].name).toBe("new-0");
     // single-stack again: the IPv6 slices are unsupported now
-    const back = reconcileService(k8s, { families: ["IPv4"], maxEndpointsPerSlice: 100, desired: new Map([["IPv4", desiredOf(v4)]]), existing: [slice("a", v4), slice("b", v6, { addressType: "IPv6" })], nameFor: namer("new-") });
+    const back = reconcileService(k8s, {
+      families: ["IPv4"],
+      maxEndpointsPerSlice: 100,
+      desired: new Map([["IPv4", desiredOf(v4)]]),
+      existing: [slice("a", v4), slice("b", v6, { addressType: "IPv6" })],
+      nameFor: namer("new-"),
+    });
     expect(back.map(actions)).toEqual([["delete"]]);
     expect(() => reconcileService(k8s, { families: [], maxEndpointsPerSlice: 100, desired: new Map(), existing: [], nameFor: namer() })).toThrow(/families/);
   });
@@ -493,7 +499,18 @@ describe("k8s packing: pieces", () => {
     const { plan } = sync(k8s, [slice("empty", [])], desiredOf(fresh), namer("new-"));
     expect(actions(plan)).toEqual(["create"]);
     // one fewer fits, and an exact fit is taken at once
-    const fewer = sync(k8s, [slice("empty", []), slice("ten", pods(200, 210, () => true))], desiredOf([...pods(200, 210, () => true), ...fresh.slice(0, 90)]), namer("new-"));
+    const fewer = sync(
+      k8s,
+      [
+        slice("empty", []),
+        slice(
+          "ten",
+          pods(200, 210, () => true),
+        ),
+      ],
+      desiredOf([...pods(200, 210, () => true), ...fresh.slice(0, 90)]),
+      namer("new-"),
+    );
     expect(fewer.plan.updates.map((s) => [s.name, s.endpoints.length])).toEqual([["ten", 100]]);
   });
 

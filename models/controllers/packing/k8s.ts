@@ -126,8 +126,7 @@ const family: FamilyAlgorithm = {
 
 export const k8s: PackingAlgorithm = {
   name: "k8s",
-  description:
-    "Upstream EndpointSlice reconciler: keep slices in place, top up slices already being written, best-fit leftovers, never compact",
+  description: "Upstream EndpointSlice reconciler: keep slices in place, top up slices already being written, best-fit leftovers, never compact",
   options: {},
   acceptsUntouched: true,
   reconcile: (input) => reconcileFamily(input, family),

@@ -46,7 +46,9 @@ export class PluginOutputError extends Error {
 /** A module's default export as a plugin, or an Error saying what is missing. */
 export function pluginFromExport(exported: unknown, where: string): PackingAlgorithmPlugin {
   if (typeof exported !== "object" || exported === null) {
-    throw new Error(`${where}: a packing algorithm plugin must \`export default { name, reconcile(input) }\` (its default export is ${exported === undefined ? "missing" : typeof exported})`);
+    throw new Error(
+      `${where}: a packing algorithm plugin must \`export default { name, reconcile(input) }\` (its default export is ${exported === undefined ? "missing" : typeof exported})`,
+    );
   }
   const p = exported as Partial<PackingAlgorithmPlugin>;
   if (typeof p.name !== "string" || p.name === "") throw new Error(`${where}: the plugin's \`name\` must be a non-empty string`);
@@ -81,7 +83,8 @@ function packWithPlugin(plugin: PackingAlgorithmPlugin, ctx: PortMapContext, opt
   const create = out.create ?? [];
   const update = out.update ?? [];
   const del = out.delete ?? [];
-  if (!Array.isArray(create) || !Array.isArray(update) || !isStringArray(del)) return fail("create and update must be lists of slices, delete a list of slice names");
+  if (!Array.isArray(create) || !Array.isArray(update) || !isStringArray(del))
+    return fail("create and update must be lists of slices, delete a list of slice names");
   const existingByName = new Map(ctx.existing.map((s) => [s.name, s]));
   const endpoints = (ids: unknown, where: string): EndpointState[] => {
     if (!isStringArray(ids)) return fail(`${where}.endpoints must be a list of endpoint ids`);
@@ -96,7 +99,11 @@ function packWithPlugin(plugin: PackingAlgorithmPlugin, ctx: PortMapContext, opt
     named.add(name);
     return s;
   };
-  const updates = update.map((u, i) => ({ ...slice((u as { name?: unknown })?.name, `update[${i}]`), endpoints: endpoints((u as { endpoints?: unknown })?.endpoints, `update[${i}]`), labelsMatch: true }));
+  const updates = update.map((u, i) => ({
+    ...slice((u as { name?: unknown })?.name, `update[${i}]`),
+    endpoints: endpoints((u as { endpoints?: unknown })?.endpoints, `update[${i}]`),
+    labelsMatch: true,
+  }));
   const deletes = del.map((name, i) => slice(name, `delete[${i}]`));
   return { creates, updates, deletes };
 }

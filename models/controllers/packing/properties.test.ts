@@ -158,7 +158,8 @@ function initialSlices(junkIp: boolean, junkForeign: boolean, max: number): Slic
     Array.from({ length: Math.min(n, max) }, (_, i) => ({ id: `${prefix}${i}`, ready: true, serving: true, terminating: false }));
   const out: SliceState[] = [];
   if (junkIp) out.push({ name: "legacy-ip", addressType: "IP", portKey: "TCP:8080", endpoints: eps("10.0.0.", 3), ownedByService: true, labelsMatch: true });
-  if (junkForeign) out.push({ name: "old-uid", addressType: "IPv4", portKey: "TCP:8080", endpoints: eps("10.0.0.", 2), ownedByService: false, labelsMatch: true });
+  if (junkForeign)
+    out.push({ name: "old-uid", addressType: "IPv4", portKey: "TCP:8080", endpoints: eps("10.0.0.", 2), ownedByService: false, labelsMatch: true });
   return out;
 }
 

@@ -84,10 +84,7 @@ export function rebalanceLists(lists: FamilyLists, threshold: number, writeBudge
       .get(lists.desiredKeys[donor.keyOrder])!
       .filter((l) => l !== donor && !l.removed && l.slice.endpoints.length >= size && l.slice.endpoints.length < max)
       .sort(
-        (a, b) =>
-          (a.status === "clean" ? 1 : 0) - (b.status === "clean" ? 1 : 0) ||
-          b.slice.endpoints.length - a.slice.endpoints.length ||
-          a.order - b.order,
+        (a, b) => (a.status === "clean" ? 1 : 0) - (b.status === "clean" ? 1 : 0) || b.slice.endpoints.length - a.slice.endpoints.length || a.order - b.order,
       );
     if (receivers.length === 0) continue;
 

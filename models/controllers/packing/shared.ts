@@ -70,27 +70,16 @@ export interface FamilyAlgorithm {
 }
 
 /** Checks options against an algorithm's specs and fills in defaults. */
-export function resolveOptions(
-  algorithm: string,
-  specs: Readonly<Record<string, OptionSpec>>,
-  options: PackingOptions | undefined,
-): Record<string, number> {
+export function resolveOptions(algorithm: string, specs: Readonly<Record<string, OptionSpec>>, options: PackingOptions | undefined): Record<string, number> {
   const allowed = Object.keys(specs);
   const out: Record<string, number> = {};
   for (const [key, spec] of Object.entries(specs)) out[key] = spec.default;
   for (const [key, value] of Object.entries(options ?? {})) {
     const spec = specs[key];
     if (spec === undefined) {
-      throw new Error(
-        `packing algorithm "${algorithm}": unknown option "${key}" (allowed: ${allowed.length > 0 ? allowed.join(", ") : "none"})`,
-      );
+      throw new Error(`packing algorithm "${algorithm}": unknown option "${key}" (allowed: ${allowed.length > 0 ? allowed.join(", ") : "none"})`);
     }
-    const ok =
-      typeof value === "number" &&
-      Number.isFinite(value) &&
-      value >= spec.min &&
-      value <= spec.max &&
-      (!spec.integer || Number.isInteger(value));
+    const ok = typeof value === "number" && Number.isFinite(value) && value >= spec.min && value <= spec.max && (!spec.integer || Number.isInteger(value));
     if (!ok) {
       throw new Error(
         `packing algorithm "${algorithm}": option "${key}" must be ${spec.integer ? "an integer" : "a number"} in ${spec.min}..${spec.max} (got ${String(value)})`,
@@ -114,10 +103,7 @@ export interface EfficiencyInfo {
 }
 
 /** docs/sources.md §10 ServicePortCache.totals: sums over port maps; desired slices is at least 1 (there is always a placeholder). */
-export function efficiencyTotals(
-  items: Iterable<EfficiencyInfo>,
-  max: number,
-): { endpoints: number; actualSlices: number; desiredSlices: number } {
+export function efficiencyTotals(items: Iterable<EfficiencyInfo>, max: number): { endpoints: number; actualSlices: number; desiredSlices: number } {
   let endpoints = 0;
   let actualSlices = 0;
   let desiredSlices = 0;
@@ -285,10 +271,7 @@ export function reconcileFamily(input: ReconcileInput, algorithm: FamilyAlgorith
   for (const portKey of desiredKeys) {
     const info = efficiency.get(portKey)!;
     const owned = ownedByKey.get(portKey) ?? [];
-    info.slices =
-      owned.length -
-      owned.filter((s) => deletedNames.has(s.name)).length +
-      lists.creates.filter((s) => s.portKey === portKey).length;
+    info.slices = owned.length - owned.filter((s) => deletedNames.has(s.name)).length + lists.creates.filter((s) => s.portKey === portKey).length;
   }
 
   // Placeholder rule (docs/sources.md §7.3): when every slice of this family would go and nothing is created.

@@ -21,7 +21,16 @@
 // and a slice whose content and labels do not change is not written.
 // The placeholder rule is kept (shared.ts): with no endpoints the Service has one empty slice, as upstream.
 
-import { type Claim, type FamilyAlgorithm, type PortMapContext, type PortMapResult, claimExisting, newSlice, reconcileFamily, sameEndpoints } from "./shared.js";
+import {
+  type Claim,
+  type FamilyAlgorithm,
+  type PortMapContext,
+  type PortMapResult,
+  claimExisting,
+  newSlice,
+  reconcileFamily,
+  sameEndpoints,
+} from "./shared.js";
 import type { EndpointState, PackingAlgorithm, SliceState } from "./types.js";
 
 /** FNV-1a 32-bit over the UTF-8 bytes of s, then murmur3's fmix32. Unsigned 32-bit result. */

@@ -125,11 +125,5 @@ export interface PackingAlgorithm {
  * (hints are not compared) (docs/sources.md §7.4).
  */
 export function endpointEqual(a: EndpointState, b: EndpointState): boolean {
-  return (
-    a.ready === b.ready &&
-    a.serving === b.serving &&
-    a.terminating === b.terminating &&
-    a.nodeName === b.nodeName &&
-    a.zone === b.zone
-  );
+  return a.ready === b.ready && a.serving === b.serving && a.terminating === b.terminating && a.nodeName === b.nodeName && a.zone === b.zone;
 }

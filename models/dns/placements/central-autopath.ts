@@ -8,7 +8,8 @@ import { FORWARDER_TO_UPSTREAM, NOT_APPLICABLE_RESTART, POD_TO_CENTRAL_UDP, cent
 
 export const centralAutopath: DnsPlacement = {
   name: "central-autopath",
-  summary: "Central CoreDNS with autopath: pod queries via the kube-dns ClusterIP (DNAT, conntrack); CoreDNS walks the search path itself, so positive lookups cost one query per qtype; every replica also watches Pods.",
+  summary:
+    "Central CoreDNS with autopath: pod queries via the kube-dns ClusterIP (DNAT, conntrack); CoreDNS walks the search path itself, so positive lookups cost one query per qtype; every replica also watches Pods.",
   sources: ["docs/sources.md §6.2", "docs/sources.md §3.4", "docs/sources.md §2"],
   firstTier: "central",
   clientLink: POD_TO_CENTRAL_UDP,

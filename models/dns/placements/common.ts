@@ -94,19 +94,43 @@ export function nodeCaches(cluster: ClusterShape): ComponentGroup {
 }
 
 /** Pod → central CoreDNS through the kube-dns ClusterIP: DNAT, conntrack, UDP, race-exposed. docs/sources.md §6.1 */
-export const POD_TO_CENTRAL_UDP: LinkSpec = { to: "central", locality: "any-node", dnat: true, conntracked: true, transport: "udp", raceExposed: true, dnatBackends: "many" };
+export const POD_TO_CENTRAL_UDP: LinkSpec = {
+  to: "central",
+  locality: "any-node",
+  dnat: true,
+  conntracked: true,
+  transport: "udp",
+  raceExposed: true,
+  dnatBackends: "many",
+};
 
 /**
  * node-cache → central through kube-dns-upstream: DNAT, conntracked, TCP with reuse (force_tcp, docs/sources.md §1.2).
  */
-export const CACHE_TO_CENTRAL_TCP: LinkSpec = { to: "central", locality: "any-node", dnat: true, conntracked: true, transport: "tcp-reuse", raceExposed: false, dnatBackends: "many" };
+export const CACHE_TO_CENTRAL_TCP: LinkSpec = {
+  to: "central",
+  locality: "any-node",
+  dnat: true,
+  conntracked: true,
+  transport: "tcp-reuse",
+  raceExposed: false,
+  dnatBackends: "many",
+};
 
 /**
  * A forwarder (CoreDNS or node-cache `forward`) → the resolver outside the cluster (VPC/metadata resolver from the
  * node's /etc/resolv.conf): pooled UDP sockets, no DNAT; the sender's node tracks the flows (docs/sources.md §1.2,
  * §6.9).
  */
-export const FORWARDER_TO_UPSTREAM: LinkSpec = { to: "upstream-resolver", locality: "outside-cluster", dnat: false, conntracked: true, transport: "udp-reuse", raceExposed: false, dnatBackends: "none" };
+export const FORWARDER_TO_UPSTREAM: LinkSpec = {
+  to: "upstream-resolver",
+  locality: "outside-cluster",
+  dnat: false,
+  conntracked: true,
+  transport: "udp-reuse",
+  raceExposed: false,
+  dnatBackends: "none",
+};
 
 export const NOT_APPLICABLE_RESTART: NodeRestartBehaviour = {
   outcome: "not-applicable",

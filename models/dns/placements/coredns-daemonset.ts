@@ -10,7 +10,8 @@ import { FORWARDER_TO_UPSTREAM, NODE_LEVEL_DNS_CORES, NODE_RESTART_FALLBACK_LOSS
 
 export const corednsDaemonset: DnsPlacement = {
   name: "coredns-daemonset",
-  summary: "CoreDNS DaemonSet with local preference: pod → local CoreDNS is DNATed and conntracked (one backend); cluster names answered locally; external names forwarded from every node; one Service+EndpointSlice watch per node.",
+  summary:
+    "CoreDNS DaemonSet with local preference: pod → local CoreDNS is DNATed and conntracked (one backend); cluster names answered locally; external names forwarded from every node; one Service+EndpointSlice watch per node.",
   sources: ["docs/sources.md §6.6", "docs/sources.md §2", "docs/sources.md §6.5"],
   firstTier: "node-coredns",
   clientLink: { to: "node-coredns", locality: "same-node", dnat: true, conntracked: true, transport: "udp", raceExposed: true, dnatBackends: "one" },

@@ -19,7 +19,8 @@ import {
 
 export const nodelocalPreferSameNode: DnsPlacement = {
   name: "nodelocal-prefer-same-node",
-  summary: "node-cache DaemonSet as the kube-dns endpoints with trafficDistribution PreferSameNode: pod → local cache is DNATed and conntracked (one backend, no race 3); cluster misses go over pooled TCP to central CoreDNS; external names bypass CoreDNS; automatic fallback to remote caches.",
+  summary:
+    "node-cache DaemonSet as the kube-dns endpoints with trafficDistribution PreferSameNode: pod → local cache is DNATed and conntracked (one backend, no race 3); cluster misses go over pooled TCP to central CoreDNS; external names bypass CoreDNS; automatic fallback to remote caches.",
   sources: ["docs/sources.md §6.5", "docs/sources.md §6.3", "docs/sources.md §1.2", "docs/sources.md §4.6"],
   firstTier: "node-cache",
   clientLink: { to: "node-cache", locality: "same-node", dnat: true, conntracked: true, transport: "udp", raceExposed: true, dnatBackends: "one" },

@@ -18,14 +18,9 @@ import {
 
 export const nodelocal: DnsPlacement = {
   name: "nodelocal",
-  summary: "node-local-dns DaemonSet (hostNetwork, NOTRACK): pods reach the local cache without DNAT or conntrack; cluster misses go over pooled TCP to central CoreDNS; external names bypass CoreDNS.",
-  sources: [
-    "docs/sources.md §6.3",
-    "docs/sources.md §1.1",
-    "docs/sources.md §1.2",
-    "docs/sources.md §1.3",
-    "docs/sources.md §1.4",
-  ],
+  summary:
+    "node-local-dns DaemonSet (hostNetwork, NOTRACK): pods reach the local cache without DNAT or conntrack; cluster misses go over pooled TCP to central CoreDNS; external names bypass CoreDNS.",
+  sources: ["docs/sources.md §6.3", "docs/sources.md §1.1", "docs/sources.md §1.2", "docs/sources.md §1.3", "docs/sources.md §1.4"],
   firstTier: "node-cache",
   clientLink: { to: "node-cache", locality: "same-node", dnat: false, conntracked: false, transport: "udp", raceExposed: false, dnatBackends: "none" },
   firstTierCache: NODELOCAL_CLUSTER_CACHE,
@@ -39,10 +34,20 @@ export const nodelocal: DnsPlacement = {
   components: (cluster) => [nodeCaches(cluster), centralCoredns(cluster, false)],
   onNodeRestart: (mode, cause = "graceful"): NodeRestartBehaviour => {
     if (mode === "ipvs") {
-      return { outcome: "fail", windowS: NODE_RESTART_WINDOW_S, lossFraction: 1, note: "IPVS mode: pods use the link-local IP only; nothing answers until the new pod is up (docs/sources.md §1.1, §1.4)" };
+      return {
+        outcome: "fail",
+        windowS: NODE_RESTART_WINDOW_S,
+        lossFraction: 1,
+        note: "IPVS mode: pods use the link-local IP only; nothing answers until the new pod is up (docs/sources.md §1.1, §1.4)",
+      };
     }
     if (cause === "oom") {
-      return { outcome: "fail", windowS: NODE_RESTART_WINDOW_S, lossFraction: 1, note: "OOMKill leaves the NOTRACK rules in place: DNS blackholed until the pod restarts (docs/sources.md §1.3, kubernetes/dns#438)" };
+      return {
+        outcome: "fail",
+        windowS: NODE_RESTART_WINDOW_S,
+        lossFraction: 1,
+        note: "OOMKill leaves the NOTRACK rules in place: DNS blackholed until the pod restarts (docs/sources.md §1.3, kubernetes/dns#438)",
+      };
     }
     return {
       outcome: "fallback-central",

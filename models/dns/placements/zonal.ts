@@ -28,7 +28,8 @@ function zonalCaches(cluster: ClusterShape): ComponentGroup {
 
 export const zonal: DnsPlacement = {
   name: "zonal",
-  summary: "Caching forwarders per zone behind a PreferSameZone Service: pod → zone cache is DNATed and conntracked (several backends); cluster misses go over pooled TCP to central CoreDNS; external names bypass CoreDNS from the zone caches. [U] unsourced sizing.",
+  summary:
+    "Caching forwarders per zone behind a PreferSameZone Service: pod → zone cache is DNATed and conntracked (several backends); cluster misses go over pooled TCP to central CoreDNS; external names bypass CoreDNS from the zone caches. [U] unsourced sizing.",
   sources: ["docs/sources.md §6.7", "docs/sources.md §6.5", "docs/sources.md §1.2"],
   firstTier: "zonal-cache",
   clientLink: { to: "zonal-cache", locality: "same-zone", dnat: true, conntracked: true, transport: "udp", raceExposed: true, dnatBackends: "many" },
