@@ -7,7 +7,7 @@ import { fitSyncCost } from "./calibrate.js";
 import { planScenario } from "./load.js";
 import { DEFAULT_COST_PROFILE, costProfileFor, readCostProfile } from "./profiles.js";
 import { networkConfig, runScenario } from "./runner.js";
-import { bench, tempDir } from "./testing.js";
+import { bench, tempDir } from "../test/cli.js";
 
 describe("fitting the sync-cost model", () => {
   it("recovers the constants of exactly linear times, with zero residuals", () => {
@@ -36,9 +36,9 @@ describe("fitting the sync-cost model", () => {
     const fit = fitSyncCost(points);
     for (const c of [fit.base, fit.perService, fit.perEndpoint]) expect(c).toBeGreaterThanOrEqual(0);
     // residuals are what the fit leaves: measured - fitted, per point
-    points.forEach((p, i) =>
-      expect(p.seconds - fit.residualsSeconds[i]).toBeCloseTo((fit.base + fit.perService * p.services + fit.perEndpoint * p.endpoints) / 1e6, 12),
-    );
+    points.forEach((p, i) => {
+      expect(p.seconds - fit.residualsSeconds[i]).toBeCloseTo((fit.base + fit.perService * p.services + fit.perEndpoint * p.endpoints) / 1e6, 12);
+    });
   });
 });
 

@@ -160,7 +160,9 @@ function weightedFit(points: readonly { services: number; endpoints: number; sec
   const solved = solve(m);
   if (solved === undefined) return undefined;
   const b = [0, 0, 0];
-  terms.forEach((t, i) => (b[t] = solved[i]));
+  terms.forEach((t, i) => {
+    b[t] = solved[i];
+  });
   return b;
 }
 
@@ -370,10 +372,10 @@ export function residualTable(profile: CostProfile): string {
         const fitted = measured - f.residualsSeconds[i];
         const pct = measured > 0 ? (100 * f.residualsSeconds[i]) / measured : 0;
         lines.push(
-          `  ${String(p.services).padStart(9)} ${String(p.endpoints).padStart(10)} ${measured.toFixed(4).padStart(11)} ${fitted.toFixed(4).padStart(10)} ${(pct.toFixed(1) + "%").padStart(9)}`,
+          `  ${String(p.services).padStart(9)} ${String(p.endpoints).padStart(10)} ${measured.toFixed(4).padStart(11)} ${fitted.toFixed(4).padStart(10)} ${(`${pct.toFixed(1)}%`).padStart(9)}`,
         );
       });
     }
   }
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }

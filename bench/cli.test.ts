@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { bench, tempDir } from "./testing.js";
+import { bench, tempDir } from "../test/cli.js";
 
 describe("bench run (end to end)", () => {
   it("writes byte-identical results.csv and results.json for the same seed, different ones for another seed", () => {
@@ -29,7 +29,7 @@ describe("bench run (end to end)", () => {
   }, 120_000);
 
   it("rejects a scenario with a bad field: exit 2, the field and its allowed range named, no stack trace", () => {
-    const r = bench(["run", "bench/testdata/bad-nodes.ts", "--out", tempDir()]);
+    const r = bench(["run", "test/fixtures/bad-nodes.ts", "--out", tempDir()]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("phold.lps: must be an integer in 1..1000000 (got -5)");
     expect(r.stderr).toContain("phold.nodes: unknown field");
@@ -38,7 +38,7 @@ describe("bench run (end to end)", () => {
 
   it("runs only the variants matching --variant and prints the summary", () => {
     const dir = tempDir();
-    const r = bench(["run", "bench/testdata/tiny-phold.ts", "--variant", "*=0.25", "--out", dir]);
+    const r = bench(["run", "test/fixtures/tiny-phold.ts", "--variant", "*=0.25", "--out", dir]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/phold\.events\s+events\s+20,000/);
     const json = JSON.parse(readFileSync(join(dir, "results.json"), "utf8"));
@@ -48,14 +48,14 @@ describe("bench run (end to end)", () => {
 
   it("writes only the requested formats, to out/<scenario-name>/ by default", () => {
     const cwd = tempDir();
-    const r = bench(["run", join(process.cwd(), "bench/testdata/tiny-phold.ts"), "--format", "csv", "--quiet"], { cwd });
+    const r = bench(["run", join(process.cwd(), "test/fixtures/tiny-phold.ts"), "--format", "csv", "--quiet"], { cwd });
     expect(r.status).toBe(0);
     expect(existsSync(join(cwd, "out/tiny-phold-co/results.csv"))).toBe(true);
     expect(existsSync(join(cwd, "out/tiny-phold-co/results.json"))).toBe(false);
   });
 
   it("names the variants when --variant matches none", () => {
-    const r = bench(["run", "bench/testdata/tiny-phold.ts", "--variant", "nothing-like-this", "--quiet"]);
+    const r = bench(["run", "test/fixtures/tiny-phold.ts", "--variant", "nothing-like-this", "--quiet"]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("matches none of: phold.remoteFraction=1, phold.remoteFraction=0.25, phold.lookahead=10ms");
   });
@@ -141,7 +141,7 @@ describe("bench sizeof", () => {
 
 describe("network scenarios", () => {
   it("rejects cluster.nodes: -5 and an unknown proxy mode, naming the fields and what they allow", () => {
-    const r = bench(["run", "bench/testdata/bad-network.ts"]);
+    const r = bench(["run", "test/fixtures/bad-network.ts"]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("cluster.nodes: must be an integer in 1..200000 (got -5)");
     expect(r.stderr).toContain('kubeProxy.mode: must be one of "iptables", "ipvs", "nftables" (got "userspace")');

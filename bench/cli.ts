@@ -111,7 +111,7 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
   const interrupt = new AbortController();
   const onSigint = (): void => interrupt.abort();
   process.once("SIGINT", onSigint);
-  let metricsByRun;
+  let metricsByRun: Awaited<ReturnType<typeof runInWorkers>>;
   try {
     metricsByRun = await runInWorkers(runs, plan.seed, {
       threads: flags.threads,
@@ -189,10 +189,10 @@ async function listCommand(dir: string): Promise<void> {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   for (const r of [header, ...rows])
     process.stdout.write(
-      r
+      `${r
         .map((c, i) => (i === 3 ? c : c.padEnd(widths[i])))
         .join("  ")
-        .trimEnd() + "\n",
+        .trimEnd()}\n`,
     );
 }
 
@@ -215,7 +215,7 @@ function readJsonInput(file: string): unknown {
 /** `bench sizeof`: one object as kubectl prints it -> its protobuf body, etcd-stored and JSON sizes. */
 function sizeofCommand(file: string): void {
   const json = readJsonInput(file);
-  let parsed;
+  let parsed: ReturnType<typeof parseKubeObject>;
   try {
     parsed = parseKubeObject(json);
   } catch (e) {
@@ -227,7 +227,7 @@ function sizeofCommand(file: string): void {
     process.stderr.write(`note: fields the size model does not hold were left out of the sizes: ${shown}\n`);
   }
   const out = { kind: object.kind, protobufBytes: protobufSize(object), storedBytes: storedSize(object), jsonBytes: jsonSize(object) };
-  process.stdout.write(JSON.stringify(out) + "\n");
+  process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
 function parseCountList(max: number) {
@@ -277,7 +277,7 @@ async function calibrateCommand(flags: CalibrateFlags): Promise<void> {
     // inside the throwaway namespace: measure and print one JSON point per line
     for (const mode of flags.mode) {
       for (const services of flags.services) {
-        for (const eps of flags.endpointsPerService) process.stdout.write(JSON.stringify(measurePoint(mode, services, eps, flags.repeats)) + "\n");
+        for (const eps of flags.endpointsPerService) process.stdout.write(`${JSON.stringify(measurePoint(mode, services, eps, flags.repeats))}\n`);
       }
     }
     return;
@@ -303,7 +303,7 @@ async function calibrateCommand(flags: CalibrateFlags): Promise<void> {
     const points = await measureInNamespace(binPath, grid, () => {});
     for (const p of points) {
       const { mode, services, endpoints, rules, fullSyncSeconds, partialSyncSeconds } = p;
-      process.stdout.write(JSON.stringify({ mode, services, endpoints, rules, fullSyncSeconds, partialSyncSeconds }) + "\n");
+      process.stdout.write(`${JSON.stringify({ mode, services, endpoints, rules, fullSyncSeconds, partialSyncSeconds })}\n`);
     }
     return;
   }
@@ -328,7 +328,7 @@ async function calibrateCommand(flags: CalibrateFlags): Promise<void> {
   });
   const profile = buildProfile(points, flags.repeats);
   process.stdout.write(residualTable(profile));
-  writeReports(dirname(resolve(flags.out)), { [basename(flags.out)]: JSON.stringify(profile, null, 2) + "\n" });
+  writeReports(dirname(resolve(flags.out)), { [basename(flags.out)]: `${JSON.stringify(profile, null, 2)}\n` });
   process.stdout.write(`wrote ${flags.out}: use it with kubeProxy.costProfile in a scenario\n`);
 }
 
@@ -374,7 +374,7 @@ function gateCommand(file: string, flags: GateFlags): number {
     return 0;
   }
   const baseline = readResults(flags.baseline, "baseline");
-  let outcome;
+  let outcome: ReturnType<typeof gateResults>;
   try {
     outcome = gateResults(current, baseline);
   } catch (e) {
@@ -439,7 +439,7 @@ export function buildProgram(): Command {
     .action(async (file: string) => {
       const where = file === "-" ? "standard input" : file;
       const raw = await withPluginLoaded(readJsonInput(file), where, file === "-" ? process.cwd() : dirname(resolve(file)));
-      process.stdout.write(JSON.stringify(runReconcileCase(raw, where)) + "\n");
+      process.stdout.write(`${JSON.stringify(runReconcileCase(raw, where))}\n`);
     });
 
   program
@@ -460,7 +460,7 @@ export function buildProgram(): Command {
       }
       const answers = flags.answers === undefined ? undefined : answersFrom(readJsonInput(flags.answers), flags.answers);
       const out = resolveLookup(name, { resolvConf, resolver: flags.resolver, answers, where: flags.resolvConf });
-      process.stdout.write(JSON.stringify(out) + "\n");
+      process.stdout.write(`${JSON.stringify(out)}\n`);
     });
 
   program

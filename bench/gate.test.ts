@@ -10,7 +10,7 @@ import ciSmoke from "../scenarios/ci-smoke.js";
 import { gateResults, globMatches, ruleFor } from "./gate.js";
 import { planScenario } from "./load.js";
 import { runScenario } from "./runner.js";
-import { bench, tempDir } from "./testing.js";
+import { bench, tempDir } from "../test/cli.js";
 
 function results(rows: [string, string, number][], gate: Results["gate"] = []): Results {
   return {

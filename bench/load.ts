@@ -107,7 +107,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path.map(String).join(".") || "(scenario)";
   const input = (issue as { input?: unknown }).input;
   if (issue.code === "unrecognized_keys") {
-    return issue.keys.map((k) => `${path === "(scenario)" ? "" : path + "."}${k}: unknown field`).join("; ");
+    return issue.keys.map((k) => `${path === "(scenario)" ? "" : `${path}.`}${k}: unknown field`).join("; ");
   }
   const got = input === undefined ? "missing" : `got ${short(input)}`;
   return `${path}: ${issue.message} (${got})`;
@@ -116,5 +116,5 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 function short(v: unknown): string {
   const s = JSON.stringify(v);
   if (s === undefined) return String(v);
-  return s.length > 80 ? s.slice(0, 77) + "..." : s;
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { packingAlgorithms } from "../models/controllers/packing/index.js";
 import { InputError } from "./load.js";
 import { runReconcileCase } from "./reconcile.js";
-import { bench } from "./testing.js";
+import { bench } from "../test/cli.js";
 
 const eps = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ id: `10.0.0.${from + i}` }));
 

@@ -132,7 +132,7 @@ export function runReconcileCase(raw: unknown, where: string): ReconcileOutput {
   }));
   const desired = new Map<string, EndpointState[]>();
   if (c.desired.length > 0) desired.set(portKey(c.ports), c.desired.map(toEndpoint));
-  let run;
+  let run: ReturnType<typeof reconcileAndApply>;
   try {
     run = reconcileAndApply(algorithm, { family, maxEndpointsPerSlice: c.maxEndpointsPerSlice, existing, desired, options: c.options });
   } catch (e) {

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "./load.js";
 import { answersFrom, resolve } from "./resolve.js";
-import { bench, tempDir } from "./testing.js";
+import { bench, tempDir } from "../test/cli.js";
 
 const gke = "nameserver 10.96.0.10\nsearch default.svc.cluster.local svc.cluster.local cluster.local c.proj.internal google.internal\noptions ndots:5\n";
 

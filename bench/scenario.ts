@@ -1,7 +1,7 @@
 /**
  * The public scenario API: what a file under scenarios/ imports.
  *
- *   import { defineScenario } from "../bench/scenario.js";
+ *   import { defineScenario } from "./scenario.js";
  *   export default defineScenario({ name: "phold", model: "phold", phold: { lps: 1000, population: 10, events: 3e6 } });
  */
 import type { ScenarioInput } from "./schema.js";

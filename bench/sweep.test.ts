@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { bench, repoRoot, tempDir } from "./testing.js";
+import { bench, repoRoot, tempDir } from "../test/cli.js";
 
 // three of ci-smoke's variants (an era, an EndpointSlice algorithm, a DNS placement) keep the test short
 const VARIANTS = "*kubernetesVersion=1.21|*=stable-hash,*=100|*placement=nodelocal";
@@ -43,7 +43,7 @@ describe("sweeps: worker threads, shards and merge give the bytes of one single-
       [s2, "2/2", "7"],
       [other, "2/2", "8"],
     ]) {
-      expect(bench(["run", "bench/testdata/tiny-phold.ts", "--shard", shard, "--seed", seed, "--out", dir, "--quiet"]).status).toBe(0);
+      expect(bench(["run", "test/fixtures/tiny-phold.ts", "--shard", shard, "--seed", seed, "--out", dir, "--quiet"]).status).toBe(0);
     }
     expect(bench(["merge", s1]).stderr).toContain("missing shard(s) 2/2");
     expect(bench(["merge", s1, other]).stderr).toContain('shards of different runs: "tiny <phold> & co" seed 7 vs "tiny <phold> & co" seed 8');

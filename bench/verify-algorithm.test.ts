@@ -2,7 +2,7 @@ import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { packingAlgorithms } from "../models/controllers/packing/index.js";
-import { bench, repoRoot, tempDir } from "./testing.js";
+import { bench, repoRoot, tempDir } from "../test/cli.js";
 import { INVARIANTS, brokenInvariant, verifyAlgorithm } from "./verify-algorithm.js";
 
 describe("bench verify-algorithm", () => {
@@ -39,11 +39,11 @@ describe("bench verify-algorithm", () => {
     ["keeps-stale", INVARIANTS[2]],
   ] as const) {
     it(`fails a plugin that breaks "${invariant}" with exit 1, naming it, and prints the smallest state as a reconcile case`, () => {
-      const r = bench(["verify-algorithm", `bench/testdata/plugins/${file}.ts`, "--runs", "200"]);
+      const r = bench(["verify-algorithm", `test/fixtures/plugins/${file}.ts`, "--runs", "200"]);
       expect(r.status).toBe(1);
       expect(r.stdout).toContain(`FAIL: ${invariant}`);
       const repro = JSON.parse(r.stdout.trim().split("\n").pop()!);
-      expect(repro.algorithm).toBe(`bench/testdata/plugins/${file}.ts`);
+      expect(repro.algorithm).toBe(`test/fixtures/plugins/${file}.ts`);
       // the printed case reproduces with bench reconcile (paths in a case are relative to its file)
       const dir = tempDir();
       writeFileSync(join(dir, "case.json"), JSON.stringify({ ...repro, algorithm: join(repoRoot, repro.algorithm) }));
@@ -52,7 +52,7 @@ describe("bench verify-algorithm", () => {
   }
 
   it("refuses a module that is not a plugin, or no module, with exit 2", () => {
-    const r = bench(["verify-algorithm", "bench/testdata/plugins/not-a-plugin.ts"]);
+    const r = bench(["verify-algorithm", "test/fixtures/plugins/not-a-plugin.ts"]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("the plugin's `reconcile` must be a function");
     const missing = bench(["verify-algorithm", "./no-such-algo.ts"]);

@@ -41,7 +41,7 @@ function plans(algorithm: PackingAlgorithm, c: VerifyCase): { plans: SlicePlan[]
 
 /** The first invariant the algorithm breaks on this state, or undefined. */
 export function brokenInvariant(algorithm: PackingAlgorithm, c: VerifyCase): string | undefined {
-  let run;
+  let run: ReturnType<typeof plans>;
   try {
     run = plans(algorithm, c);
   } catch (e) {
@@ -57,13 +57,13 @@ export function brokenInvariant(algorithm: PackingAlgorithm, c: VerifyCase): str
   for (const p of run.plans) {
     for (const u of p.updates) {
       const old = beforeByName.get(u.name);
-      if (old !== undefined && old.labelsMatch && old.portKey === u.portKey && sameEndpoints(old.endpoints, u.endpoints)) return INVARIANTS[3];
+      if (old?.labelsMatch && old.portKey === u.portKey && sameEndpoints(old.endpoints, u.endpoints)) return INVARIANTS[3];
     }
   }
   const merged = new Map<string, EndpointState>();
   for (const s of run.after) for (const e of s.endpoints) if (!merged.has(e.id)) merged.set(e.id, e);
   if (merged.size !== desired.size || [...desired].some(([id, e]) => merged.get(id) === undefined || !endpointEqual(merged.get(id)!, e))) return INVARIANTS[4];
-  let again;
+  let again: ReturnType<typeof plans>;
   try {
     again = plans(algorithm, c);
   } catch (e) {

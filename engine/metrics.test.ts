@@ -139,7 +139,7 @@ describe("Histogram's own counts", () => {
           expect(ours.count).toBe(direct.totalCount);
         },
       ),
-      { numRuns: 200, seed: 7 },
+      { numRuns: 100, seed: 7 },
     );
   });
 

@@ -181,7 +181,7 @@ const INV_POW2 = Float64Array.from({ length: 64 }, (_, k) => 2 ** -k);
 
 /** Name of the metric exported for percentile p: 50 -> "p50", 99.9 -> "p999", 99.99 -> "p9999". */
 export function percentileSuffix(p: number): string {
-  return "p" + String(p).replace(".", "");
+  return `p${String(p).replace(".", "")}`;
 }
 
 interface SeriesEntry {

@@ -179,7 +179,7 @@ export class KubeProxyFleet {
         pending[kept++] = pending[i + 1];
       }
       pending.length = kept;
-    } else if (trigger === trigger) {
+    } else if (!Number.isNaN(trigger)) {
       pending.push(service, trigger);
     }
   }

@@ -96,7 +96,7 @@ export class NplSli {
       window.fill(0);
       for (let s = Math.max(0, t - perWindow); s < t; s++) for (let b = 0; b < this.nb; b++) window[b] += this.counts[s * this.nb + b];
       const v = histogramQuantile(q, NPL_BUCKETS_S, window);
-      if (v === v) out.push(v);
+      if (!Number.isNaN(v)) out.push(v);
     }
     return out;
   }

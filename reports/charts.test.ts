@@ -17,7 +17,7 @@ const ALL_CHARTS = [
 ];
 
 /** A trimmed dns-placements run: every chart has rows. */
-const sample = (): Results => fromJson(readFileSync(new URL("./testdata/dns-placements.json", import.meta.url), "utf8"));
+const sample = (): Results => fromJson(readFileSync(new URL("../test/fixtures/dns-placements.json", import.meta.url), "utf8"));
 
 function results(rows: [variant: string, metric: string, unit: string, value: number][], variants?: string[]): Results {
   const table: ResultRow[] = rows.map(([variant, metric, unit, value]) => ({ scenario: "s", variant, seed: 1, metric, unit, value }));

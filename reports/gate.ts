@@ -50,7 +50,7 @@ export function gateText(outcome: GateOutcome, limit = 200): string {
   const out = rows.length === 0 ? [] : [line(HEADER), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)];
   if (list.length > limit) out.push(`... and ${list.length - limit} more (see junit.xml)`);
   out.push(verdict(outcome));
-  return out.join("\n") + "\n";
+  return `${out.join("\n")}\n`;
 }
 
 /** Markdown for a CI job summary. */
@@ -62,7 +62,7 @@ export function gateMarkdown(outcome: GateOutcome, limit = 200): string {
     for (const c of list.slice(0, limit)) out.push(`| ${cells(c).map(escapeMarkdown).join(" | ")} |`);
     if (list.length > limit) out.push("", `... and ${list.length - limit} more.`);
   }
-  return out.join("\n") + "\n";
+  return `${out.join("\n")}\n`;
 }
 
 /** Text for XML content and attributes: characters XML 1.0 cannot hold at all are dropped, the rest escaped. */

@@ -23,7 +23,7 @@ const IMG_VARIANT = "dns.placement=<img src=x onerror=alert(2)>";
 
 /** The fixture with a scenario name and a variant label that would run script if they were ever markup. */
 function hostileResults(): Results {
-  const results = fromJson(readFileSync(new URL("./testdata/dns-placements.json", import.meta.url), "utf8"));
+  const results = fromJson(readFileSync(new URL("../test/fixtures/dns-placements.json", import.meta.url), "utf8"));
   const target = results.variants![0];
   const rename = (v: string): string => (v === target ? IMG_VARIANT : v);
   return {

@@ -15,7 +15,7 @@ export function toMarkdown(results: Results): string {
     mainMetricsSection(results),
     assumptionsSection(results),
   ];
-  return sections.filter((s) => s !== "").join("\n\n") + "\n";
+  return `${sections.filter((s) => s !== "").join("\n\n")}\n`;
 }
 
 /** Escapes text for a Markdown table cell or line: Markdown syntax with backslashes, HTML with entities. */

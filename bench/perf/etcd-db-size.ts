@@ -50,7 +50,7 @@ const EXTRA = opt("extra", "longkey,single")
   .split(",")
   .filter((s) => s !== "" && s !== "none");
 const log = (msg: string) => process.stderr.write(`[etcd-db-size] ${msg}\n`);
-const emit = (obj: Record<string, unknown>) => process.stdout.write(JSON.stringify(obj) + "\n");
+const emit = (obj: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(obj)}\n`);
 
 // ---- experiments ---------------------------------------------------------------------------------------------
 const NS = 500;

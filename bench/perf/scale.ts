@@ -63,7 +63,7 @@ const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) =
 if (!isMain) {
   // imported (by a test or a profiler): export only
 } else if (args[0] === "--child") {
-  process.stdout.write(JSON.stringify(child(Number(args[1]))) + "\n");
+  process.stdout.write(`${JSON.stringify(child(Number(args[1])))}\n`);
 } else {
   const at = args.indexOf("--nodes");
   const sizes = at >= 0 ? args[at + 1].split(",").map(Number) : [1000, 5000, 15_000, ...(args.includes("--large") ? [65_000, 100_000] : [])];

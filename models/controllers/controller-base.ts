@@ -94,7 +94,7 @@ export abstract class ServiceController {
 
   /** Records a change's trigger time (NaN: none) until a sync takes it. */
   protected noteTrigger(svc: number, trigger: number): void {
-    if (trigger === trigger && !(this.pendingTrigger[svc] <= trigger)) this.pendingTrigger[svc] = trigger;
+    if (!Number.isNaN(trigger) && !(this.pendingTrigger[svc] <= trigger)) this.pendingTrigger[svc] = trigger;
   }
 
   /** The trigger the starting sync writes; cleared until a failure gives it back. */

@@ -212,7 +212,9 @@ export class NodeLifecycleController {
   private rank(node: number): number {
     if (this.rankOf === undefined) {
       this.rankOf = new Int32Array(this.order.length);
-      this.order.forEach((n, i) => (this.rankOf![n] = i));
+      this.order.forEach((n, i) => {
+        this.rankOf![n] = i;
+      });
     }
     return this.rankOf[node];
   }

@@ -103,7 +103,8 @@ const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
 export function isIpv4(s: string): boolean {
   const m = IPV4.exec(s);
-  return m !== null && m.slice(1).every((o) => Number(o) <= 255 && (o.length === 1 || o[0] !== "0"));
+  if (m === null) return false;
+  return m.slice(1).every((o) => Number(o) <= 255 && (o.length === 1 || o[0] !== "0"));
 }
 
 export function isIpv6(s: string): boolean {
@@ -114,7 +115,7 @@ export function isIpv6(s: string): boolean {
   let v4 = false;
   const groups = dbl.flatMap((part) => (part === "" ? [] : part.split(":")));
   const last = groups[groups.length - 1];
-  if (last !== undefined && last.includes(".")) {
+  if (last?.includes(".")) {
     if (!isIpv4(last)) return false;
     v4 = true;
     groups.pop();
@@ -317,7 +318,7 @@ export function formatResolvConf(conf: ResolvConf): string {
   if (o.noAaaa) opts.push("no-aaaa");
   opts.push(...o.other);
   if (opts.length > 0) lines.push(`options ${opts.join(" ")}`);
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }
 
 export interface SearchLimitResult {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { planScenario } from "../../bench/load.js";
 import { runScenario } from "../../bench/runner.js";
-import base from "../../bench/testdata/small-dns.js";
+import base from "../../test/fixtures/small-dns.js";
 import { RandomStreams } from "../../engine/random.js";
 import { Simulation } from "../../engine/simulation.js";
 import { s } from "../../engine/time.js";

@@ -398,7 +398,7 @@ export class DnsTraffic {
         }
       }
       const upstream = p.clusterUpstream;
-      if (upstream !== null && upstream.conntracked && c.mode === "normal" && p.firstTier !== "central") {
+      if (upstream?.conntracked && c.mode === "normal" && p.firstTier !== "central") {
         if (upstream.transport === "tcp-reuse") {
           // pooled TCP to CoreDNS (force_tcp, 10 s idle expiry): few connections, a TIME_WAIT entry on each close
           const conn = forwardTcpConnections(central, this.lastCentralLatencyMs / 1000 + (2 * cfg.latencyMs.cluster) / 1000);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { planScenario } from "../../bench/load.js";
 import { runScenario } from "../../bench/runner.js";
 import { toCsv } from "../../reports/csv.js";
-import scenario from "../../bench/testdata/small-network.js";
+import scenario from "../../test/fixtures/small-network.js";
 
 const loaded = planScenario(scenario, "small-network");
 

@@ -371,7 +371,7 @@ export function runControlPlane(config: NetworkConfig, ctx: ModelContext): void 
   put("npl.p99_s", "s", npl.percentile(99));
   // ClusterLoader2's SLI: the p99 of the 5-minute-window p99s (no sample in the run: nothing to miss)
   const sli = nplSli.p99();
-  put("npl.slo.p99_s", "s", sli === sli ? sli : 0);
+  put("npl.slo.p99_s", "s", Number.isNaN(sli) ? 0 : sli);
   put("npl.slo_met", "bool", !(sli > config.slo.nplThreshold / 1e6) ? 1 : 0);
   put("npl.p90_s", "s", npl.percentile(90));
   put("npl.max_s", "s", npl.max);

@@ -141,7 +141,7 @@ export function rfc3339NanoLength(t: Micros): number {
 function writeMetaShape(meta: WriteMeta): string {
   const g = meta.generation;
   const generation = g === 0 ? "0" : `${String(g).length}/${varintSize(g)}`;
-  const trigger = meta.trigger === meta.trigger ? rfc3339NanoLength(meta.trigger) : 0;
+  const trigger = !Number.isNaN(meta.trigger) ? rfc3339NanoLength(meta.trigger) : 0;
   return `${String(meta.revision).length} ${generation} ${trigger}`;
 }
 
@@ -287,7 +287,7 @@ export class ProtobufSizer implements ObjectSizer {
     let o = this.endpointsOverheads.get(key);
     if (o === undefined) {
       const annotations: Record<string, string> = {};
-      if (meta.trigger === meta.trigger) annotations[TRIGGER_ANNOTATION] = rfc3339Nano(meta.trigger);
+      if (!Number.isNaN(meta.trigger)) annotations[TRIGGER_ANNOTATION] = rfc3339Nano(meta.trigger);
       if (shape.truncated) annotations["endpoints.kubernetes.io/over-capacity"] = "truncated";
       const obj: Omit<Endpoints, "subsets"> = {
         kind: "Endpoints",
@@ -407,7 +407,7 @@ export class ProtobufSizer implements ObjectSizer {
       generation: meta.generation,
       creationTimestamp: rfc3339(meta.created),
       labels,
-      annotations: meta.trigger === meta.trigger ? { [TRIGGER_ANNOTATION]: rfc3339Nano(meta.trigger) } : undefined,
+      annotations: !Number.isNaN(meta.trigger) ? { [TRIGGER_ANNOTATION]: rfc3339Nano(meta.trigger) } : undefined,
       ownerReferences: [{ apiVersion: "v1", kind: "Service", name: svc.name, uid: svc.uid, controller: true, blockOwnerDeletion: true }],
       managedFields: this.managedFields ? controllerManagedFields(kind, svc, meta.now) : undefined,
     };

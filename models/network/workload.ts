@@ -80,7 +80,8 @@ export class Workload {
     const rs = this.dynamics.replicaSets;
     switch (step.action) {
       case "endpoint-change":
-        return this.endpointChange(step.services, step.count, step.interval, rng);
+        this.endpointChange(step.services, step.count, step.interval, rng);
+        return;
       case "rolling-update":
         for (const svc of selectServices(this.cluster, step.services)) {
           rs.setTimings(svc.index, step.podStartup, step.termination);
@@ -95,9 +96,11 @@ export class Workload {
         }
         return;
       case "zone-outage":
-        return this.zoneOutage(step);
+        this.zoneOutage(step);
+        return;
       case "churn":
-        return this.churn(step, rng);
+        this.churn(step, rng);
+        return;
       case "create-service":
         for (const svc of selectServices(this.cluster, step.services)) this.hooks.serviceCreated(svc.index);
         return;
@@ -141,7 +144,7 @@ export class Workload {
    * ReplicaSet create a replacement at once.
    */
   private replaceEach(svc: Service, interval: Micros, termination: Spread, rng: RandomStream): void {
-    this.active(svc).forEach((pod, i) => this.sim.after(i * interval, (p) => this.dynamics.deletePod(p, rng.spread(termination)), pod));
+    for (const [i, pod] of this.active(svc).entries()) this.sim.after(i * interval, (p) => this.dynamics.deletePod(p, rng.spread(termination)), pod);
   }
 
   private zoneOutage(step: Extract<WorkloadStep, { action: "zone-outage" }>): void {

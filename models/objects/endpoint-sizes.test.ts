@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import * as arb from "./arbitraries.js";
+import * as arb from "../../test/oracles/object-arbitraries.js";
 import {
   endpointAddressEntrySize,
   endpointAddressJsonSize,

@@ -2,7 +2,7 @@
  * Per-entry sizes for the simulator's hot path: what one endpoint adds to an EndpointSlice, one address to an
  * Endpoints subset, and the rest of the object, such that the sums equal the whole-object sizes of
  * object-size.ts exactly (tested). Hand-written for the messages that repeat (Endpoint, EndpointAddress,
- * ObjectReference); size.bench.ts measures what that buys over the schema-driven sizer.
+ * ObjectReference); bench/perf/object-size.ts measures what that buys over the schema-driven sizer.
  *
  * Protobuf: an entry is its field's tag, the varint of its body length and the body. A length prefix depends on
  * the total it prefixes, so the helpers for enclosing messages take the summed entry bytes.

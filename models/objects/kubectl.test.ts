@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseKubeObject } from "./kubectl.js";
 import { jsonSize, protobufSize } from "./object-size.js";
-import { encodeBody, encodeJson } from "./reference-encoders.js";
+import { encodeBody, encodeJson } from "../../test/oracles/reference-encoders.js";
 import * as sample from "./samples.js";
 
 // Shaped like `kubectl get endpointslice -n team-payments checkout-api-x7k2q -o json` (managedFields hidden, as
@@ -170,6 +170,7 @@ describe("parseKubeObject", () => {
   });
 
   it("names the field and what it allows when a known field has the wrong type", () => {
+    // biome-ignore lint/suspicious/noExplicitAny: each case mutates a different path of the parsed JSON
     const bad = (mutate: (o: any) => void): (() => unknown) => {
       const o = JSON.parse(KUBECTL_SLICE);
       mutate(o);

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import * as arb from "./arbitraries.js";
+import * as arb from "../../test/oracles/object-arbitraries.js";
 import { forStorage, jsonSize, protobufEnvelopeSize, protobufSize, storedSize, watchEventSize } from "./object-size.js";
-import { encodeBody, encodeEnvelope, encodeJson, encodeWatchEvent } from "./reference-encoders.js";
+import { encodeBody, encodeEnvelope, encodeJson, encodeWatchEvent } from "../../test/oracles/reference-encoders.js";
 import * as sample from "./samples.js";
 import type { EndpointShape } from "./samples.js";
 import type { Endpoint, EndpointSlice, Endpoints, Event, KubeObject, Node, WatchEventType } from "./types.js";

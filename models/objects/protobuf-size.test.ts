@@ -3,7 +3,7 @@ import protobuf from "protobufjs";
 import { describe, expect, it } from "vitest";
 import { jsonIntegerSize, jsonStringSize, jsonValueSize } from "./json-size.js";
 import { tagSize, utf8Length, varintSize } from "./protobuf-size.js";
-import { goJsonText } from "./reference-encoders.js";
+import { goJsonText } from "../../test/oracles/reference-encoders.js";
 
 function encodedVarint(v: number): number {
   return protobuf.Writer.create().int64(v).finish().length;

@@ -15,7 +15,7 @@ import { describe, expect, it } from "vitest";
 import { endpointAddressEntrySize, endpointPortEntrySize, sliceEndpointEntrySize } from "./endpoint-sizes.js";
 import { jsonSize, protobufSize } from "./object-size.js";
 import { varintSize } from "./protobuf-size.js";
-import { encodeBody } from "./reference-encoders.js";
+import { encodeBody } from "../../test/oracles/reference-encoders.js";
 import * as sample from "./samples.js";
 import type { EndpointShape } from "./samples.js";
 import type { Endpoints, KubeObject } from "./types.js";

@@ -1,13 +1,13 @@
 import protobuf from "protobufjs";
 import { describe, expect, it } from "vitest";
-import { protoRoot, upstream } from "./reference-encoders.js";
+import { protoRoot, upstream } from "../../test/oracles/reference-encoders.js";
 import { allMessageSchemas } from "./schema.js";
 import type { MessageSchema } from "./schema.js";
 
 const upstreamByProto = new Map(upstream.messages.map((m) => [m.proto, m]));
 const schemas = allMessageSchemas();
 
-describe("upstream facts (testdata/upstream-fields.json)", () => {
+describe("upstream facts (test/oracles/upstream-fields.json)", () => {
   it("confirm the rule: gogo writes exactly the non-pointer, non-slice, non-map fields unconditionally", () => {
     const exceptions: string[] = [];
     for (const m of upstream.messages) {

@@ -2,8 +2,8 @@
  * One table per modelled message: for each field, in Go struct order (the JSON order), its JSON name and options,
  * Go kind and protobuf number. The generic sizers (object-size.ts) and the kubectl JSON parser walk these tables.
  *
- * Rules the tables encode, checked field by field against testdata/upstream-fields.json (extracted mechanically
- * from types.go and generated.pb.go; see extract-upstream.ts):
+ * Rules the tables encode, checked field by field against test/oracles/upstream-fields.json (extracted mechanically
+ * from types.go and generated.pb.go; see test/scripts/extract-upstream.ts):
  * - protobuf (gogo MarshalToSizedBuffer): a "value" field is written always, even empty or zero; a "pointer" only
  *   when non-nil; a "slice" or "map" only when non-empty, one entry per element.
  * - JSON (encoding/json): omitempty drops "", 0, false, nil pointers and empty slices and maps, but never a struct

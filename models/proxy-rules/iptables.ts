@@ -112,7 +112,7 @@ export interface IptablesRestoreResult {
 
 /** Go's `fmt.Sprintf("%#08x", 1<<bit)` (proxier.go `NewProxier`): "0x" plus at least 6 hex digits. */
 export function masqueradeMarkForBit(bit: number): string {
-  return "0x" + (2 ** bit).toString(16).padStart(6, "0");
+  return `0x${(2 ** bit).toString(16).padStart(6, "0")}`;
 }
 
 const base32Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -211,7 +211,7 @@ class LineBuffer {
   write(line: string): void {
     this.lines++;
     if (this.discard) return;
-    this.pending += line + "\n";
+    this.pending += `${line}\n`;
     if (this.pending.length >= 1 << 16) this.flush();
   }
   private flush(): void {
@@ -248,7 +248,7 @@ function parseIPv6(s: string): number[] | null {
     const v4 = parseIPv4(s.slice(lastColon + 1));
     if (v4 === null) return null;
     tail = v4;
-    s = s.slice(0, lastColon + 1) + "0:0";
+    s = `${s.slice(0, lastColon + 1)}0:0`;
   }
   const halves = s.split("::");
   if (halves.length > 2) return null;
@@ -406,7 +406,7 @@ export function iptablesRestoreInput(ruleset: ProxyRuleset, opts: IptablesRestor
   natRules.write(`-A ${kubePostroutingChain} -m mark ! --mark ${mark}/${mark} -j RETURN`);
   natRules.write(`-A ${kubePostroutingChain} -j MARK --xor-mark ${mark}`);
   natRules.write(
-    `-A ${kubePostroutingChain} -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE` + (cfg.randomFully ? " --random-fully" : ""),
+    `-A ${kubePostroutingChain} -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE${cfg.randomFully ? " --random-fully" : ""}`,
   );
   natRules.write(`-A ${kubeMarkMasqChain} -j MARK --or-mark ${mark}`);
 
@@ -702,14 +702,14 @@ export function iptablesRestoreInput(ruleset: ProxyRuleset, opts: IptablesRestor
   // Drop the packets in INVALID state (kubernetes#74839, #117924).
   if (!cfg.conntrackTCPLiberal) {
     filterRules.write(
-      `-A ${kubeForwardChain} -m conntrack --ctstate INVALID` + (cfg.nfacct ? ` -m nfacct --nfacct-name ${ctStateInvalidDroppedCounter}` : "") + " -j DROP",
+      `-A ${kubeForwardChain} -m conntrack --ctstate INVALID${cfg.nfacct ? ` -m nfacct --nfacct-name ${ctStateInvalidDroppedCounter}` : ""} -j DROP`,
     );
   }
   // Forward masquerade-marked traffic even if the default FORWARD policy is not accept, and what follows it.
   filterRules.write(`-A ${kubeForwardChain} -m comment --comment "kubernetes forwarding rules" -m mark --mark ${mark}/${mark} -j ACCEPT`);
   filterRules.write(`-A ${kubeForwardChain} -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`);
 
-  const text = "*filter\n" + filterChains.text() + filterRules.text() + "COMMIT\n*nat\n" + natChains.text() + natRules.text() + "COMMIT\n";
+  const text = `*filter\n${filterChains.text()}${filterRules.text()}COMMIT\n*nat\n${natChains.text()}${natRules.text()}COMMIT\n`;
 
   return {
     text,

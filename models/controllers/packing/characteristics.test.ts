@@ -10,7 +10,7 @@ import { rebalance } from "./rebalance.js";
 import { chooseBucketCount, placeByHash, stableHash, stableHashAlgorithm } from "./stable-hash.js";
 import type { EndpointState, PackingAlgorithm, SliceState } from "./types.js";
 import { zoneAffine } from "./zone-affine.js";
-import { checkInvariants, namer, sizes, sync, writes } from "./testing.js";
+import { checkInvariants, namer, sizes, sync, writes } from "../../../test/oracles/packing.js";
 
 const KEY = "TCP:80";
 const ep = (i: number, zone?: string): EndpointState => ({

@@ -10,7 +10,7 @@ import { getSliceToFill, k8s } from "./k8s.js";
 import { efficiencyTotals, numDesiredSlices } from "./shared.js";
 import { reconcileService } from "./service.js";
 import { EMPTY_PORT_KEY, type EndpointState, type SlicePlan, type SliceState } from "./types.js";
-import { PORT_80, PORT_81, actions, checkInvariants, namer, pod, pods, sizes, slice, sync } from "./testing.js";
+import { PORT_80, PORT_81, actions, checkInvariants, namer, pod, pods, sizes, slice, sync } from "../../../test/oracles/packing.js";
 
 const desiredOf = (eps: EndpointState[], key = PORT_80) => new Map([[key, eps]]);
 

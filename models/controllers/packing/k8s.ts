@@ -47,7 +47,7 @@ export function k8sPackPortMap(ctx: PortMapContext, topUp = true): PortMapResult
 
   // 1. keep desired endpoints (their desired version), drop the rest; the first slice to claim an endpoint wins
   existing.forEach((s, idx) => {
-    if (untouched !== undefined && untouched.has(s.name)) {
+    if (untouched?.has(s.name)) {
       unchanged.push(idx);
       return;
     }

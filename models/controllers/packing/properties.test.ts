@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { packingAlgorithms } from "./index.js";
 import { k8s } from "./k8s.js";
 import type { EndpointState, PackingAlgorithm, SliceState } from "./types.js";
-import { checkInvariants, namer, sizes, sync, writes } from "./testing.js";
+import { checkInvariants, namer, sizes, sync, writes } from "../../../test/oracles/packing.js";
 
 interface Pod {
   ip: string;
@@ -95,7 +95,10 @@ class World {
       }
       case "terminate": {
         const p = at(op.pick);
-        if (p) (p.terminating = true), (p.ready = false);
+        if (p) {
+          p.terminating = true;
+          p.ready = false;
+        }
         break;
       }
       case "ip": {

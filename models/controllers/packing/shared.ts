@@ -138,7 +138,7 @@ export function claimExisting(existing: readonly SliceState[], desired: Readonly
   const changed: boolean[] = [];
   let removed = 0;
   for (const s of existing) {
-    if (untouched !== undefined && untouched.has(s.name)) {
+    if (untouched?.has(s.name)) {
       // exactly desired endpoints with equal attributes, left out of `desired`: kept as they are
       kept.push(s.endpoints);
       changed.push(false);

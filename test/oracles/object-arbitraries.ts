@@ -13,7 +13,7 @@ import type {
   Node,
   ObjectMeta,
   ObjectReference,
-} from "./types.js";
+} from "../../models/objects/types.js";
 
 /** Short ASCII strings mostly; sometimes long or non-ASCII ones, to cross one- and two-byte length prefixes. */
 export const text: fc.Arbitrary<string> = fc.oneof(

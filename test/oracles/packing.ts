@@ -1,7 +1,15 @@
 // Fixtures and invariant checks shared by the packing tests (not used by the simulator).
 
-import { applyPlan } from "./apply.js";
-import { EMPTY_PORT_KEY, type AddressFamily, type EndpointState, type PackingAlgorithm, type SlicePlan, type SliceState, endpointEqual } from "./types.js";
+import { applyPlan } from "../../models/controllers/packing/apply.js";
+import {
+  EMPTY_PORT_KEY,
+  type AddressFamily,
+  type EndpointState,
+  type PackingAlgorithm,
+  type SlicePlan,
+  type SliceState,
+  endpointEqual,
+} from "../../models/controllers/packing/types.js";
 
 /** reconciler_test.go newPod(i, ready): IP 1.2.3.(4+i) on node-1 (no zone label). */
 export function pod(i: number, ready: boolean = i % 3 !== 0): EndpointState {

@@ -1,22 +1,22 @@
 /**
  * Reference encodings for tests and the benchmark (not for the simulator): real protobuf bytes from protobufjs
  * with k8s.proto, and Go-shaped JSON text from JSON.stringify. Both are driven by protobufjs's reflection of
- * k8s.proto and by testdata/upstream-fields.json (facts extracted from upstream types.go / generated.pb.go), not by
+ * k8s.proto and by upstream-fields.json (facts extracted from upstream types.go / generated.pb.go), not by
  * schema.ts, so they check the sizers' arithmetic and their tables independently.
  */
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import protobuf from "protobufjs";
-import type { UpstreamField, UpstreamFixture } from "./extract-upstream.js";
-import type { KubeKind, KubeObject, WatchEventType } from "./types.js";
+import type { UpstreamField, UpstreamFixture } from "../scripts/extract-upstream.js";
+import type { KubeKind, KubeObject, WatchEventType } from "../../models/objects/types.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
 export const protoRoot: protobuf.Root = protobuf.loadSync(join(here, "k8s.proto"));
 protoRoot.resolveAll();
 
-export const upstream: UpstreamFixture = JSON.parse(readFileSync(join(here, "testdata/upstream-fields.json"), "utf8"));
+export const upstream: UpstreamFixture = JSON.parse(readFileSync(join(here, "upstream-fields.json"), "utf8"));
 const upstreamByProto = new Map(upstream.messages.map((m) => [m.proto, m]));
 
 const KIND_PROTO: Record<KubeKind, { type: string; apiVersion: string }> = {

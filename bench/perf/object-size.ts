@@ -1,15 +1,15 @@
 /**
  * Arithmetic sizing versus real encoding, for a 100-endpoint EndpointSlice (the name lengths of docs/sources.md §14.5).
  * The project's rule: hand-write the hot path only where measurement shows it pays. Run: npx tsx
- * models/objects/size.bench.ts
+ * bench/perf/object-size.ts
  */
-import { sliceEndpointEntrySize, sliceEndpointJsonSize, sliceJsonOverheadSize, sliceOverheadSize } from "./endpoint-sizes.js";
-import { jsonSize, messageBodySize, messageJsonSize, protobufSize } from "./object-size.js";
-import { encodeBody, goShaped, goJsonText, protoRoot, toProtoObject } from "./reference-encoders.js";
-import { endpointSlice, SCALE_MD_SHAPE } from "./samples.js";
-import { varintSize } from "./protobuf-size.js";
-import { EndpointSchema } from "./schema.js";
-import type { EndpointSlice } from "./types.js";
+import { sliceEndpointEntrySize, sliceEndpointJsonSize, sliceJsonOverheadSize, sliceOverheadSize } from "../../models/objects/endpoint-sizes.js";
+import { jsonSize, messageBodySize, messageJsonSize, protobufSize } from "../../models/objects/object-size.js";
+import { encodeBody, goShaped, goJsonText, protoRoot, toProtoObject } from "../../test/oracles/reference-encoders.js";
+import { endpointSlice, SCALE_MD_SHAPE } from "../../models/objects/samples.js";
+import { varintSize } from "../../models/objects/protobuf-size.js";
+import { EndpointSchema } from "../../models/objects/schema.js";
+import type { EndpointSlice } from "../../models/objects/types.js";
 
 const slice = endpointSlice(SCALE_MD_SHAPE, "checkout-api", 100);
 const endpoints = slice.endpoints!;

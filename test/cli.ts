@@ -1,9 +1,10 @@
 /** Helpers for tests that drive the real `bench` command. */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll, onTestFinished } from "vitest";
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -25,6 +26,14 @@ export function bench(args: string[], options: { cwd?: string; input?: string } 
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** A fresh directory under the system's temporary directory, removed when the test (or, outside a test, the file) ends. */
 export function tempDir(prefix = "netscale-"): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const remove = (): void => rmSync(dir, { recursive: true, force: true });
+  try {
+    onTestFinished(remove);
+  } catch {
+    afterAll(remove);
+  }
+  return dir;
 }

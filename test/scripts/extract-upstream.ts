@@ -1,9 +1,9 @@
 /**
  * Extracts, mechanically, the upstream facts our schema (schema.ts) is checked against, into
- * testdata/upstream-fields.json. Not used at run time; re-run when upgrading the modelled API version:
+ * test/oracles/upstream-fields.json. Not used at run time; re-run when upgrading the modelled API version:
  *
- *   npx tsx models/objects/extract-upstream.ts <kubernetes/api dir> <kubernetes/apimachinery dir> \
- *     [<api commit> <apimachinery commit>] > models/objects/testdata/upstream-fields.json
+ *   npx tsx test/scripts/extract-upstream.ts <kubernetes/api dir> <kubernetes/apimachinery dir> \
+ *     [<api commit> <apimachinery commit>] > test/oracles/upstream-fields.json
  *
  * A checkout is any directory holding the repository's files (a `git worktree`, or `git archive | tar -x`).
  * From each Go struct in types.go: every field's Go kind (value, pointer, slice, map), json name and options
@@ -240,7 +240,7 @@ function main(): void {
     }
   }
   const fixture: UpstreamFixture = {
-    extractedBy: "models/objects/extract-upstream.ts",
+    extractedBy: "test/scripts/extract-upstream.ts",
     sources: { "kubernetes/api": apiCommit, "kubernetes/apimachinery": machineryCommit },
     messages: result,
   };
