@@ -1,4 +1,5 @@
 import type { CheckStatus, GateCheck, GateOutcome, GateRule, Results } from "../engine/results.js";
+import { lookupMetric } from "../models/metrics.js";
 import { matchesGlob } from "./variants.js";
 
 const FAILING: ReadonlySet<CheckStatus> = new Set(["regressed", "changed", "missing"]);
@@ -8,9 +9,12 @@ export function globMatches(glob: string, name: string): boolean {
   return glob.includes("*") ? matchesGlob(glob, name) : glob === name;
 }
 
-/** The first rule whose glob matches, else exact-for-integers / rel:0.01, either direction. */
+/**
+ * The first rule whose glob matches, else exact-for-integers / rel:0.01 in the direction the metric catalog gives
+ * (either way when it gives none).
+ */
 export function ruleFor(rules: readonly GateRule[], metric: string): GateRule {
-  return rules.find((r) => globMatches(r.metric, metric)) ?? DEFAULT_RULE;
+  return rules.find((r) => globMatches(r.metric, metric)) ?? { ...DEFAULT_RULE, better: lookupMetric(metric)?.spec.better ?? "either" };
 }
 
 function resolveRule(rule: string, baseline: number, current: number): string {

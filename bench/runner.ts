@@ -11,6 +11,7 @@ import type { ProxyCost, ProxyMode } from "../models/kube-proxy.js";
 import { costProfileFor } from "./profiles.js";
 import { networkAssumptions } from "../models/network/assumptions.js";
 import type { ModelContext } from "../models/context.js";
+import { catalogOrder } from "../models/metrics.js";
 import type { LoadedScenario, PlannedVariant } from "./load.js";
 import type { NetworkScenario, Scenario } from "./schema.js";
 import { matchesVariant } from "./variants.js";
@@ -110,7 +111,7 @@ export function distinctRuns(plan: RunPlan): { runs: PartRun[]; partsOf: number[
 export function assembleResults(loaded: LoadedScenario, plan: RunPlan, metricsByVariant: MetricValue[][]): Results {
   const rows: ResultRow[] = [];
   plan.variants.forEach((v, i) => {
-    for (const m of metricsByVariant[i])
+    for (const m of catalogOrder(metricsByVariant[i]))
       rows.push({ scenario: plan.scenario, variant: v.label, seed: plan.seed, metric: m.metric, unit: m.unit, value: m.value });
   });
   return {

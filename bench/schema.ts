@@ -7,6 +7,7 @@ import { formatDuration, parseDuration, type Micros } from "../engine/time.js";
 import { formatBytes, parseBandwidth, parseBytes } from "../engine/units.js";
 import { packingAlgorithms, validatePackingOptions } from "../models/controllers/packing/index.js";
 import { PLACEMENT_NAMES } from "../models/dns/placement.js";
+import { lookupMetric, patternMatchesCatalog } from "../models/metrics.js";
 import { NEWEST_MINOR, OLDEST_MINOR, parseVersion } from "../models/network/versions.js";
 
 export const DEFAULT_VERSION = "1.34";
@@ -89,10 +90,16 @@ export const assumptionSchema = z
   })
   .strict();
 
+const NOT_A_RANK_METRIC = "must name a metric of the catalog (models/metrics.ts; the README's metric reference lists them)";
+const NOT_A_METRIC = "must name a metric of the catalog (models/metrics.ts; the README's metric reference lists them), or a glob matching one";
+
 const gateRuleSchema = z
   .object({
     /** A metric name, or a glob with `*` (e.g. `npl.*`, `*@*` for every series point). */
-    metric: z.string().min(1),
+    metric: z
+      .string()
+      .min(1)
+      .refine((m) => patternMatchesCatalog(m), { error: NOT_A_METRIC }),
     rule: z
       .string()
       .regex(/^(auto|exact|ignore|rel:\d+(\.\d+)?|abs:\d+(\.\d+)?)$/, { error: 'must be "auto", "exact", "ignore", "rel:<fraction>" or "abs:<amount>"' })
@@ -111,7 +118,28 @@ const common = {
   variants: z.union([variantMatrix, z.array(variantMatrix).min(1)]).optional(),
   assumptions: z.array(assumptionSchema).default([]),
   /** Reports rank the variants on these metrics. */
-  rank: z.array(z.object({ metric: z.string().min(1), better: oneOf(["lower", "higher"]) }).strict()).default([]),
+  rank: z
+    .array(
+      z
+        .object({
+          metric: z
+            .string()
+            .min(1)
+            .refine((m) => lookupMetric(m) !== undefined, { error: NOT_A_RANK_METRIC }),
+          /** Default: the metric catalog's direction. */
+          better: oneOf(["lower", "higher"]).optional(),
+        })
+        .strict()
+        .transform((r, ctx) => {
+          const better = r.better ?? lookupMetric(r.metric)?.spec.better;
+          if (better === undefined) {
+            ctx.addIssue({ code: "custom", path: ["better"], message: `must be "lower" or "higher": the metric catalog gives ${r.metric} no direction` });
+            return z.NEVER;
+          }
+          return { metric: r.metric, better };
+        }),
+    )
+    .default([]),
   /** `bench gate` compares metrics with the first rule whose glob matches; unmatched metrics use the defaults. */
   gate: z.array(gateRuleSchema).default([]),
 };

@@ -1,4 +1,5 @@
 import type { ModelContext } from "./context.js";
+import { ModelMetrics } from "./metrics.js";
 import type { Micros } from "../engine/time.js";
 
 /**
@@ -19,7 +20,8 @@ export interface PholdConfig {
 }
 
 export function runPhold(config: PholdConfig, ctx: ModelContext): void {
-  const { sim, metrics } = ctx;
+  const { sim } = ctx;
+  const out = new ModelMetrics(ctx.metrics);
   const { lps, population, events: target, meanDelay, lookahead, remoteFraction } = config;
   const delays = ctx.rng.stream("phold/delay");
   const routes = ctx.rng.stream("phold/route");
@@ -54,10 +56,10 @@ export function runPhold(config: PholdConfig, ctx: ModelContext): void {
     if (perLp[i] < minLp) minLp = perLp[i];
     if (perLp[i] > maxLp) maxLp = perLp[i];
   }
-  metrics.counter("phold.events", "events").add(done);
-  metrics.counter("phold.remote_events", "events").add(remote);
-  metrics.counter("phold.sim_time", "s").add(sim.now / 1_000_000);
-  metrics.counter("phold.lp_events.min", "events").add(lps > 0 ? minLp : 0);
-  metrics.counter("phold.lp_events.max", "events").add(maxLp);
-  metrics.counter("phold.pending_at_end", "events").add(sim.pending);
+  out.put("phold.events", done);
+  out.put("phold.remote_events", remote);
+  out.put("phold.sim_time", sim.now / 1_000_000);
+  out.put("phold.lp_events.min", lps > 0 ? minLp : 0);
+  out.put("phold.lp_events.max", maxLp);
+  out.put("phold.pending_at_end", sim.pending);
 }

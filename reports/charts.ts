@@ -6,6 +6,7 @@
 import { createRequire } from "node:module";
 import type * as ECharts from "echarts";
 import type { Results } from "../engine/results.js";
+import { type MetricName, metricSpec } from "../models/metrics.js";
 import { shortLabels } from "./variant-labels.js";
 
 let echartsModule: typeof ECharts | undefined;
@@ -63,7 +64,7 @@ function etcdWritesChart(results: Results): ChartSpec | undefined {
 
 /** Slices per fill-ratio bucket, stacked per variant: the bar's length is the slice count, its colours how full. */
 function sliceFillChart(results: Results): ChartSpec | undefined {
-  const histogram = curves(results, "endpointslice.fill.slices", "le", "");
+  const histogram = curves(results, "endpointslice.fill.slices@le{le}");
   if (histogram === undefined) return undefined;
   const bounds = [...new Set(histogram.curves.flatMap((c) => c.points.map(([le]) => le)))].sort((a, b) => a - b);
   const { labels, keys } = shortLabels(histogram.curves.map((c) => c.variant));
@@ -91,15 +92,15 @@ function sliceFillChart(results: Results): ChartSpec | undefined {
 }
 
 function nplCdfChart(results: Results): ChartSpec | undefined {
-  return cdfChart(results, { id: "npl-cdf", name: "npl.latency_s", title: "Network programming latency (CDF)", axis: "latency" });
+  return cdfChart(results, { id: "npl-cdf", name: "npl.latency_s@q{q}", title: "Network programming latency (CDF)", axis: "latency" });
 }
 
 function dnsLatencyCdfChart(results: Results): ChartSpec | undefined {
-  return cdfChart(results, { id: "dns-latency-cdf", name: "dns.latency_ms", title: "DNS lookup latency (CDF)", axis: "latency" });
+  return cdfChart(results, { id: "dns-latency-cdf", name: "dns.latency_ms@q{q}", title: "DNS lookup latency (CDF)", axis: "latency" });
 }
 
 function conntrackChart(results: Results): ChartSpec | undefined {
-  const series = curves(results, "conntrack.entries.max_node", "", "s");
+  const series = curves(results, "conntrack.entries.max_node");
   if (series === undefined) return undefined;
   return lineChart(series, {
     id: "conntrack",
@@ -143,7 +144,7 @@ function dnsCostChart(results: Results): ChartSpec | undefined {
   };
 }
 
-function variantBarChart(results: Results, c: { id: string; metric: string; title: string; axis: string }): ChartSpec | undefined {
+function variantBarChart(results: Results, c: { id: string; metric: MetricName; title: string; axis: string }): ChartSpec | undefined {
   const data = scalar(results, c.metric);
   if (data === undefined) return undefined;
   const variants = [...data.values.keys()];
@@ -176,8 +177,8 @@ function barSeries(values: (number | null)[], unit: string): Record<string, unkn
  * A distribution given as quantile rows `<name>@q<p>`: x is the value at quantile p, y is p. The x axis turns
  * logarithmic when the values span two decades or more and none is zero.
  */
-function cdfChart(results: Results, c: { id: string; name: string; title: string; axis: string }): ChartSpec | undefined {
-  const quantiles = curves(results, c.name, "q", "");
+function cdfChart(results: Results, c: { id: string; name: MetricName; title: string; axis: string }): ChartSpec | undefined {
+  const quantiles = curves(results, c.name);
   if (quantiles === undefined) return undefined;
   const values = quantiles.curves.flatMap((q) => q.points.map(([, v]) => v));
   const min = Math.min(...values);
@@ -337,16 +338,22 @@ function variantOrder(results: Results): string[] {
 }
 
 /** A scalar metric's value per variant, for the variants that have it (in run order). */
-function scalar(results: Results, metric: string): { unit: string; values: Map<string, number> } | undefined {
+function scalar(results: Results, metric: MetricName): { unit: string; values: Map<string, number> } | undefined {
   const rows = new Map(results.rows.filter((r) => r.metric === metric).map((r) => [r.variant, r]));
   const variants = variantOrder(results).filter((v) => rows.has(v));
   if (variants.length === 0) return undefined;
   return { unit: rows.get(variants[0])!.unit, values: new Map(variants.map((v) => [v, rows.get(v)!.value])) };
 }
 
-/** Rows `<name>@<prefix><x><suffix>` as (x, value) points per variant, sorted by x; variants without any left out. */
-function curves(results: Results, name: string, prefix: string, suffix: string): CurveSet | undefined {
-  const pattern = new RegExp(`^${escapeRegExp(name)}@${prefix}(\\d+(?:\\.\\d+)?)${suffix}$`);
+/**
+ * A catalog entry's rows as (x, value) points per variant, sorted by x; variants without any left out. The x is the
+ * entry's one numeric dimension (`npl.latency_s@q{q}`: the quantile) or, for a series, the sample time.
+ */
+function curves(results: Results, name: MetricName): CurveSet | undefined {
+  const series = metricSpec(name).kind === "series";
+  const [base, rest] = series ? [name, "{t}s"] : name.split("@");
+  const [prefix, suffix] = rest.split(/\{\w+\}/);
+  const pattern = new RegExp(`^${escapeRegExp(base)}@${prefix}(\\d+(?:\\.\\d+)?)${suffix}$`);
   const byVariant = new Map<string, [number, number][]>();
   let unit = "";
   for (const r of results.rows) {

@@ -1,9 +1,18 @@
 import type { Results } from "../engine/results.js";
+import type { MetricName } from "../models/metrics.js";
 import { rankingNote, rankingTable } from "./ranking.js";
 import { humanNumber, pivot } from "./table.js";
 
 /** Metrics every scenario's contract names, shown after the rank metrics when the run has them. */
-const CONTRACT_METRICS = ["watch.bytes", "etcd.writes", "npl.p99_s", "npl.slo_met", "dns.latency.p99_ms", "dns.failures", "conntrack.peak_entries.max_node"];
+const CONTRACT_METRICS: MetricName[] = [
+  "watch.bytes",
+  "etcd.writes",
+  "npl.p99_s",
+  "npl.slo_met",
+  "dns.latency.p99_ms",
+  "dns.failures",
+  "conntrack.peak_entries.max_node",
+];
 
 /** summary.md: GitHub-flavoured Markdown for CI job summaries, every text from the results escaped. */
 export function toMarkdown(results: Results): string {

@@ -6,6 +6,7 @@
  *
  * usage: npm run bench:scale -- [--large] [--nodes 1000,5000]
  */
+import { metricName } from "../../models/metrics.js";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { planScenario } from "../load.js";
@@ -51,10 +52,10 @@ function child(nodes: number): Figures {
     wall_s: Number(wall.toFixed(2)),
     max_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
     sim_events: events,
-    slice_writes: get("etcd.writes.endpointslices"),
-    deliveries: get("watch.events"),
-    npl_samples: get("npl.samples"),
-    npl_p99_s: get("npl.p99_s"),
+    slice_writes: get(metricName("etcd.writes.{kind}", { kind: "endpointslices" })),
+    deliveries: get(metricName("watch.events")),
+    npl_samples: get(metricName("npl.samples")),
+    npl_p99_s: get(metricName("npl.p99_s")),
   };
 }
 

@@ -28,6 +28,7 @@ import { DnsTraffic, type DnsFault } from "../dns/traffic.js";
 import { ETCD_KINDS, Etcd, NumberedKeys, type KeyGroup } from "../etcd.js";
 import { podName } from "../cluster/naming.js";
 import { KubeProxyFleet } from "../kube-proxy.js";
+import { ModelMetrics } from "../metrics.js";
 import { NplSli } from "../npl-sli.js";
 import { ClusterDynamics } from "./cluster-dynamics.js";
 import type { NetworkConfig } from "./config.js";
@@ -114,7 +115,8 @@ function clusterShape(config: NetworkConfig): ClusterShape {
 }
 
 export function runControlPlane(config: NetworkConfig, ctx: ModelContext): void {
-  const { sim, rng, metrics } = ctx;
+  const { sim, rng } = ctx;
+  const out = new ModelMetrics(ctx.metrics);
   const version = config.kubernetesVersion;
   const cluster = new Cluster(config.cluster, rng.stream("cluster/placement"), rng.stream("cluster/replicas"));
   cluster.populate(0);
@@ -319,10 +321,10 @@ export function runControlPlane(config: NetworkConfig, ctx: ModelContext): void 
   };
   sim.schedule(config.etcd.compactionInterval, compactor);
 
-  metrics.timeSeries("etcd.db_size", "bytes", () => Math.round(etcd.dbTotalBytes));
-  metrics.timeSeries("watch.bytes.cumulative", "bytes", () => apiserver.bytes);
-  metrics.timeSeries("apiserver.egress_backlog", "s", () => apiserver.currentBacklog() / 1e6);
-  metrics.sampleEvery(sim, interval, config.duration);
+  out.series("etcd.db_size", () => Math.round(etcd.dbTotalBytes));
+  out.series("watch.bytes.cumulative", () => apiserver.bytes);
+  out.series("apiserver.egress_backlog", () => apiserver.currentBacklog() / 1e6);
+  out.sampleEvery(sim, interval, config.duration);
 
   // Per-phase deltas: a phase runs from its step's start to the next step's (or the end).
   const totals = (): Totals => ({
@@ -350,62 +352,61 @@ export function runControlPlane(config: NetworkConfig, ctx: ModelContext): void 
   const end = totals();
 
   // ---- results ----
-  const put = (name: string, unit: string, value: number): void => metrics.counter(name, unit).add(value);
-  put("objects.endpoints.max_bytes", "bytes", endpoints.counters.maxObjectBytes);
-  put("objects.endpointslice.max_bytes", "bytes", slices.counters.maxObjectBytes);
-  put("etcd.writes", "count", etcd.stats.writes);
-  put("etcd.write_bytes", "bytes", etcd.stats.writeBytes);
-  put("etcd.db_bytes.max", "bytes", Math.round(etcd.dbTotalBytes));
-  put("etcd.rejected_writes", "count", etcd.stats.rejectedTooLarge + etcd.stats.rejectedNoSpace);
-  put("apiserver.rejected_requests.too_large", "count", store.rejectedTooLarge);
-  put("watch.events", "count", apiserver.deliveries);
-  put("watch.bytes", "bytes", apiserver.bytes);
+  out.put("objects.endpoints.max_bytes", endpoints.counters.maxObjectBytes);
+  out.put("objects.endpointslice.max_bytes", slices.counters.maxObjectBytes);
+  out.put("etcd.writes", etcd.stats.writes);
+  out.put("etcd.write_bytes", etcd.stats.writeBytes);
+  out.put("etcd.db_bytes.max", Math.round(etcd.dbTotalBytes));
+  out.put("etcd.rejected_writes", etcd.stats.rejectedTooLarge + etcd.stats.rejectedNoSpace);
+  out.put("apiserver.rejected_requests.too_large", store.rejectedTooLarge);
+  out.put("watch.events", apiserver.deliveries);
+  out.put("watch.bytes", apiserver.bytes);
   for (const cls of [KUBE_PROXY, DNS, CONSUMER, INFORMER] as WatcherClass[]) {
-    put(`watch.events.${CLASS_NAMES[cls]}`, "count", apiserver.classDeliveries[cls]);
-    put(`watch.bytes.${CLASS_NAMES[cls]}`, "bytes", apiserver.classBytes[cls]);
+    out.put("watch.events.{watcher}", apiserver.classDeliveries[cls], { watcher: CLASS_NAMES[cls] });
+    out.put("watch.bytes.{watcher}", apiserver.classBytes[cls], { watcher: CLASS_NAMES[cls] });
   }
-  put("watch.bytes.per_node.max", "bytes", apiserver.maxNodeBytes());
-  put("watch.relists", "count", apiserver.relists);
-  put("kubeproxy.syncs", "count", proxies.syncs);
-  put("npl.p50_s", "s", npl.percentile(50));
-  put("npl.p99_s", "s", npl.percentile(99));
+  out.put("watch.bytes.per_node.max", apiserver.maxNodeBytes());
+  out.put("watch.relists", apiserver.relists);
+  out.put("kubeproxy.syncs", proxies.syncs);
+  out.put("npl.p50_s", npl.percentile(50));
+  out.put("npl.p99_s", npl.percentile(99));
   // ClusterLoader2's SLI: the p99 of the 5-minute-window p99s (no sample in the run: nothing to miss)
   const sli = nplSli.p99();
-  put("npl.slo.p99_s", "s", Number.isNaN(sli) ? 0 : sli);
-  put("npl.slo_met", "bool", !(sli > config.slo.nplThreshold / 1e6) ? 1 : 0);
-  put("npl.p90_s", "s", npl.percentile(90));
-  put("npl.max_s", "s", npl.max);
-  put("npl.samples", "count", npl.count);
-  put("npl.threshold_s", "s", config.slo.nplThreshold / 1e6);
+  out.put("npl.slo.p99_s", Number.isNaN(sli) ? 0 : sli);
+  out.put("npl.slo_met", !(sli > config.slo.nplThreshold / 1e6) ? 1 : 0);
+  out.put("npl.p90_s", npl.percentile(90));
+  out.put("npl.max_s", npl.max);
+  out.put("npl.samples", npl.count);
+  out.put("npl.threshold_s", config.slo.nplThreshold / 1e6);
   // the distribution, for CDF charts: `<name>@q<quantile>` rows
-  for (const q of CDF_QUANTILES) put(`npl.latency_s@q${q}`, "s", npl.percentile(q * 100));
-  put("kubeproxy.full_syncs", "count", proxies.fullSyncs);
-  put("kubeproxy.dropped_trigger_times", "count", proxies.droppedTriggers);
-  put("kubeproxy.partial_sync_s", "s", proxies.partialSyncDuration / 1e6);
-  put("watch.relist_bytes", "bytes", apiserver.relistBytes);
-  put("watch.resumes", "count", apiserver.resumes);
-  put("watch.resent_events", "count", apiserver.resentEvents);
-  put("watch.serializations", "count", apiserver.serializations);
-  put("apiserver.egress_backlog.max_s", "s", apiserver.maxBacklog / 1e6);
+  for (const q of CDF_QUANTILES) out.put("npl.latency_s@q{q}", npl.percentile(q * 100), { q });
+  out.put("kubeproxy.full_syncs", proxies.fullSyncs);
+  out.put("kubeproxy.dropped_trigger_times", proxies.droppedTriggers);
+  out.put("kubeproxy.partial_sync_s", proxies.partialSyncDuration / 1e6);
+  out.put("watch.relist_bytes", apiserver.relistBytes);
+  out.put("watch.resumes", apiserver.resumes);
+  out.put("watch.resent_events", apiserver.resentEvents);
+  out.put("watch.serializations", apiserver.serializations);
+  out.put("apiserver.egress_backlog.max_s", apiserver.maxBacklog / 1e6);
   for (const kind of ETCD_KINDS) {
-    put(`etcd.writes.${kind}`, "count", etcd.byKind[kind].writes);
-    put(`etcd.write_bytes.${kind}`, "bytes", etcd.byKind[kind].writeBytes);
+    out.put("etcd.writes.{kind}", etcd.byKind[kind].writes, { kind });
+    out.put("etcd.write_bytes.{kind}", etcd.byKind[kind].writeBytes, { kind });
   }
-  put("etcd.rejected.too_large", "count", etcd.stats.rejectedTooLarge);
-  put("etcd.rejected.nospace", "count", etcd.stats.rejectedNoSpace);
-  put("etcd.nospace_alarm", "bool", etcd.noSpaceAlarm ? 1 : 0);
-  if (etcd.noSpaceAlarm) put("etcd.nospace_at_s", "s", etcd.noSpaceAt / 1e6);
-  put("etcd.largest_object_bytes", "bytes", etcd.stats.largestValueBytes);
-  put("etcd.revisions", "count", etcd.revision - config.etcd.startRevision);
-  put("etcd.keys.pods", "count", groups.pods.count + cluster.services.reduce((n, s) => n + s.pods.length, 0));
+  out.put("etcd.rejected.too_large", etcd.stats.rejectedTooLarge);
+  out.put("etcd.rejected.nospace", etcd.stats.rejectedNoSpace);
+  out.put("etcd.nospace_alarm", etcd.noSpaceAlarm ? 1 : 0);
+  if (etcd.noSpaceAlarm) out.put("etcd.nospace_at_s", etcd.noSpaceAt / 1e6);
+  out.put("etcd.largest_object_bytes", etcd.stats.largestValueBytes);
+  out.put("etcd.revisions", etcd.revision - config.etcd.startRevision);
+  out.put("etcd.keys.pods", groups.pods.count + cluster.services.reduce((n, s) => n + s.pods.length, 0));
 
   const c = slices.counters;
-  put("controller.syncs", "count", c.syncs);
-  put("controller.failed_syncs", "count", c.failedSyncs);
-  put("controller.creates", "count", c.creates);
-  put("controller.updates", "count", c.updates);
-  put("controller.deletes", "count", c.deletes);
-  put("controller.api_requests", "count", slices.requests);
+  out.put("controller.syncs", c.syncs);
+  out.put("controller.failed_syncs", c.failedSyncs);
+  out.put("controller.creates", c.creates);
+  out.put("controller.updates", c.updates);
+  out.put("controller.deletes", c.deletes);
+  out.put("controller.api_requests", slices.requests);
   let sliceCount = 0;
   let sliceEndpoints = 0;
   // slices by fill (endpoints / maxEndpointsPerSlice) in tenths: bucket i holds fills in ((i-1)/10, i/10]
@@ -417,62 +418,61 @@ export function runControlPlane(config: NetworkConfig, ctx: ModelContext): void 
       fillBuckets[Math.ceil((st.endpoints.length / config.controller.maxEndpointsPerSlice) * FILL_BUCKETS)]++;
     }
   }
-  put("endpointslice.count", "count", sliceCount);
-  put("endpointslice.fill.mean", "ratio", sliceCount === 0 ? 0 : sliceEndpoints / (sliceCount * config.controller.maxEndpointsPerSlice));
-  for (let i = 0; i <= FILL_BUCKETS; i++) put(`endpointslice.fill.slices@le${i / FILL_BUCKETS}`, "count", fillBuckets[i]);
-  put("endpointslice.endpoints_added", "count", c.endpointsAdded);
-  put("endpointslice.endpoints_removed", "count", c.endpointsRemoved);
+  out.put("endpointslice.count", sliceCount);
+  out.put("endpointslice.fill.mean", sliceCount === 0 ? 0 : sliceEndpoints / (sliceCount * config.controller.maxEndpointsPerSlice));
+  for (let i = 0; i <= FILL_BUCKETS; i++) out.put("endpointslice.fill.slices@le{le}", fillBuckets[i], { le: i / FILL_BUCKETS });
+  out.put("endpointslice.endpoints_added", c.endpointsAdded);
+  out.put("endpointslice.endpoints_removed", c.endpointsRemoved);
   // the endpoint_slice_controller_* metrics (pkg/controller/endpointslice/metrics), gauges summed over Services
   const sum = (a: Float64Array): number => a.reduce((x, y) => x + y, 0);
-  const p = "endpointslice_controller";
-  put(`${p}.endpoints_desired`, "count", sum(slices.gauges.endpointsDesired));
-  put(`${p}.num_endpoint_slices`, "count", sum(slices.gauges.numSlices));
-  put(`${p}.desired_endpoint_slices`, "count", sum(slices.gauges.desiredSlices));
-  put(`${p}.changes.create`, "count", c.creates);
-  put(`${p}.changes.update`, "count", c.updates);
-  put(`${p}.changes.delete`, "count", c.deletes);
-  put(`${p}.syncs.success`, "count", c.syncs - c.failedSyncs - slices.staleSyncs);
-  put(`${p}.syncs.error`, "count", c.failedSyncs);
-  put(`${p}.syncs.stale`, "count", slices.staleSyncs);
-  put(`${p}.endpointslices_changed_per_sync.count`, "count", slices.changedPerSync.count);
-  put(`${p}.endpointslices_changed_per_sync.mean`, "count", slices.changedPerSync.mean);
-  put(`${p}.endpointslices_changed_per_sync.p99`, "count", slices.changedPerSync.percentile(99));
+  out.put("endpointslice_controller.endpoints_desired", sum(slices.gauges.endpointsDesired));
+  out.put("endpointslice_controller.num_endpoint_slices", sum(slices.gauges.numSlices));
+  out.put("endpointslice_controller.desired_endpoint_slices", sum(slices.gauges.desiredSlices));
+  out.put("endpointslice_controller.changes.create", c.creates);
+  out.put("endpointslice_controller.changes.update", c.updates);
+  out.put("endpointslice_controller.changes.delete", c.deletes);
+  out.put("endpointslice_controller.syncs.success", c.syncs - c.failedSyncs - slices.staleSyncs);
+  out.put("endpointslice_controller.syncs.error", c.failedSyncs);
+  out.put("endpointslice_controller.syncs.stale", slices.staleSyncs);
+  out.put("endpointslice_controller.endpointslices_changed_per_sync.count", slices.changedPerSync.count);
+  out.put("endpointslice_controller.endpointslices_changed_per_sync.mean", slices.changedPerSync.mean);
+  out.put("endpointslice_controller.endpointslices_changed_per_sync.p99", slices.changedPerSync.percentile(99));
   const e = endpoints.counters;
-  put("endpoints_controller.syncs", "count", e.syncs);
-  put("endpoints_controller.failed_syncs", "count", e.failedSyncs);
-  put("endpoints_controller.writes", "count", e.creates + e.updates);
-  put("endpoints.truncated_writes", "count", endpoints.truncatedWrites);
+  out.put("endpoints_controller.syncs", e.syncs);
+  out.put("endpoints_controller.failed_syncs", e.failedSyncs);
+  out.put("endpoints_controller.writes", e.creates + e.updates);
+  out.put("endpoints.truncated_writes", endpoints.truncatedWrites);
 
   const nl = dynamics.nodeLifecycle;
   const largest = nl.largestOutage();
-  put("nodelifecycle.nodes_not_ready", "count", nl.nodesNotReady);
-  put("nodelifecycle.pods_marked_notready", "count", nl.podsMarked);
-  put("nodelifecycle.marking_duration_s", "s", largest.duration / 1e6);
-  put("nodelifecycle.taints", "count", nl.taints);
-  put("nodelifecycle.evictions", "count", dynamics.taintEviction.evictions);
-  put("nodelifecycle.events_dropped", "count", nl.events.dropped + (dynamics.taintEvents === nl.events ? 0 : dynamics.taintEvents.dropped));
-  put("replicaset.creates", "count", dynamics.replicaSets.creates);
-  put("replicaset.deletes", "count", dynamics.replicaSets.deletes);
-  put("scheduler.bindings", "count", dynamics.scheduler.bindings);
+  out.put("nodelifecycle.nodes_not_ready", nl.nodesNotReady);
+  out.put("nodelifecycle.pods_marked_notready", nl.podsMarked);
+  out.put("nodelifecycle.marking_duration_s", largest.duration / 1e6);
+  out.put("nodelifecycle.taints", nl.taints);
+  out.put("nodelifecycle.evictions", dynamics.taintEviction.evictions);
+  out.put("nodelifecycle.events_dropped", nl.events.dropped + (dynamics.taintEvents === nl.events ? 0 : dynamics.taintEvents.dropped));
+  out.put("replicaset.creates", dynamics.replicaSets.creates);
+  out.put("replicaset.deletes", dynamics.replicaSets.deletes);
+  out.put("scheduler.bindings", dynamics.scheduler.bindings);
 
   marks.forEach((m, i) => {
     const from = m.totals;
     const to = marks[i + 1]?.totals ?? end;
     if (from === undefined || to === undefined) return;
-    const ph = `phase.${m.name}`;
-    put(`${ph}.watch.bytes`, "bytes", to.watchBytes - from.watchBytes);
-    put(`${ph}.watch.events`, "count", to.watchEvents - from.watchEvents);
-    put(`${ph}.watch.events.kube_proxy`, "count", to.proxyEvents - from.proxyEvents);
-    put(`${ph}.watch.bytes.kube_proxy`, "bytes", to.proxyBytes - from.proxyBytes);
-    put(`${ph}.etcd.writes`, "count", to.etcdWrites - from.etcdWrites);
-    put(`${ph}.etcd.write_bytes`, "bytes", to.etcdWriteBytes - from.etcdWriteBytes);
-    put(`${ph}.etcd.writes.endpointslices`, "count", to.sliceWrites - from.sliceWrites);
-    put(`${ph}.etcd.writes.endpoints`, "count", to.endpointsWrites - from.endpointsWrites);
-    put(`${ph}.kubeproxy.syncs`, "count", to.syncs - from.syncs);
-    put(`${ph}.npl.samples`, "count", to.nplSamples - from.nplSamples);
+    const phase = { phase: m.name };
+    out.put("phase.{phase}.watch.bytes", to.watchBytes - from.watchBytes, phase);
+    out.put("phase.{phase}.watch.events", to.watchEvents - from.watchEvents, phase);
+    out.put("phase.{phase}.watch.events.kube_proxy", to.proxyEvents - from.proxyEvents, phase);
+    out.put("phase.{phase}.watch.bytes.kube_proxy", to.proxyBytes - from.proxyBytes, phase);
+    out.put("phase.{phase}.etcd.writes", to.etcdWrites - from.etcdWrites, phase);
+    out.put("phase.{phase}.etcd.write_bytes", to.etcdWriteBytes - from.etcdWriteBytes, phase);
+    out.put("phase.{phase}.etcd.writes.endpointslices", to.sliceWrites - from.sliceWrites, phase);
+    out.put("phase.{phase}.etcd.writes.endpoints", to.endpointsWrites - from.endpointsWrites, phase);
+    out.put("phase.{phase}.kubeproxy.syncs", to.syncs - from.syncs, phase);
+    out.put("phase.{phase}.npl.samples", to.nplSamples - from.nplSamples, phase);
     // NPL of the changes made during the phase (by trigger time), wherever they were programmed
-    put(`${ph}.npl.p50_s`, "s", m.npl!.percentile(50));
-    put(`${ph}.npl.p99_s`, "s", m.npl!.percentile(99));
+    out.put("phase.{phase}.npl.p50_s", m.npl!.percentile(50), phase);
+    out.put("phase.{phase}.npl.p99_s", m.npl!.percentile(99), phase);
   });
 }
 
@@ -481,56 +481,55 @@ export function runControlPlane(config: NetworkConfig, ctx: ModelContext): void 
  * of the workload and the nodes its zone outages take down (down from the step's start for its duration).
  */
 export function runDns(config: NetworkConfig, ctx: ModelContext): void {
-  const { sim, rng, metrics } = ctx;
+  const { sim, rng } = ctx;
+  const out = new ModelMetrics(ctx.metrics);
   const placement = getPlacement(config.dns.placement);
   const shape = clusterShape(config);
   const cost = placementCost(placement, shape);
-  const put = (name: string, unit: string, value: number): void => metrics.counter(name, unit).add(value);
-  put("dns.placement.instances", "count", cost.instances);
-  put("dns.api_watchers", "count", apiWatchers(placement, shape).instances);
-  put("dns.cpu_request_cores", "cores", cost.cpuRequestMillicores / 1000);
+  out.put("dns.placement.instances", cost.instances);
+  out.put("dns.api_watchers", apiWatchers(placement, shape).instances);
+  out.put("dns.cpu_request_cores", cost.cpuRequestMillicores / 1000);
   if (config.dns.lookupsPerPodPerSecond <= 0) return;
   const nodesUp = nodesUpTimeline(config);
   const dns = startDns(sim, config, placement, () => nodesUp(sim.now), rng);
-  metrics.timeSeries("dns.coredns_qps", "qps", () => dns.centralQps);
-  metrics.timeSeries("conntrack.entries.max_node", "entries", () => dns.maxConntrackNow);
-  metrics.sampleEvery(sim, config.metrics.interval, config.duration);
+  out.series("dns.coredns_qps", () => dns.centralQps);
+  out.series("conntrack.entries.max_node", () => dns.maxConntrackNow);
+  out.sampleEvery(sim, config.metrics.interval, config.duration);
   sim.run({ until: config.duration, onProgress: () => ctx.progress(sim.now / Math.max(1, config.duration)), progressEvery: 1 << 14 });
 
   const traced = Math.max(1, dns.traced);
-  put("dns.queries_per_lookup", "queries", dns.queriesPerLookup);
-  put("dns.upstream_qps.max", "qps", dns.peakCentralQps);
-  put("dns.external_qps.max", "qps", dns.peakExternalQps);
-  put("dns.latency.p50_ms", "ms", dns.latency.percentile(50));
-  put("dns.latency.p99_ms", "ms", dns.latency.percentile(99));
-  put("dns.latency.p999_ms", "ms", dns.latency.percentile(99.9));
-  put("dns.latency.max_ms", "ms", dns.latency.max);
-  for (const q of CDF_QUANTILES) put(`dns.latency_ms@q${q}`, "ms", dns.latency.percentile(q * 100));
-  put("dns.lookups", "count", Math.round(dns.lookups));
-  put("dns.traced_lookups", "count", dns.traced);
-  put("dns.sample_rate", "ratio", config.dns.sampleRate);
+  out.put("dns.queries_per_lookup", dns.queriesPerLookup);
+  out.put("dns.upstream_qps.max", dns.peakCentralQps);
+  out.put("dns.external_qps.max", dns.peakExternalQps);
+  out.put("dns.latency.p50_ms", dns.latency.percentile(50));
+  out.put("dns.latency.p99_ms", dns.latency.percentile(99));
+  out.put("dns.latency.p999_ms", dns.latency.percentile(99.9));
+  out.put("dns.latency.max_ms", dns.latency.max);
+  for (const q of CDF_QUANTILES) out.put("dns.latency_ms@q{q}", dns.latency.percentile(q * 100), { q });
+  out.put("dns.lookups", Math.round(dns.lookups));
+  out.put("dns.traced_lookups", dns.traced);
+  out.put("dns.sample_rate", config.dns.sampleRate);
   // failures and race timeouts are counted on the traced lookups and scaled to all lookups
-  put("dns.failures", "count", Math.round((dns.tracedFailures / traced) * dns.lookups));
-  put("dns.race_timeouts", "count", Math.round((dns.tracedRaceTimeouts / traced) * dns.lookups));
-  put(
+  out.put("dns.failures", Math.round((dns.tracedFailures / traced) * dns.lookups));
+  out.put("dns.race_timeouts", Math.round((dns.tracedRaceTimeouts / traced) * dns.lookups));
+  out.put(
     "dns.coredns.replicas",
-    "count",
     placement
       .components(shape)
       .filter((g) => g.component === "coredns")
       .reduce((n, g) => n + g.count, 0),
   );
-  put("dns.coredns.dropped_queries", "count", Math.round(dns.corednsDropped));
-  put("dns.cpu_cores", "cores", dns.cpuCoreSeconds / (config.duration / 1e6));
-  put("dns.memory_bytes", "bytes", Math.round(cost.memoryMB * 1e6));
+  out.put("dns.coredns.dropped_queries", Math.round(dns.corednsDropped));
+  out.put("dns.cpu_cores", dns.cpuCoreSeconds / (config.duration / 1e6));
+  out.put("dns.memory_bytes", Math.round(cost.memoryMB * 1e6));
   const coredns = placement.components(shape).find((g) => g.component === "coredns");
   if (coredns !== undefined) {
-    put("dns.coredns.memory_bytes", "bytes", Math.round(coredns.memoryMB * 1e6));
-    put("dns.coredns.memory_limit_bytes", "bytes", (coredns.memoryLimitMiB ?? 0) * 1024 ** 2);
+    out.put("dns.coredns.memory_bytes", Math.round(coredns.memoryMB * 1e6));
+    out.put("dns.coredns.memory_limit_bytes", (coredns.memoryLimitMiB ?? 0) * 1024 ** 2);
   }
-  put("dns.coredns.oom_kills", "count", dns.oomKills);
-  put("conntrack.peak_entries.max_node", "entries", Math.round(dns.peakConntrack));
-  put("conntrack.drops", "count", Math.round(dns.conntrackDrops));
+  out.put("dns.coredns.oom_kills", dns.oomKills);
+  out.put("conntrack.peak_entries.max_node", Math.round(dns.peakConntrack));
+  out.put("conntrack.drops", Math.round(dns.conntrackDrops));
 }
 
 /** Nodes up at a time: all but those of zones a zone-outage step holds down, from its start for its duration. */
