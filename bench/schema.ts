@@ -6,7 +6,7 @@ import { z } from "zod";
 import { formatDuration, parseDuration, type Micros } from "../engine/time.js";
 import { formatBytes, parseBandwidth, parseBytes } from "../engine/units.js";
 import { packingAlgorithms, validatePackingOptions } from "../models/controllers/packing/index.js";
-import { PLACEMENT_NAMES } from "../models/dns/placement.js";
+import { PLACEMENT_NAMES } from "../models/dns/placements/index.js";
 import { lookupMetric, patternMatchesCatalog } from "../models/metrics.js";
 import { NEWEST_MINOR, OLDEST_MINOR, parseVersion } from "../models/network/versions.js";
 

@@ -1,15 +1,23 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { PLACEMENT_NAMES, apiWatchers, placementCost } from "./placement.js";
+import { apiWatchers, placementCost } from "./placement.js";
 import type { ClusterShape } from "./placement.js";
-import { allPlacements, getPlacement } from "./placements/index.js";
+import * as builtIns from "./placements/built-ins.js";
+import { allPlacements, getPlacement, PLACEMENT_NAMES } from "./placements/index.js";
 import { zonalCacheCount } from "./placements/zonal.js";
 
 const big: ClusterShape = { nodes: 15_000, coresPerNode: 16, zones: 3, pods: 450_000, services: 25_000, endpoints: 100_000 };
 
 describe("placement registry", () => {
-  it("has one placement per name", () => {
+  it("has one placement per name, and every placement file in placements/ is registered by its one line", () => {
     expect(allPlacements().map((p) => p.name)).toEqual([...PLACEMENT_NAMES]);
+    expect(Object.values(builtIns)).toHaveLength(PLACEMENT_NAMES.length);
     for (const n of PLACEMENT_NAMES) expect(getPlacement(n).name).toBe(n);
+    const dir = new URL("./placements/", import.meta.url);
+    const files = readdirSync(dir).filter((f) => f.endsWith(".ts") && !["index.ts", "built-ins.ts", "common.ts"].includes(f));
+    const registry = readFileSync(new URL("built-ins.ts", dir), "utf8");
+    for (const f of files) expect(registry, f).toContain(`from "./${f.replace(/\.ts$/, ".js")}";`);
+    expect(registry.split("\n").filter((l) => l.startsWith("export ")).length).toBe(files.length);
   });
   it("throws on an unknown name, listing the allowed ones", () => {
     expect(() => getPlacement("kube-dns")).toThrow(`unknown DNS placement "kube-dns"; allowed: ${PLACEMENT_NAMES.join(", ")}, or the path of a plugin module`);

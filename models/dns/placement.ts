@@ -1,6 +1,6 @@
 /**
  * Where cluster DNS runs and how a pod's query gets there: a declarative description per placement for the
- * simulation loop (written elsewhere). One file per placement in ./placements/, registry in ./placements/index.ts.
+ * simulation loop (written elsewhere). One file per placement in ./placements/, registry in ./placements/built-ins.ts (one line each).
  *
  * What the loop must do with each property is written on the property. In short, per node and time step:
  *  1. Expand each pod lookup into queries with resolver.ts (`queriesForLookup`), wrapping the oracle with
@@ -15,9 +15,6 @@
  */
 import { linearReplicas, uniformCluster } from "./autoscaler.js";
 import type { CacheConfig } from "./coredns.js";
-
-export const PLACEMENT_NAMES = ["central", "central-autopath", "nodelocal", "nodelocal-prefer-same-node", "zonal", "coredns-daemonset"] as const;
-export type PlacementName = (typeof PLACEMENT_NAMES)[number];
 
 /** A DNS tier: the per-node cache, a per-zone cache, a full CoreDNS on the node, or central CoreDNS. */
 export type TierName = "node-cache" | "zonal-cache" | "node-coredns" | "central";

@@ -2,6 +2,7 @@
 // the hashed layout, zone purity.
 
 import fc from "fast-check";
+import * as builtIns from "./built-ins.js";
 import { describe, expect, it } from "vitest";
 import { compact } from "./compact.js";
 import { getPackingAlgorithm, packingAlgorithms, validatePackingOptions } from "./index.js";
@@ -271,6 +272,8 @@ describe("registry", () => {
   it("lists the algorithms under their own names, upstream's first, and rejects unknown names with the allowed ones", () => {
     const names = Object.keys(packingAlgorithms);
     expect(names[0]).toBe("k8s");
+    // one line in built-ins.ts per algorithm, none shadowing another's name
+    expect(names).toHaveLength(Object.values(builtIns).length);
     for (const name of names) expect(getPackingAlgorithm(name).name).toBe(name);
     expect(getPackingAlgorithm("compact")).toBe(compact);
     expect(() => getPackingAlgorithm("bogus")).toThrow(`unknown packing algorithm "bogus" (allowed: ${names.join(", ")}, or the path of a plugin module)`);

@@ -1,20 +1,20 @@
 // Registry of the EndpointSlice packing algorithms. Each file holds one algorithm; shared.ts the common sync driver.
 
-import { compact } from "./compact.js";
-import { k8s } from "./k8s.js";
-import { rebalance } from "./rebalance.js";
+import * as builtIns from "./built-ins.js";
 import { resolveOptions } from "./shared.js";
-import { stableHashAlgorithm } from "./stable-hash.js";
 import type { PackingAlgorithm, PackingOptions } from "./types.js";
-import { zoneAffine } from "./zone-affine.js";
 
-export const packingAlgorithms: Readonly<Record<string, PackingAlgorithm>> = Object.freeze({
-  [k8s.name]: k8s,
-  [compact.name]: compact,
-  [rebalance.name]: rebalance,
-  [stableHashAlgorithm.name]: stableHashAlgorithm,
-  [zoneAffine.name]: zoneAffine,
-});
+/** Upstream's algorithm: listed first, the reference the others are compared with. */
+export const UPSTREAM_ALGORITHM = "k8s";
+
+/** The built-in algorithms by name (built-ins.ts, one line each), upstream's first, then alphabetical. */
+export const packingAlgorithms: Readonly<Record<string, PackingAlgorithm>> = Object.freeze(
+  Object.fromEntries(
+    Object.values(builtIns)
+      .sort((a, b) => Number(b.name === UPSTREAM_ALGORITHM) - Number(a.name === UPSTREAM_ALGORITHM) || a.name.localeCompare(b.name))
+      .map((a) => [a.name, a]),
+  ),
+);
 
 /** Plugins loaded in this thread, by the key scenarios name them with (the module's absolute path). */
 const plugins = new Map<string, PackingAlgorithm>();

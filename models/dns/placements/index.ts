@@ -1,26 +1,14 @@
-/** Registry of DNS placements. */
-import type { DnsPlacement, PlacementName } from "../placement.js";
-import { PLACEMENT_NAMES } from "../placement.js";
-import { central } from "./central.js";
-import { centralAutopath } from "./central-autopath.js";
-import { corednsDaemonset } from "./coredns-daemonset.js";
-import { nodelocal } from "./nodelocal.js";
-import { nodelocalPreferSameNode } from "./nodelocal-prefer-same-node.js";
-import { zonal } from "./zonal.js";
+/** Registry of DNS placements: the built-ins (built-ins.ts, one line each) and the plugins loaded in this thread. */
+import type { DnsPlacement } from "../placement.js";
+import * as builtIns from "./built-ins.js";
 
-export { central, centralAutopath, corednsDaemonset, nodelocal, nodelocalPreferSameNode, zonal };
+const BUILT_IN: ReadonlyMap<string, DnsPlacement> = new Map(Object.values(builtIns).map((p) => [p.name, p]));
 
-const REGISTRY: Readonly<Record<PlacementName, DnsPlacement>> = {
-  central,
-  "central-autopath": centralAutopath,
-  nodelocal,
-  "nodelocal-prefer-same-node": nodelocalPreferSameNode,
-  zonal,
-  "coredns-daemonset": corednsDaemonset,
-};
+/** The built-in placements' names, in the registry's order. */
+export const PLACEMENT_NAMES: readonly string[] = [...BUILT_IN.keys()];
 
-export function isPlacementName(name: string): name is PlacementName {
-  return (PLACEMENT_NAMES as readonly string[]).includes(name);
+export function isPlacementName(name: string): boolean {
+  return BUILT_IN.has(name);
 }
 
 /** Plugins loaded in this thread, by the key scenarios name them with (the module's absolute path). */
@@ -37,13 +25,12 @@ export function isPlacementRegistered(key: string): boolean {
 
 /** The placement called `name` (a built-in, or a registered plugin); throws an Error listing the allowed names otherwise. */
 export function getPlacement(name: string): DnsPlacement {
-  if (isPlacementName(name)) return REGISTRY[name];
-  const plugin = plugins.get(name);
-  if (plugin === undefined) throw new Error(`unknown DNS placement "${name}"; allowed: ${PLACEMENT_NAMES.join(", ")}, or the path of a plugin module`);
-  return plugin;
+  const placement = BUILT_IN.get(name) ?? plugins.get(name);
+  if (placement === undefined) throw new Error(`unknown DNS placement "${name}"; allowed: ${PLACEMENT_NAMES.join(", ")}, or the path of a plugin module`);
+  return placement;
 }
 
-/** All placements, in PLACEMENT_NAMES order. */
+/** All built-in placements, in PLACEMENT_NAMES order. */
 export function allPlacements(): DnsPlacement[] {
-  return PLACEMENT_NAMES.map((n) => REGISTRY[n]);
+  return [...BUILT_IN.values()];
 }
