@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Results } from "../engine/results.js";
+import type { Results } from "../reports/results.js";
 import { toCsv } from "../reports/csv.js";
 import { toHtml } from "../reports/html.js";
 import { fromJson, toJson } from "../reports/json.js";

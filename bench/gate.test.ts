@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { ResultRow, Results } from "../engine/results.js";
+import type { ResultRow, Results } from "../reports/results.js";
 import { k8s, k8sPackPortMap } from "../models/controllers/packing/k8s.js";
 import { reconcileFamily } from "../models/controllers/packing/shared.js";
 import { gateJunit } from "../reports/gate.js";

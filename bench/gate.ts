@@ -1,4 +1,4 @@
-import type { CheckStatus, GateCheck, GateOutcome, GateRule, Results } from "../engine/results.js";
+import type { CheckStatus, GateCheck, GateOutcome, GateRule, Results } from "../reports/results.js";
 import { lookupMetric } from "../models/metrics.js";
 import { matchesGlob } from "./variants.js";
 

@@ -1,4 +1,4 @@
-import type { ResultRow, Results } from "../engine/results.js";
+import type { ResultRow, Results } from "../reports/results.js";
 
 /**
  * Combines the results of `bench run --shard 1/N` ... `N/N` into the results of one unsharded run: the same

@@ -1,6 +1,6 @@
 import { InputError } from "./load.js";
 import { Worker } from "node:worker_threads";
-import type { MetricValue } from "../engine/results.js";
+import type { MetricValue } from "../engine/metrics.js";
 import type { Scenario } from "./schema.js";
 import type { PartRun, RunPart, VariantOutcome } from "./runner.js";
 

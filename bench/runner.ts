@@ -1,6 +1,7 @@
 import { Metrics } from "../engine/metrics.js";
 import { RandomStreams } from "../engine/random.js";
-import type { Assumption, MetricValue, ResultRow, Results } from "../engine/results.js";
+import type { Assumption, ResultRow, Results } from "../reports/results.js";
+import type { MetricValue } from "../engine/metrics.js";
 import { Simulation } from "../engine/simulation.js";
 import { runPhold } from "../models/phold.js";
 import { linearReplicas, uniformCluster } from "../models/dns/autoscaler.js";

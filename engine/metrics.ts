@@ -1,7 +1,13 @@
 import * as hdr from "hdr-histogram-js";
-import type { MetricValue } from "./results.js";
 import type { Simulation } from "./simulation.js";
 import type { Micros } from "./time.js";
+
+/** What a model run measured, before it is labelled with scenario, variant and seed. */
+export interface MetricValue {
+  metric: string;
+  unit: string;
+  value: number;
+}
 
 export class Counter {
   value = 0;

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { ResultRow, Results } from "../engine/results.js";
+import type { ResultRow, Results } from "./results.js";
 import { renderCharts } from "./charts.js";
 import { toHtml } from "./html.js";
 import { fromJson } from "./json.js";

@@ -5,7 +5,7 @@
  */
 import { createRequire } from "node:module";
 import type * as ECharts from "echarts";
-import type { Results } from "../engine/results.js";
+import type { Results } from "./results.js";
 import { type MetricName, metricSpec } from "../models/metrics.js";
 import { shortLabels } from "./variant-labels.js";
 

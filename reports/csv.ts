@@ -1,5 +1,5 @@
 import { stringify } from "csv-stringify/sync";
-import { RESULT_COLUMNS, type Results } from "../engine/results.js";
+import { RESULT_COLUMNS, type Results } from "./results.js";
 
 /** results.csv: header exactly `scenario,variant,seed,metric,unit,value`, one row per result, in table order. */
 export function toCsv(results: Results): string {

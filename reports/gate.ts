@@ -1,4 +1,4 @@
-import type { CheckStatus, GateCheck, GateOutcome } from "../engine/results.js";
+import type { CheckStatus, GateCheck, GateOutcome } from "./results.js";
 import { escapeHtml } from "./html.js";
 import { escapeMarkdown } from "./markdown.js";
 import { humanNumber } from "./table.js";

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import type { Results } from "../engine/results.js";
+import type { Results } from "./results.js";
 import { toHtml } from "./html.js";
 import { fromJson } from "./json.js";
 

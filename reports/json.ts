@@ -1,4 +1,4 @@
-import type { Results } from "../engine/results.js";
+import type { Results } from "./results.js";
 
 /**
  * results.json: `{"scenario":..., "seed":..., "variants":[...], "assumptions":[...], "rank":[...], "gate":[...], "rows":[{scenario,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Results } from "../engine/results.js";
+import type { Results } from "./results.js";
 import { escapeMarkdown, toMarkdown } from "./markdown.js";
 
 const row = (variant: string, metric: string, unit: string, value: number) => ({ scenario: "s", variant, seed: 7, metric, unit, value });

@@ -1,4 +1,4 @@
-import type { Results } from "../engine/results.js";
+import type { Results } from "./results.js";
 import type { MetricName } from "../models/metrics.js";
 import { rankingNote, rankingTable } from "./ranking.js";
 import { humanNumber, pivot } from "./table.js";

@@ -1,4 +1,4 @@
-import type { RankRule, Results } from "../engine/results.js";
+import type { RankRule, Results } from "./results.js";
 
 export interface Ranking {
   rule: RankRule;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Results } from "../engine/results.js";
+import type { Results } from "./results.js";
 import { toCsv } from "./csv.js";
 import { escapeHtml, toHtml } from "./html.js";
 import { fromJson, toJson } from "./json.js";

@@ -1,4 +1,4 @@
-import type { ResultRow, Results } from "../engine/results.js";
+import type { ResultRow, Results } from "./results.js";
 
 /** One metric across variants: the shape every summary (terminal, Markdown, HTML) starts from. */
 export interface MetricLine {

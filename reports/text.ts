@@ -1,4 +1,4 @@
-import type { Results } from "../engine/results.js";
+import type { Results } from "./results.js";
 import { rankVariants } from "./ranking.js";
 import { humanNumber, pivot } from "./table.js";
 

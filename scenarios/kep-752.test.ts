@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { planScenario } from "../bench/load.js";
 import { runScenario } from "../bench/runner.js";
-import type { Results } from "../engine/results.js";
+import type { Results } from "../reports/results.js";
 import scenario from "./kep-752.js";
 
 let results: Results;

@@ -11,7 +11,7 @@ import { ms, s } from "../../engine/time.js";
 import { Cluster } from "../cluster/cluster.js";
 import { ApiStore } from "../api-store.js";
 import { Etcd } from "../etcd.js";
-import { KepSizer, ProtobufSizer } from "../network/object-bytes.js";
+import { KepSizer, ProtobufSizer } from "../object-bytes.js";
 import type { WriteSink } from "./controller-base.js";
 import { EndpointSliceController } from "./endpointslice-controller.js";
 import { EndpointsController } from "./endpoints-controller.js";

@@ -1,7 +1,7 @@
 import type { Simulation } from "../../engine/simulation.js";
 import type { Micros } from "../../engine/time.js";
 import type { Cluster, Service } from "../cluster/cluster.js";
-import type { ObjectBytes } from "../network/object-bytes.js";
+import type { ObjectBytes } from "../object-bytes.js";
 import { ApiClient } from "./api-client.js";
 import { TokenBucket } from "../../engine/token-bucket.js";
 import { Workqueue } from "./workqueue.js";

@@ -15,7 +15,7 @@ import type { Micros } from "../../engine/time.js";
 import { growFloat64, growInt32 } from "../../engine/typed-arrays.js";
 import type { Cluster, Service } from "../cluster/cluster.js";
 import type { ApiStore } from "../api-store.js";
-import type { ObjectBytes, ObjectSizer } from "../network/object-bytes.js";
+import type { ObjectBytes, ObjectSizer } from "../object-bytes.js";
 import { ServiceController, type ControllerQueueConfig, type WriteSink } from "./controller-base.js";
 import { MAX_ENDPOINTS_CAPACITY } from "./endpoints-repack.js";
 

@@ -5,7 +5,7 @@ import { Simulation } from "../../engine/simulation.js";
 import { Cluster, type Service } from "../cluster/cluster.js";
 import { ApiStore } from "../api-store.js";
 import { Etcd } from "../etcd.js";
-import { KepSizer, ProtobufSizer } from "../network/object-bytes.js";
+import { KepSizer, ProtobufSizer } from "../object-bytes.js";
 import type { WriteSink } from "./controller-base.js";
 import { EndpointSliceController } from "./endpointslice-controller.js";
 import { getPackingAlgorithm, packingAlgorithms } from "./packing/index.js";

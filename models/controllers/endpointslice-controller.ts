@@ -20,7 +20,7 @@ import { suffix } from "../cluster/naming.js";
 import type { Cluster, IPFamily, Service } from "../cluster/cluster.js";
 import type { ApiStore } from "../api-store.js";
 import type { WatchSink } from "../apiserver.js";
-import type { ObjectBytes, ObjectSizer, WatchType } from "../network/object-bytes.js";
+import type { ObjectBytes, ObjectSizer, WatchType } from "../object-bytes.js";
 import type { ApiCall } from "./api-client.js";
 import { ServiceController, type ControllerQueueConfig, type WriteSink } from "./controller-base.js";
 import { reconcileService } from "./packing/service.js";

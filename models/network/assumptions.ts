@@ -1,4 +1,3 @@
-import type { Assumption } from "../../engine/results.js";
 import { formatDuration } from "../../engine/time.js";
 import type { NetworkConfig } from "./config.js";
 
@@ -6,6 +5,13 @@ import type { NetworkConfig } from "./config.js";
  * The network model's parameters that no source pins, with the values this run used: every report lists them next
  * to the scenario's own.
  */
+/** A parameter no source pins, named so every report can list it. */
+export interface Assumption {
+  name: string;
+  value: string;
+  why: string;
+}
+
 export function networkAssumptions(c: NetworkConfig): Assumption[] {
   const cost = c.kubeProxy.cost;
   const fmt = (m: typeof cost.full): string =>

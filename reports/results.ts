@@ -1,3 +1,5 @@
+import type { Assumption } from "../models/network/assumptions.js";
+
 /**
  * The results table: one row per (scenario, variant, seed, metric). Every report is a pure function of it.
  * Metrics are dotted names (`fanout.bytes`, `npl.p99_s`), units explicit.
@@ -6,13 +8,6 @@ export interface ResultRow {
   scenario: string;
   variant: string;
   seed: number;
-  metric: string;
-  unit: string;
-  value: number;
-}
-
-/** What a model run measured, before it is labelled with scenario, variant and seed. */
-export interface MetricValue {
   metric: string;
   unit: string;
   value: number;
@@ -58,11 +53,7 @@ export interface RankRule {
   better: "lower" | "higher";
 }
 
-export interface Assumption {
-  name: string;
-  value: string;
-  why: string;
-}
+export type { Assumption } from "../models/network/assumptions.js";
 
 // ---- bench gate: a run compared with a committed baseline ----
 

@@ -7,9 +7,9 @@
  * controller always sets ready, serving and terminating), so its size is computed once per pod address and cached;
  * an object's size is the overhead of its metadata and ports plus the sum of its entries.
  */
-import type { Micros } from "../../engine/time.js";
-import { growFloat64, growInt32 } from "../../engine/typed-arrays.js";
-import type { Cluster, IPFamily, Service } from "../cluster/cluster.js";
+import type { Micros } from "../engine/time.js";
+import { growFloat64, growInt32 } from "../engine/typed-arrays.js";
+import type { Cluster, IPFamily, Service } from "./cluster/cluster.js";
 import {
   endpointAddressEntrySize,
   endpointAddressJsonSize,
@@ -27,11 +27,11 @@ import {
   sliceJsonOverheadSize,
   sliceOverheadSize,
   storedSize,
-} from "../objects/index.js";
-import { namespaceName, podIPv4 } from "../cluster/naming.js";
-import { varintSize } from "../objects/protobuf-size.js";
-import { kubeletNode, nodeLease, podEvent, typicalDeploymentPod } from "../objects/samples.js";
-import type { EndpointPort, EndpointSlice, Endpoints, ManagedFieldsEntry, ObjectMeta, Pod, Service as ServiceObject } from "../objects/types.js";
+} from "./objects/index.js";
+import { namespaceName, podIPv4 } from "./cluster/naming.js";
+import { varintSize } from "./objects/protobuf-size.js";
+import { kubeletNode, nodeLease, podEvent, typicalDeploymentPod } from "./objects/samples.js";
+import type { EndpointPort, EndpointSlice, Endpoints, ManagedFieldsEntry, ObjectMeta, Pod, Service as ServiceObject } from "./objects/types.js";
 
 export interface ObjectBytes {
   /** Protobuf body, resourceVersion included (what `objects.*.max_bytes` reports). */
