@@ -12,7 +12,7 @@ import type { PackingAlgorithm } from "../models/controllers/packing/index.js";
 import { placementFromExport } from "../models/dns/placement.js";
 import { isPlacementRegistered, registerPlacement } from "../models/dns/placements/index.js";
 import { defaultExport, InputError } from "./load.js";
-import { builtInOrPluginPath, isModulePath } from "./schema.js";
+import { builtInOrPluginPath, isModulePath } from "../models/network/config.js";
 
 /** Imports the plugin at `file` (absolute) once per thread and registers it; an InputError says what is wrong. */
 export async function loadPackingPlugin(file: string, where: string): Promise<void> {

@@ -8,7 +8,8 @@ import type { AddressFamily, EndpointState, PackingAlgorithm, SlicePlan, SliceSt
 import { EMPTY_PORT_KEY } from "../models/controllers/packing/index.js";
 import { InputError, formatIssues } from "./load.js";
 import { packingAlgorithmFor } from "./plugins.js";
-import { int, isModulePath, oneOf } from "./schema.js";
+import { int, oneOf } from "../models/config-fields.js";
+import { isModulePath } from "../models/network/config.js";
 
 const endpoint = z
   .object({

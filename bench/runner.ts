@@ -4,10 +4,8 @@ import type { Assumption, ResultRow, Results } from "../reports/results.js";
 import type { MetricValue } from "../engine/metrics.js";
 import { Simulation } from "../engine/simulation.js";
 import { runPhold } from "../models/phold.js";
-import { linearReplicas, uniformCluster } from "../models/dns/autoscaler.js";
-import type { NetworkConfig } from "../models/network/config.js";
+import { type NetworkConfig, resolveNetworkConfig } from "../models/network/config.js";
 import { networkParts, runControlPlane, runDns } from "../models/network/model.js";
-import { defaultGracePeriod, defaultSyncRunner } from "../models/network/versions.js";
 import type { ProxyCost, ProxyMode } from "../models/kube-proxy.js";
 import { costProfileFor } from "./profiles.js";
 import { networkAssumptions } from "../models/network/assumptions.js";
@@ -184,59 +182,7 @@ function syncCost(file: string | undefined, mode: ProxyMode): { cost: ProxyCost;
 
 /** The network model's configuration from a validated scenario. */
 export function networkConfig(s: NetworkScenario): NetworkConfig {
-  const nodes = s.cluster.nodes;
-  const version = s.cluster.kubernetesVersion;
-  return {
-    duration: s.duration,
-    kubernetesVersion: version,
-    cluster: {
-      nodes,
-      zones: s.cluster.zones,
-      coresPerNode: s.cluster.coresPerNode,
-      podsPerNode: s.cluster.podsPerNode,
-      // ClusterLoader2's load test puts 100 nodes' worth of pods in a namespace (docs/sources.md §19)
-      namespaces: s.cluster.namespaces ?? Math.max(1, Math.ceil(nodes / 100)),
-      services: s.services.map((g) => ({
-        name: g.name,
-        count: g.count,
-        replicas: g.replicas,
-        headless: g.headless,
-        publishNotReadyAddresses: g.publishNotReadyAddresses,
-        ports: g.ports,
-        ipFamilies: [...g.ipFamilies],
-      })),
-      absentServices: s.services.filter((g) => g.initially === "absent").map((g) => g.name),
-      endpointsConsumers: s.cluster.endpointsConsumers,
-    },
-    apiserver: { ...s.apiserver, egressBytesPerSecond: s.apiserver.egressBandwidth },
-    etcd: s.etcd,
-    controller: {
-      algorithm: s.controller.algorithm,
-      algorithmOptions: s.controller.algorithmOptions,
-      maxEndpointsPerSlice: s.controller.maxEndpointsPerSlice,
-      batchPeriod: s.controller.batchPeriod,
-      workers: s.controller.workers,
-      informer: s.controller.informer,
-      syncBase: s.controller.syncBase,
-      syncPerEndpoint: s.controller.syncPerEndpoint,
-    },
-    controllerManager: s.controllerManager,
-    nodeLifecycle: { ...s.nodeLifecycle, gracePeriod: s.nodeLifecycle.gracePeriod ?? defaultGracePeriod(version) },
-    scheduler: s.scheduler,
-    kubelet: s.kubelet,
-    pods: s.pods,
-    events: s.events,
-    kubeProxy: { ...s.kubeProxy, runner: s.kubeProxy.runner ?? defaultSyncRunner(version), ...syncCost(s.kubeProxy.costProfile, s.kubeProxy.mode) },
-    dns: {
-      ...s.dns,
-      // cluster-proportional-autoscaler's default linear parameters (docs/sources.md §5)
-      servers: s.dns.servers === "auto" ? linearReplicas(uniformCluster(nodes, s.cluster.coresPerNode)) : s.dns.servers,
-    },
-    objects: s.objects,
-    slo: s.slo,
-    metrics: s.metrics,
-    workload: s.workload,
-  };
+  return resolveNetworkConfig(s, syncCost(s.kubeProxy.costProfile, s.kubeProxy.mode));
 }
 
 /** The scenario's declared assumptions, then the model's own (with the values of the first variant using each). */

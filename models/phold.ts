@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { duration, HOUR, int, num } from "./config-fields.js";
 import type { ModelContext } from "./context.js";
 import { ModelMetrics } from "./metrics.js";
 import type { Micros } from "../engine/time.js";
@@ -8,16 +10,22 @@ import type { Micros } from "../engine/time.js";
  * mean `meanDelay`, on a uniformly chosen LP with probability `remoteFraction` (any LP, itself included, as in the
  * reference loop of ../shared/peers/phold.cpp), else on its own LP. The run stops after `events` events.
  */
-export interface PholdConfig {
-  lps: number;
-  population: number;
-  events: number;
-  meanDelay: Micros;
-  lookahead: Micros;
-  remoteFraction: number;
+/** A PHOLD scenario's section, with its defaults. */
+export const pholdSettings = z
+  .object({
+    lps: int(1, 1_000_000),
+    population: int(1, 10_000),
+    events: int(1, 1_000_000_000),
+    meanDelay: duration(1, HOUR).default(1_000_000),
+    lookahead: duration(0, HOUR).default(0),
+    remoteFraction: num(0, 1).default(1),
+  })
+  .strict();
+
+export type PholdConfig = z.output<typeof pholdSettings> & {
   /** Optional cap on simulated time. */
   until?: Micros;
-}
+};
 
 export function runPhold(config: PholdConfig, ctx: ModelContext): void {
   const { sim } = ctx;
