@@ -22,7 +22,7 @@ function results(rows: [string, string, number][], gate: Results["gate"] = []): 
 }
 
 describe("gate rules", () => {
-  it("matches globs and takes the first matching rule, else exact-for-integers either way", () => {
+  it("matches globs and takes the first matching rule, else exact-for-integers in the catalog's direction", () => {
     expect(globMatches("npl.*", "npl.p99_s")).toBe(true);
     expect(globMatches("*@*", "watch.bytes@60s")).toBe(true);
     expect(globMatches("watch.bytes", "watch.bytes.per_node.max")).toBe(false);
@@ -32,7 +32,9 @@ describe("gate rules", () => {
     ];
     expect(ruleFor(rules, "watch.bytes@60s").rule).toBe("ignore");
     expect(ruleFor(rules, "watch.bytes").better).toBe("lower");
-    expect(ruleFor(rules, "dns.failures")).toEqual({ metric: "*", rule: "auto", better: "either" });
+    // no rule matches: models/metrics.ts says fewer DNS failures is better, and gives kube-proxy's sync count no direction
+    expect(ruleFor(rules, "dns.failures")).toEqual({ metric: "*", rule: "auto", better: "lower" });
+    expect(ruleFor(rules, "kubeproxy.syncs")).toEqual({ metric: "*", rule: "auto", better: "either" });
   });
 
   it("compares integers exactly and floats within 1%, with a direction", () => {
