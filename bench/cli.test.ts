@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { bench, tempDir } from "../test/cli.js";
+import { bench, repoRoot, tempDir } from "../test/cli.js";
 
 describe("bench run (end to end)", () => {
   it("writes byte-identical results.csv and results.json for the same seed, different ones for another seed", () => {
@@ -44,6 +45,50 @@ describe("bench run (end to end)", () => {
     const json = JSON.parse(readFileSync(join(dir, "results.json"), "utf8"));
     expect(json.variants).toEqual(["phold.remoteFraction=0.25"]);
     expect(json.assumptions).toEqual([{ name: "meanDelay", value: "1s", why: "the PHOLD default" }]);
+  });
+
+  it("writes run.json beside the results (provenance), and results stay byte-identical across runs", () => {
+    const [a, b] = [tempDir(), tempDir()];
+    for (const dir of [a, b]) expect(bench(["run", "test/fixtures/tiny-phold.ts", "--out", dir, "--quiet", "--threads", dir === a ? "1" : "2"]).status).toBe(0);
+    for (const f of ["results.csv", "results.json"]) expect(readFileSync(join(a, f), "utf8")).toBe(readFileSync(join(b, f), "utf8"));
+    const run = JSON.parse(readFileSync(join(a, "run.json"), "utf8"));
+    expect(run.tool.name).toBe("k8s-netscale");
+    expect(run.git.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(typeof run.git.dirty).toBe("boolean");
+    expect(run.node).toBe(process.version);
+    expect(run.command).toEqual(["bench", "run", "test/fixtures/tiny-phold.ts", "--out", a, "--quiet", "--threads", "1"]);
+    // sha256 of the scenario file, computed here independently
+    const sha = createHash("sha256")
+      .update(readFileSync(join(repoRoot, "test/fixtures/tiny-phold.ts")))
+      .digest("hex");
+    expect(run.scenario.sha256).toBe(sha);
+    expect(run.threads).toBe(1);
+    expect(run.wallSeconds).toBeGreaterThan(0);
+    expect(Date.parse(run.startedAt)).toBeGreaterThan(0);
+  });
+
+  it("prints a progress line per finished run when stderr is not a terminal", () => {
+    const r = bench(["run", "test/fixtures/tiny-phold.ts", "--out", tempDir()]);
+    expect(r.status).toBe(0);
+    const lines = r.stderr.split("\n").filter((l) => l.startsWith("progress: ["));
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toMatch(/^progress: \[3\/3\] .* done in [\d.]+ s \(100%, \d+ s elapsed\)$/);
+  });
+
+  it("--sensitivity runs every variant at each uncertain parameter's low and high, and writes sensitivity.csv", () => {
+    const dir = tempDir();
+    const r = bench(["run", "test/fixtures/tiny-phold-uncertain.ts", "--sensitivity", "--out", dir]);
+    expect(r.status).toBe(0);
+    const csv = readFileSync(join(dir, "sensitivity.csv"), "utf8").trim().split("\n");
+    expect(csv[0]).toBe("scenario,variant,parameter,level,metric,unit,value");
+    // 3 variants x 1 ranked metric x (base + low + high)
+    expect(csv).toHaveLength(1 + 3 * 3);
+    expect(csv.filter((l) => l.includes(",phold.meanDelay,low,"))).toHaveLength(3);
+    expect(r.stdout).toContain("holds:");
+    expect(readFileSync(join(dir, "report.html"), "utf8")).toContain("<h2>Verdict</h2>");
+    const none = bench(["run", "test/fixtures/tiny-phold.ts", "--sensitivity", "--out", tempDir()]);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toContain("declares no uncertain parameters");
   });
 
   it("writes only the requested formats, to out/<scenario-name>/ by default", () => {

@@ -1,15 +1,17 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Results } from "../reports/results.js";
+import { compareMarkdown, compareRuns, compareText } from "../reports/compare.js";
 import { toCsv } from "../reports/csv.js";
 import { toHtml } from "../reports/html.js";
 import { fromJson, toJson } from "../reports/json.js";
 import { toMarkdown } from "../reports/markdown.js";
 import { gateJunit, gateMarkdown, gateText } from "../reports/gate.js";
 import { toTextSummary } from "../reports/text.js";
+import type { Perturbation } from "../reports/verdict.js";
 import { jsonSize, parseKubeObject, protobufSize, storedSize } from "../models/objects/index.js";
 import { InputError, loadScenarioFile } from "./load.js";
 import { slug, writeReports } from "./output.js";
@@ -33,7 +35,9 @@ import { answersFrom, resolve as resolveLookup } from "./resolve.js";
 import { gateResults, ruleFor } from "./gate.js";
 import { mergeShards } from "./merge.js";
 import { Interrupted, runInWorkers } from "./pool.js";
-import { assembleResults, distinctRuns, planRun, type VariantOutcome } from "./runner.js";
+import { assembleResults, distinctRunsOf, planRun, type VariantOutcome } from "./runner.js";
+import { planSensitivity, sensitivityCsv } from "./study.js";
+import { runJson } from "./provenance.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const version = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version;
@@ -41,7 +45,12 @@ const version = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as
 const FORMATS = ["csv", "json", "html", "md"] as const;
 type Format = (typeof FORMATS)[number];
 const FILE_OF: Record<Format, string> = { csv: "results.csv", json: "results.json", html: "report.html", md: "summary.md" };
-const RENDER: Record<Format, (r: Results) => string> = { csv: toCsv, json: toJson, html: toHtml, md: toMarkdown };
+const RENDER: Record<Format, (r: Results, perturbations: readonly Perturbation[]) => string> = {
+  csv: toCsv,
+  json: toJson,
+  html: toHtml,
+  md: toMarkdown,
+};
 
 function parseSeed(v: string): number {
   const n = Number(v);
@@ -81,14 +90,21 @@ interface RunFlags {
   variant?: string;
   threads: number;
   shard?: { index: number; count: number };
+  sensitivity?: boolean;
   quiet?: boolean;
 }
 
 /** Reports for a finished run, rendered in memory and then swapped in all together. */
-function writeFormats(dir: string, results: Results, formats: Format[]): string[] {
+function writeFormats(
+  dir: string,
+  results: Results,
+  formats: Format[],
+  perturbations: readonly Perturbation[] = [],
+  extra: Record<string, string> = {},
+): string[] {
   const files: Record<string, string> = {};
-  for (const f of formats) files[FILE_OF[f]] = RENDER[f](results);
-  return writeReports(dir, files);
+  for (const f of formats) files[FILE_OF[f]] = RENDER[f](results, perturbations);
+  return writeReports(dir, { ...files, ...extra });
 }
 
 function printWritten(written: string[]): void {
@@ -96,11 +112,18 @@ function printWritten(written: string[]): void {
 }
 
 async function runCommand(file: string, flags: RunFlags): Promise<void> {
+  const startedAt = new Date();
   const loaded = await loadScenarioFile(file);
   const plan = planRun(loaded, { seed: flags.seed, variantPattern: flags.variant, shard: flags.shard });
   const dir = flags.out ?? join("out", slug(loaded.base.name) + (flags.shard ? `-shard-${flags.shard.index}-of-${flags.shard.count}` : ""));
-  const { runs, partsOf } = distinctRuns(plan);
-  const progress = new Progress(!flags.quiet && process.stderr.isTTY === true);
+  if (flags.sensitivity && loaded.base.uncertain.length === 0) {
+    throw new InputError(`--sensitivity: ${loaded.file} declares no uncertain parameters (uncertain: [{ parameter, low, high, why }])`);
+  }
+  const perturbedPlans = flags.sensitivity ? planSensitivity(loaded, plan) : [];
+  const { runs, partsOf: partsOfPlans } = distinctRunsOf([plan, ...perturbedPlans.map((p) => p.plan)]);
+  const partsOf = partsOfPlans[0];
+  const progress = new Progress(flags.quiet ? "off" : process.stderr.isTTY === true ? "bar" : "lines");
+  let done = 0;
   const outcomes: VariantOutcome[] = new Array(runs.length);
   const fractions = new Array<number>(runs.length).fill(0);
   const report = (index: number, fraction: number): void => {
@@ -120,6 +143,8 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
       onVariantDone: (o, i) => {
         outcomes[i] = o;
         report(i, 1);
+        const part = o.part === "whole" ? "" : o.part === "dns" ? " (DNS traffic)" : " (control plane)";
+        progress.finished(++done, runs.length, `${o.label}${part}`, o.wallSeconds);
       },
     });
   } catch (e) {
@@ -134,9 +159,28 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
     plan,
     partsOf.map((parts) => parts.flatMap((i) => metricsByRun[i])),
   );
-  const written = writeFormats(dir, results, flags.format);
+  const perturbations: Perturbation[] = perturbedPlans.map((p, k) => ({
+    parameter: p.parameter,
+    level: p.level,
+    value: p.value,
+    results: assembleResults(
+      loaded,
+      p.plan,
+      partsOfPlans[k + 1].map((parts) => parts.flatMap((i) => metricsByRun[i])),
+    ),
+  }));
+  const extra: Record<string, string> = flags.sensitivity ? { "sensitivity.csv": sensitivityCsv(results, perturbations) } : {};
+  extra["run.json"] = runJson({
+    scenarioFile: resolve(file),
+    threads: flags.threads,
+    shard: flags.shard,
+    sensitivity: flags.sensitivity === true,
+    startedAt,
+    wallSeconds: (Date.now() - startedAt.getTime()) / 1000,
+  });
+  const written = writeFormats(dir, results, flags.format, perturbations, extra);
   if (flags.quiet) return;
-  process.stdout.write(toTextSummary(results));
+  process.stdout.write(toTextSummary(results, perturbations));
   process.stdout.write("\n");
   outcomes.forEach((o) => {
     const rate = o.wallSeconds > 0 ? Math.round(o.events / o.wallSeconds) : 0;
@@ -409,6 +453,10 @@ export function buildProgram(): Command {
         .argParser(parseSmallCount),
     )
     .option("--shard <i/N>", "run only part i of N of the variants (round robin); combine the parts with bench merge", parseShard)
+    .option(
+      "--sensitivity",
+      "also run every variant at each uncertain parameter's low and high value (one at a time, same seed); writes sensitivity.csv and says which verdicts survive",
+    )
     .option("-q, --quiet", "print nothing on success (no progress bar, no summary)")
     .action(runCommand);
 
@@ -473,6 +521,30 @@ export function buildProgram(): Command {
     .option("--markdown <file>", "also write the comparison as Markdown (for a CI job summary)")
     .action((file: string, flags: GateFlags) => {
       gateExitCode = gateCommand(file, flags);
+    });
+
+  program
+    .command("compare")
+    .description("compare any two runs metric by metric (largest relative change first); exit 0 (bench gate is the gate)")
+    .argument("<base>", "a run's directory or its results.json")
+    .argument("<new>", "another run's directory or results.json")
+    .option("--markdown <file>", "also write the comparison as Markdown")
+    .option("--json", "print the comparison as JSON instead of a table")
+    .option("--all", "list unchanged metrics too")
+    .option("--series", "include time-series and distribution points")
+    .action((base: string, current: string, flags: { markdown?: string; json?: boolean; all?: boolean; series?: boolean }) => {
+      const file = (p: string): string => (existsSync(p) && statSync(p).isDirectory() ? join(p, "results.json") : p);
+      const diffs = compareRuns(readResults(file(base), "results"), readResults(file(current), "results"), { series: flags.series });
+      if (flags.markdown !== undefined) writeReports(dirname(resolve(flags.markdown)), { [basename(flags.markdown)]: compareMarkdown(base, current, diffs) });
+      process.stdout.write(
+        flags.json
+          ? `${JSON.stringify(
+              diffs.filter((d) => flags.all || d.pct !== 0),
+              null,
+              2,
+            )}\n`
+          : compareText(diffs, flags.all ? Number.POSITIVE_INFINITY : 40, flags.all),
+      );
     });
 
   const calibrate = program.command("calibrate").description("measure this machine's costs for the models");

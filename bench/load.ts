@@ -5,7 +5,7 @@ import { tsImport } from "tsx/esm/api";
 import type { z } from "zod";
 import { isModulePath } from "../models/network/config.js";
 import { scenarioSchema, type Scenario } from "./schema.js";
-import { applyVariant, expandVariants, type Variant, type VariantMatrix } from "./variants.js";
+import { applyVariant, expandFamilies, type Family, type Variant, type VariantsSpec, type VariantValue } from "./variants.js";
 import { costProfileFor } from "./profiles.js";
 import { loadScenarioPlugins } from "./plugins.js";
 
@@ -23,6 +23,9 @@ export interface LoadedScenario {
   /** The scenario as validated, without any variant applied. */
   base: Scenario;
   variants: PlannedVariant[];
+  families: Family[];
+  /** A variant with more assignments on top (an uncertain parameter's level), validated like any variant. */
+  derive(variant: Variant, extra: [string, VariantValue][]): Scenario;
 }
 
 const EXTENSIONS = [".ts", ".mts", ".js", ".mjs"];
@@ -66,13 +69,25 @@ export function planScenario(raw: unknown, where: string, dir = process.cwd()): 
     throw new InputError(`${where}: the module must \`export default defineScenario({...})\``);
   }
   const base = validate(raw, where);
-  const variants = expandVariants((raw as { variants?: VariantMatrix | VariantMatrix[] }).variants);
-  const planned = variants.map((v) => {
-    const applied = applyVariant(raw, v);
+  let expanded: ReturnType<typeof expandFamilies>;
+  try {
+    // the validated spec: family rank rules carry the catalog's direction
+    expanded = expandFamilies(base.variants as VariantsSpec | undefined);
+  } catch (e) {
+    throw new InputError(`${where}: ${(e as Error).message}`);
+  }
+  const derive = (v: Variant, extra: [string, VariantValue][], label = v.label): Scenario => {
+    const applied = applyVariant(raw, { label, assignments: [...v.assignments, ...extra] });
     delete (applied as { variants?: unknown }).variants;
-    return { ...v, scenario: resolvePaths(validate(applied, `${where}: variant "${v.label}"`), dir, `${where}: variant "${v.label}"`) };
-  });
-  return { file: where, base: resolvePaths(base, dir, where), variants: planned };
+    return resolvePaths(validate(applied, `${where}: variant "${label}"`), dir, `${where}: variant "${label}"`);
+  };
+  const planned = expanded.variants.map((v) => ({ ...v, scenario: derive(v, []) }));
+  // every uncertain parameter's levels must make a valid scenario: found now, not after the base run
+  for (const u of base.uncertain) {
+    for (const level of ["low", "high"] as const)
+      derive({ label: "", assignments: [] }, [[u.parameter, u[level]]], `uncertain ${u.parameter}=${String(u[level])} (${level})`);
+  }
+  return { file: where, base: resolvePaths(base, dir, where), variants: planned, families: expanded.families, derive: (v, extra) => derive(v, extra) };
 }
 
 /** Makes the scenario's file paths absolute and checks the files it reads now, before anything runs. */

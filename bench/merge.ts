@@ -39,5 +39,14 @@ export function mergeShards(shards: Results[]): Results {
     if (list === undefined) throw new Error(`no shard holds the results of variant ${JSON.stringify(v)}`);
     rows.push(...list);
   }
-  return { scenario: first.scenario, seed: first.seed, variants: [...info.variants], assumptions: first.assumptions, rank: first.rank, gate: first.gate, rows };
+  return {
+    scenario: first.scenario,
+    seed: first.seed,
+    variants: [...info.variants],
+    assumptions: first.assumptions,
+    rank: first.rank,
+    ...(first.families === undefined ? {} : { families: first.families }),
+    gate: first.gate,
+    rows,
+  };
 }

@@ -8,18 +8,20 @@ describe("planning a run", () => {
   it("runs each part once for the variants that read the same configuration", () => {
     const plan = planRun(planScenario(ciSmoke, "scenarios/ci-smoke.ts"));
     const { runs, partsOf } = distinctRuns(plan);
-    expect(plan.variants).toHaveLength(14);
+    expect(plan.variants).toHaveLength(15);
     const of = (label: string, part: string): string => {
       const i = plan.variants.findIndex((v) => v.label === label);
       return runs[partsOf[i].find((r) => runs[r].part === part)!].label;
     };
-    const k8s100 = "controller.algorithm=k8s,controller.maxEndpointsPerSlice=100";
-    // DNS placements whose servers watch the API as the central CoreDNS does share the k8s/100 control plane
-    for (const p of ["central", "nodelocal", "nodelocal-prefer-same-node", "zonal"]) expect(of(`dns.placement=${p}`, "control-plane")).toBe(k8s100);
+    // v1.34 (the release family's reference) is the scenario's default, as k8s at 100 per slice (the packing family's)
+    const v134 = "cluster.kubernetesVersion=1.34";
+    expect(of("controller.algorithm=k8s,controller.maxEndpointsPerSlice=100", "control-plane")).toBe(v134);
+    // DNS placements whose servers watch the API as the central CoreDNS does share that control plane
+    for (const p of ["central", "nodelocal", "nodelocal-prefer-same-node", "zonal"]) expect(of(`dns.placement=${p}`, "control-plane")).toBe(v134);
     // autopath's CoreDNS also watches every pod; a CoreDNS per node is 500 watchers: their own control planes
     for (const p of ["central-autopath", "coredns-daemonset"]) expect(of(`dns.placement=${p}`, "control-plane")).toBe(`dns.placement=${p}`);
     // every era and packing variant has the central placement's traffic: one DNS run, the first variant's
-    for (const v of plan.variants.slice(0, 8)) expect(of(v.label, "dns")).toBe(plan.variants[0].label);
+    for (const v of plan.variants.slice(0, 9)) expect(of(v.label, "dns")).toBe(plan.variants[0].label);
     expect(runs.filter((r) => r.part === "control-plane")).toHaveLength(10);
     expect(runs.filter((r) => r.part === "dns")).toHaveLength(6);
   });
@@ -28,7 +30,7 @@ describe("planning a run", () => {
     const loaded = planScenario(ciSmoke, "scenarios/ci-smoke.ts");
     const all = planRun(loaded).variants.map((v) => v.label);
     const parts = [1, 2, 3].map((index) => planRun(loaded, { shard: { index, count: 3 } }).variants.map((v) => v.label));
-    expect(parts.map((p) => p.length)).toEqual([5, 5, 4]);
+    expect(parts.map((p) => p.length)).toEqual([5, 5, 5]);
     expect(parts[1][0]).toBe(all[1]);
     expect(parts.flat().sort()).toEqual([...all].sort());
   });

@@ -81,6 +81,12 @@ export interface PartRun {
  * what it reads and the seed. `partsOf[i]` lists the runs whose metrics, in order, are variant i's.
  */
 export function distinctRuns(plan: RunPlan): { runs: PartRun[]; partsOf: number[][] } {
+  const { runs, partsOf } = distinctRunsOf([plan]);
+  return { runs, partsOf: partsOf[0] };
+}
+
+/** distinctRuns over several plans at once (a study's base and perturbed runs): a part shared by any two runs once. */
+export function distinctRunsOf(plans: RunPlan[]): { runs: PartRun[]; partsOf: number[][][] } {
   const byKey = new Map<string, number>();
   const runs: PartRun[] = [];
   const use = (v: PlannedVariant, part: RunPart, key: string): number => {
@@ -93,16 +99,20 @@ export function distinctRuns(plan: RunPlan): { runs: PartRun[]; partsOf: number[
     }
     return i;
   };
-  const keys = plan.variants.map((v) => (v.scenario.model === "network" ? networkParts(networkConfig(v.scenario)) : undefined));
+  const keys = plans.map((plan) => plan.variants.map((v) => (v.scenario.model === "network" ? networkParts(networkConfig(v.scenario)) : undefined)));
   // control planes first: the DNS parts are short and fill the threads' last gaps
-  const controlPlanes = plan.variants.map((v, i) => {
-    const k = keys[i];
-    return k === undefined ? use(v, "whole", JSON.stringify(v.scenario)) : use(v, "control-plane", k.controlPlane);
-  });
-  const partsOf = plan.variants.map((v, i) => {
-    const k = keys[i];
-    return k === undefined ? [controlPlanes[i]] : [controlPlanes[i], use(v, "dns", k.dns)];
-  });
+  const controlPlanes = plans.map((plan, p) =>
+    plan.variants.map((v, i) => {
+      const k = keys[p][i];
+      return k === undefined ? use(v, "whole", JSON.stringify(v.scenario)) : use(v, "control-plane", k.controlPlane);
+    }),
+  );
+  const partsOf = plans.map((plan, p) =>
+    plan.variants.map((v, i) => {
+      const k = keys[p][i];
+      return k === undefined ? [controlPlanes[p][i]] : [controlPlanes[p][i], use(v, "dns", k.dns)];
+    }),
+  );
   return { runs, partsOf };
 }
 
@@ -120,10 +130,21 @@ export function assembleResults(loaded: LoadedScenario, plan: RunPlan, metricsBy
     // over every variant of the run, so merged shards state the same assumptions as one unsharded run
     assumptions: assumptionsOf(plan.all),
     rank: loaded.base.rank,
+    ...familiesOf(loaded, plan),
     gate: loaded.base.gate,
     ...(plan.shard === undefined ? {} : { shard: { ...plan.shard, variants: plan.all.map((v) => v.label) } }),
     rows,
   };
+}
+
+/** The families, restricted to the variants the run selected (a family left with none is dropped). */
+function familiesOf(loaded: LoadedScenario, plan: RunPlan): Pick<Results, "families"> {
+  const selected = new Set(plan.all.map((v) => v.label));
+  const families = loaded.families
+    .map((f) => ({ ...f, variants: f.variants.filter((v) => selected.has(v)) }))
+    .filter((f) => f.variants.length > 0)
+    .map((f) => (selected.has(f.reference) ? f : { ...f, reference: f.variants[0] }));
+  return families.length === 0 ? {} : { families };
 }
 
 /** Runs one part of one variant of a validated scenario: a pure function of (scenario, part, seed). */

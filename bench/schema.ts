@@ -40,38 +40,70 @@ const gateRuleSchema = z
   })
   .strict();
 
+/** Metrics to rank variants on; `better` defaults to the catalog's direction. */
+const rankRules = z.array(
+  z
+    .object({
+      metric: z
+        .string()
+        .min(1)
+        .refine((m) => lookupMetric(m) !== undefined, { error: NOT_A_RANK_METRIC }),
+      /** Default: the metric catalog's direction. */
+      better: oneOf(["lower", "higher"]).optional(),
+    })
+    .strict()
+    .transform((r, ctx) => {
+      const better = r.better ?? lookupMetric(r.metric)?.spec.better;
+      if (better === undefined) {
+        ctx.addIssue({ code: "custom", path: ["better"], message: `must be "lower" or "higher": the metric catalog gives ${r.metric} no direction` });
+        return z.NEVER;
+      }
+      return { metric: r.metric, better };
+    }),
+);
+
+/** A named family of variants and its reference (bench/variants.ts FamilySpec). */
+const familySpec = z
+  .object({
+    family: z.string().min(1, { error: "must name the family" }),
+    reference: z.record(z.string().min(1), variantValue).optional(),
+    matrix: z.union([variantMatrix, z.array(variantMatrix).min(1)]),
+    rank: rankRules.optional(),
+  })
+  .strict();
+
 const common = {
   name: z.string({ error: "must be a non-empty text" }).min(1, { error: "must be a non-empty text" }).max(200, { error: "must be at most 200 characters" }),
   description: z.string().optional(),
   seed: int(0, 2 ** 31 - 1).default(1),
   /** Simulated time to run; models that stop by themselves (PHOLD: after N events) treat it as a cap. */
   duration: duration(0, 30 * 24 * 3600 * 1_000_000).optional(),
-  /** One matrix, or a list of matrices whose expansions are concatenated (for non-rectangular sets of variants). */
-  variants: z.union([variantMatrix, z.array(variantMatrix).min(1)]).optional(),
+  /**
+   * One matrix, or a list of matrices and families whose expansions are concatenated; each entry is a family of
+   * variants ranked together (a plain matrix: named by its keys, its first variant the reference).
+   */
+  variants: z.union([variantMatrix, z.array(z.union([familySpec, variantMatrix])).min(1)]).optional(),
   assumptions: z.array(assumptionSchema).default([]),
-  /** Reports rank the variants on these metrics. */
-  rank: z
+  /**
+   * Parameters no source pins, each with a plausible low and high value and why: `bench run --sensitivity` runs every
+   * variant at each, one at a time, and says which verdicts survive.
+   */
+  uncertain: z
     .array(
       z
         .object({
-          metric: z
+          parameter: z
             .string()
-            .min(1)
-            .refine((m) => lookupMetric(m) !== undefined, { error: NOT_A_RANK_METRIC }),
-          /** Default: the metric catalog's direction. */
-          better: oneOf(["lower", "higher"]).optional(),
+            .regex(/^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/, { error: "must be a dotted path into the scenario, e.g. apiserver.egressBandwidth" }),
+          low: variantValue,
+          high: variantValue,
+          why: z.string().min(1, { error: "must say why the value is uncertain and where the range comes from" }),
         })
-        .strict()
-        .transform((r, ctx) => {
-          const better = r.better ?? lookupMetric(r.metric)?.spec.better;
-          if (better === undefined) {
-            ctx.addIssue({ code: "custom", path: ["better"], message: `must be "lower" or "higher": the metric catalog gives ${r.metric} no direction` });
-            return z.NEVER;
-          }
-          return { metric: r.metric, better };
-        }),
+        .strict(),
     )
     .default([]),
+  /** Reports rank the variants on these metrics (a family may name its own). */
+  rank: rankRules.default([]),
   /** `bench gate` compares metrics with the first rule whose glob matches; unmatched metrics use the defaults. */
   gate: z.array(gateRuleSchema).default([]),
 };

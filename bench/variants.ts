@@ -7,35 +7,106 @@
 export type VariantValue = string | number | boolean | null;
 export type VariantMatrix = Record<string, VariantValue | VariantValue[]>;
 
+/**
+ * A named family of variants compared with each other and with a reference (the upstream default), e.g. the packing
+ * algorithms against `k8s` at 100 per slice. Its matrices expand as a plain `variants` list does.
+ */
+export interface FamilySpec {
+  family: string;
+  /** Assignments that pick the reference among the family's variants; default: its first variant. */
+  reference?: Record<string, VariantValue>;
+  matrix: VariantMatrix | VariantMatrix[];
+  /** Metrics to rank this family on; default: the scenario's `rank`. */
+  rank?: { metric: string; better: "lower" | "higher" }[];
+}
+
+export type VariantsSpec = VariantMatrix | (VariantMatrix | FamilySpec)[];
+
 export interface Variant {
   label: string;
   /** Dotted path -> value, in declaration order. */
   assignments: [string, VariantValue][];
 }
 
+/** A family as planned: its variants' labels, in run order, and the reference's. */
+export interface Family {
+  name: string;
+  variants: string[];
+  reference: string;
+  rank?: { metric: string; better: "lower" | "higher" }[];
+}
+
 export const DEFAULT_VARIANT = "default";
 
-export function expandVariants(spec: VariantMatrix | VariantMatrix[] | undefined): Variant[] {
-  if (spec === undefined) return [{ label: DEFAULT_VARIANT, assignments: [] }];
-  const matrices = Array.isArray(spec) ? spec : [spec];
-  const out: Variant[] = [];
-  const seen = new Set<string>();
-  for (const matrix of matrices) {
-    let combos: [string, VariantValue][][] = [[]];
-    for (const [key, values] of Object.entries(matrix)) {
-      const list = Array.isArray(values) ? values : [values];
-      const next: [string, VariantValue][][] = [];
-      for (const combo of combos) for (const v of list) next.push([...combo, [key, v]]);
-      combos = next;
-    }
-    for (const assignments of combos) {
-      const label = assignments.length === 0 ? DEFAULT_VARIANT : assignments.map(([k, v]) => `${k}=${String(v)}`).join(",");
-      if (seen.has(label)) continue;
-      seen.add(label);
-      out.push({ label, assignments });
-    }
+export function isFamilySpec(entry: VariantMatrix | FamilySpec): entry is FamilySpec {
+  return typeof (entry as FamilySpec).family === "string" && typeof (entry as FamilySpec).matrix === "object";
+}
+
+function expandMatrix(matrix: VariantMatrix): Variant[] {
+  let combos: [string, VariantValue][][] = [[]];
+  for (const [key, values] of Object.entries(matrix)) {
+    const list = Array.isArray(values) ? values : [values];
+    const next: [string, VariantValue][][] = [];
+    for (const combo of combos) for (const v of list) next.push([...combo, [key, v]]);
+    combos = next;
   }
-  return out;
+  return combos.map((assignments) => ({
+    label: assignments.length === 0 ? DEFAULT_VARIANT : assignments.map(([k, v]) => `${k}=${String(v)}`).join(","),
+    assignments,
+  }));
+}
+
+/**
+ * Every variant, in declaration order (a label declared twice runs once), and the families they form: each family
+ * entry one family; each plain matrix a family of its own, named by its keys, its first variant the reference.
+ */
+export function expandFamilies(spec: VariantsSpec | undefined): { variants: Variant[]; families: Family[] } {
+  if (spec === undefined) return { variants: [{ label: DEFAULT_VARIANT, assignments: [] }], families: [] };
+  const entries = Array.isArray(spec) ? spec : [spec];
+  const variants: Variant[] = [];
+  const seen = new Set<string>();
+  const families: Family[] = [];
+  const explicit = new Set<Family>();
+  entries.forEach((entry, index) => {
+    const matrices = isFamilySpec(entry) ? (Array.isArray(entry.matrix) ? entry.matrix : [entry.matrix]) : [entry];
+    const members = matrices.flatMap(expandMatrix);
+    for (const v of members) {
+      if (seen.has(v.label)) continue;
+      seen.add(v.label);
+      variants.push(v);
+    }
+    const labels = [...new Set(members.map((v) => v.label))];
+    if (!isFamilySpec(entry)) {
+      // plain matrices over the same keys are one family (e.g. every algorithm at 100, and k8s at 500)
+      const name = Object.keys(entry).join(" x ") || DEFAULT_VARIANT;
+      const same = families.find((f) => f.name === name && !explicit.has(f));
+      if (same !== undefined) same.variants.push(...labels.filter((l) => !same.variants.includes(l)));
+      else families.push({ name, variants: labels, reference: labels[0] });
+      return;
+    }
+    let reference = labels[0];
+    if (entry.reference !== undefined) {
+      const wanted = Object.entries(entry.reference);
+      const match = members.find((v) => wanted.every(([k, value]) => v.assignments.some(([vk, vv]) => vk === k && String(vv) === String(value))));
+      if (match === undefined) {
+        throw new Error(
+          `variants[${index}].reference: ${JSON.stringify(entry.reference)} matches none of family "${entry.family}"'s variants (${labels.join("; ")})`,
+        );
+      }
+      reference = match.label;
+    }
+    const family: Family = { name: entry.family, variants: labels, reference, ...(entry.rank === undefined ? {} : { rank: entry.rank }) };
+    explicit.add(family);
+    families.push(family);
+  });
+  const names = families.map((f) => f.name);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) throw new Error(`variants: two families are named "${twice}"`);
+  return { variants, families };
+}
+
+export function expandVariants(spec: VariantsSpec | undefined): Variant[] {
+  return expandFamilies(spec).variants;
 }
 
 /** A deep copy of `base` with each dotted path set to its value (creating objects along the way). */

@@ -23,6 +23,11 @@ export interface MetricSpec {
   readonly better?: "lower" | "higher";
   /** `series`: sampled every metrics interval (rows `@<t>s` and `.max`). */
   readonly kind?: "series";
+  /**
+   * When the value says the variant failed: "nonzero" (any rejected write, lookup failure, drop) or "zero" (a flag such
+   * as npl.slo_met), and the reason reports give (`{v}`: the value). Failed variants rank after the others.
+   */
+  readonly fails?: { readonly when: "nonzero" | "zero"; readonly reason: string };
   readonly meaning: string;
 }
 
@@ -58,8 +63,22 @@ export const METRICS = [
   { name: "etcd.writes", unit: "count", family: cp, better: L, meaning: "etcd writes of every kind (puts and deletes)" },
   { name: "etcd.write_bytes", unit: "bytes", family: cp, better: L, meaning: "bytes written to etcd" },
   { name: "etcd.db_bytes.max", unit: "bytes", family: cp, better: L, meaning: "largest etcd database size in the run" },
-  { name: "etcd.rejected_writes", unit: "count", family: cp, better: L, meaning: "writes etcd refused (request too large, or NOSPACE)" },
-  { name: "apiserver.rejected_requests.too_large", unit: "count", family: cp, better: L, meaning: "requests the apiserver refused for their body size" },
+  {
+    name: "etcd.rejected_writes",
+    fails: { when: "nonzero", reason: "etcd rejected {v} writes" },
+    unit: "count",
+    family: cp,
+    better: L,
+    meaning: "writes etcd refused (request too large, or NOSPACE)",
+  },
+  {
+    name: "apiserver.rejected_requests.too_large",
+    fails: { when: "nonzero", reason: "the apiserver rejected {v} requests as too large" },
+    unit: "count",
+    family: cp,
+    better: L,
+    meaning: "requests the apiserver refused for their body size",
+  },
   { name: "watch.events", unit: "count", family: cp, better: L, meaning: "watch events delivered to every watcher" },
   { name: "watch.bytes", unit: "bytes", family: cp, better: L, meaning: "watch bytes delivered to every watcher (the apiservers' egress)" },
   { name: "watch.events.{watcher}", unit: "count", family: cp, better: L, meaning: "watch events delivered to one class of watcher" },
@@ -71,7 +90,14 @@ export const METRICS = [
   { name: "npl.p50_s", unit: "s", family: cp, better: L, meaning: "network programming latency, median over every node's changes" },
   { name: "npl.p99_s", unit: "s", family: cp, better: L, meaning: "network programming latency, 99th percentile over every node's changes" },
   { name: "npl.slo.p99_s", unit: "s", family: cp, better: L, meaning: "ClusterLoader2's SLI: the 99th percentile of the 5-minute windows' 99th percentiles" },
-  { name: "npl.slo_met", unit: "bool", family: cp, better: H, meaning: "1 when the SLI is within the SLO threshold" },
+  {
+    name: "npl.slo_met",
+    fails: { when: "zero", reason: "NPL SLO missed" },
+    unit: "bool",
+    family: cp,
+    better: H,
+    meaning: "1 when the SLI is within the SLO threshold",
+  },
   { name: "npl.p90_s", unit: "s", family: cp, better: L, meaning: "network programming latency, 90th percentile" },
   { name: "npl.max_s", unit: "s", family: cp, better: L, meaning: "network programming latency, largest" },
   { name: "npl.samples", unit: "count", family: cp, meaning: "network programming latency samples (changes programmed, per node)" },
@@ -94,7 +120,14 @@ export const METRICS = [
   { name: "etcd.write_bytes.{kind}", unit: "bytes", family: cp, better: L, meaning: "bytes written to etcd for one kind of object" },
   { name: "etcd.rejected.too_large", unit: "count", family: cp, better: L, meaning: "writes over etcd's --max-request-bytes" },
   { name: "etcd.rejected.nospace", unit: "count", family: cp, better: L, meaning: "writes refused after the NOSPACE alarm" },
-  { name: "etcd.nospace_alarm", unit: "bool", family: cp, better: L, meaning: "1 when etcd's database reached its quota" },
+  {
+    name: "etcd.nospace_alarm",
+    fails: { when: "nonzero", reason: "etcd ran out of space (NOSPACE)" },
+    unit: "bool",
+    family: cp,
+    better: L,
+    meaning: "1 when etcd's database reached its quota",
+  },
   { name: "etcd.nospace_at_s", unit: "s", family: cp, better: H, meaning: "when the NOSPACE alarm was raised (only when it was)" },
   { name: "etcd.largest_object_bytes", unit: "bytes", family: cp, better: L, meaning: "largest value etcd stored" },
   { name: "etcd.revisions", unit: "count", family: cp, better: L, meaning: "etcd revisions the run added" },
@@ -183,7 +216,14 @@ export const METRICS = [
   { name: "dns.lookups", unit: "count", family: dns, meaning: "name lookups by every pod" },
   { name: "dns.traced_lookups", unit: "count", family: dns, meaning: "lookups followed one by one (the sample)" },
   { name: "dns.sample_rate", unit: "ratio", family: dns, meaning: "fraction of lookups traced" },
-  { name: "dns.failures", unit: "count", family: dns, better: L, meaning: "lookups that failed (SERVFAIL or timeout), scaled from the sample" },
+  {
+    name: "dns.failures",
+    fails: { when: "nonzero", reason: "{v} DNS lookups failed" },
+    unit: "count",
+    family: dns,
+    better: L,
+    meaning: "lookups that failed (SERVFAIL or timeout), scaled from the sample",
+  },
   { name: "dns.race_timeouts", unit: "count", family: dns, better: L, meaning: "lookups delayed 5 s by the conntrack insertion race, scaled" },
   { name: "dns.coredns.replicas", unit: "count", family: dns, meaning: "CoreDNS replicas" },
   { name: "dns.coredns.dropped_queries", unit: "count", family: dns, better: L, meaning: "queries CoreDNS dropped when over capacity" },
@@ -191,9 +231,23 @@ export const METRICS = [
   { name: "dns.memory_bytes", unit: "bytes", family: dns, better: L, meaning: "memory of every DNS server and cache" },
   { name: "dns.coredns.memory_bytes", unit: "bytes", family: dns, better: L, meaning: "memory of one CoreDNS replica (its cache of the API)" },
   { name: "dns.coredns.memory_limit_bytes", unit: "bytes", family: dns, meaning: "CoreDNS's memory limit" },
-  { name: "dns.coredns.oom_kills", unit: "count", family: dns, better: L, meaning: "CoreDNS OOM kills" },
+  {
+    name: "dns.coredns.oom_kills",
+    fails: { when: "nonzero", reason: "CoreDNS OOM-killed {v} times" },
+    unit: "count",
+    family: dns,
+    better: L,
+    meaning: "CoreDNS OOM kills",
+  },
   { name: "conntrack.peak_entries.max_node", unit: "entries", family: dns, better: L, meaning: "peak conntrack entries on the fullest node" },
-  { name: "conntrack.drops", unit: "count", family: dns, better: L, meaning: "new flows dropped because a conntrack table was full" },
+  {
+    name: "conntrack.drops",
+    fails: { when: "nonzero", reason: "{v} flows dropped by full conntrack tables" },
+    unit: "count",
+    family: dns,
+    better: L,
+    meaning: "new flows dropped because a conntrack table was full",
+  },
   // ---- PHOLD (the engine benchmark) ----
   { name: "phold.events", unit: "events", family: "phold", meaning: "events processed" },
   { name: "phold.remote_events", unit: "events", family: "phold", meaning: "events sent to another logical process" },
@@ -204,6 +258,18 @@ export const METRICS = [
 ] as const satisfies readonly MetricSpec[];
 
 export type MetricName = (typeof METRICS)[number]["name"];
+
+/** Why a variant failed, from its metrics (name -> value): one reason per failing catalog metric, in catalog order. */
+export function failureReasons(values: ReadonlyMap<string, number>): string[] {
+  const out: string[] = [];
+  for (const m of METRICS as readonly MetricSpec[]) {
+    if (m.fails === undefined) continue;
+    const v = values.get(m.name);
+    if (v === undefined) continue;
+    if (m.fails.when === "nonzero" ? v !== 0 : v === 0) out.push(m.fails.reason.replace("{v}", v.toLocaleString("en-US")));
+  }
+  return out;
+}
 type SeriesName = Extract<(typeof METRICS)[number], { kind: "series" }>["name"];
 type ValueName = Exclude<MetricName, SeriesName>;
 

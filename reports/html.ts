@@ -1,6 +1,7 @@
 import type { Results } from "./results.js";
 import { renderCharts } from "./charts.js";
 import { rankingNote, rankingTable } from "./ranking.js";
+import { type Perturbation, VERDICT_HEADER, verdictCells, type VerdictCells } from "./verdict.js";
 import { humanNumber, pivot } from "./table.js";
 
 /** Escapes text for HTML element content and attribute values. */
@@ -12,7 +13,7 @@ export function escapeHtml(text: string): string {
  * report.html: one self-contained file (no scripts, no network; charts are inline SVG drawn at report time), every
  * printed text escaped.
  */
-export function toHtml(results: Results): string {
+export function toHtml(results: Results, perturbations: readonly Perturbation[] = []): string {
   const { variants, lines } = pivot(results);
   const e = escapeHtml;
   const head = `<tr><th>metric</th><th>unit</th>${variants.map((v) => `<th>${e(v)}</th>`).join("")}</tr>`;
@@ -31,6 +32,7 @@ export function toHtml(results: Results): string {
 </head><body>
 <h1>${e(results.scenario)}</h1>
 <p>seed ${e(String(results.seed))}, ${variants.length} variant(s)</p>
+${verdictHtml(results, perturbations)}
 ${rankingHtml(results)}
 ${charts === "" ? "" : `<h2>Charts</h2>\n${charts}`}
 <h2>Results</h2>
@@ -59,4 +61,15 @@ function rankingHtml(results: Results): string {
     return `<tr><td>${e(v)}</td>${cells.join("")}</tr>`;
   });
   return `<h2>Ranking</h2>\n<table class="ranking">\n${head}\n${body.join("\n")}\n</table>`;
+}
+
+/** The answer first: per family and ranked metric, the winner, its margin over the reference, and whether it holds. */
+function verdictHtml(results: Results, perturbations: readonly Perturbation[]): string {
+  const rows = verdictCells(results, perturbations);
+  if (rows.length === 0) return "";
+  const e = escapeHtml;
+  const keys = Object.keys(VERDICT_HEADER) as (keyof VerdictCells)[];
+  const head = `<tr>${keys.map((k) => `<th>${e(VERDICT_HEADER[k])}</th>`).join("")}</tr>`;
+  const body = rows.map((r) => `<tr>${keys.map((k) => `<td${k === "value" ? ' class="n"' : ""}>${e(r[k])}</td>`).join("")}</tr>`);
+  return `<h2>Verdict</h2>\n<table class="verdict">\n${head}\n${body.join("\n")}\n</table>`;
 }

@@ -1,6 +1,7 @@
 import type { Results } from "./results.js";
 import type { MetricName } from "../models/metrics.js";
 import { rankingNote, rankingTable } from "./ranking.js";
+import { type Perturbation, VERDICT_HEADER, verdictCells } from "./verdict.js";
 import { humanNumber, pivot } from "./table.js";
 
 /** Metrics every scenario's contract names, shown after the rank metrics when the run has them. */
@@ -15,11 +16,12 @@ const CONTRACT_METRICS: MetricName[] = [
 ];
 
 /** summary.md: GitHub-flavoured Markdown for CI job summaries, every text from the results escaped. */
-export function toMarkdown(results: Results): string {
+export function toMarkdown(results: Results, perturbations: readonly Perturbation[] = []): string {
   const { variants } = pivot(results);
   const sections = [
     `# ${escapeMarkdown(results.scenario)}`,
     `seed ${results.seed}, ${variants.length} variant(s)`,
+    verdictSection(results, perturbations),
     rankingSection(results),
     mainMetricsSection(results),
     assumptionsSection(results),
@@ -49,6 +51,20 @@ function rankingSection(results: Results): string {
     }),
   ]);
   return `## Ranking\n\n${table(header, rows)}`;
+}
+
+/** The answer first, one table per family so it fits GitHub's width: metric, winner, value, vs reference, holds. */
+function verdictSection(results: Results, perturbations: readonly Perturbation[]): string {
+  const rows = verdictCells(results, perturbations);
+  if (rows.length === 0) return "";
+  const families = [...new Set(rows.map((r) => r.family))];
+  const h = VERDICT_HEADER;
+  const tables = families.map((f) => {
+    const mine = rows.filter((r) => r.family === f);
+    const cells = mine.map((r) => [r.metric, r.winner, r.value, r.vsReference, r.holds].map(escapeMarkdown));
+    return `### ${escapeMarkdown(f)}\n\n${table([h.metric, h.winner, h.value, h.vsReference, h.holds], cells)}`;
+  });
+  return `## Verdict\n\n${tables.join("\n\n")}`;
 }
 
 /** Variants down, the rank metrics then the contract metrics across. */

@@ -51,11 +51,26 @@ describe("reports", () => {
     expect(escapeHtml(`"'&`)).toBe("&quot;&#39;&amp;");
   });
 
-  it("summarises metrics by variant for the terminal, leaving series points out", () => {
+  it("summarises the key metrics by variant for the terminal, leaving series points out, within 120 columns", () => {
     const text = toTextSummary(results);
-    expect(text.split("\n")[0]).toMatch(/^metric\s+unit\s+a=1\s+a=2$/);
-    expect(text).toMatch(/etcd\.writes\s+count\s+12\s+0/);
+    expect(text.split("\n")[0]).toBe('s,1 "quoted": seed 3, 2 variant(s)');
+    expect(text).toMatch(/variant\s+npl\.p99_s \(s\)\s+etcd\.writes \(count\)\n[- ]+\na=1\s+0\.3\s+12\na=2\s+0\n/);
     expect(text).not.toContain("x@10s");
+    const wide: Results = {
+      ...results,
+      variants: Array.from({ length: 14 }, (_, i) => `controller.algorithm=algorithm-number-${i},controller.maxEndpointsPerSlice=100`),
+      rows: Array.from({ length: 14 }, (_, i) =>
+        ["npl.p99_s", "watch.bytes", "etcd.writes", "dns.latency.p99_ms", "dns.failures"].map((metric) => ({
+          scenario: "s",
+          variant: `controller.algorithm=algorithm-number-${i},controller.maxEndpointsPerSlice=100`,
+          seed: 3,
+          metric,
+          unit: "count",
+          value: 3.7e12 * (i + 1),
+        })),
+      ).flat(),
+    };
+    for (const line of toTextSummary(wide).split("\n")) expect(line.length).toBeLessThanOrEqual(120);
   });
 
   it("formats numbers for people", () => {
@@ -89,7 +104,8 @@ describe("ranking", () => {
       { rank: 2, variant: "c", value: 5 },
     ]);
     expect(q.places.map((p) => p.variant)).toEqual(["b", "a"]);
-    expect(toTextSummary(r)).toMatch(/ranking \(best first\)\n {2}w \(lower is better, count\):\n {4} 1\. +3 {2}b/);
+    // the terminal states the winner of the one family (every variant, the first the reference)
+    expect(toTextSummary(r)).toMatch(/verdict .*\n {2}variants\n {4}w \(lower\): b, 3 count, -40 % vs a\n {6}holds: not tested/);
     expect(toHtml(r)).toContain("<h2>Ranking</h2>");
   });
 

@@ -26,6 +26,8 @@ export interface Results {
   assumptions?: Assumption[];
   /** Metrics the scenario asks reports to rank variants on, and which way is better. */
   rank?: RankRule[];
+  /** The variants' families: each ranked on its own, every value also shown against its reference. */
+  families?: Family[];
   /** How `bench gate` compares each metric with a baseline (first matching rule wins). */
   gate?: GateRule[];
   /** Set on the results of one shard of a sharded run (`--shard i/N`); `bench merge` combines them. */
@@ -46,6 +48,15 @@ export interface ShardInfo {
   count: number;
   /** Every variant of the unsharded run, in run order. */
   variants: string[];
+}
+
+export interface Family {
+  name: string;
+  /** Labels in run order, the reference among them. */
+  variants: string[];
+  reference: string;
+  /** Rank rules of this family; default the run's. */
+  rank?: RankRule[];
 }
 
 export interface RankRule {

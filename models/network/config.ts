@@ -299,6 +299,11 @@ export const networkSections = {
        * measured on the project's 2-core CI machine (bench/profiles/kube-proxy-default.json).
        */
       costProfile: z.string({ error: "must be the path of a profile written by bench calibrate kube-proxy" }).min(1).optional(),
+      /**
+       * A factor on the profile's sync costs: the profile was measured on one 2-core machine, nodes are faster or
+       * slower (an uncertain parameter; 1 = the profile as measured).
+       */
+      costScale: num(0.01, 100).default(1),
       /** The v1.33 runner's burst (kube-proxy passed 2); the v1.34 runner has none. */
       burstSyncs: int(1, 100).default(2),
       fullSyncPeriod: duration(1_000_000, 30 * DAY).default(HOUR),
@@ -463,7 +468,12 @@ export function resolveNetworkConfig(s: NetworkSettings, syncCost: { cost: Proxy
     kubelet: s.kubelet,
     pods: s.pods,
     events: s.events,
-    kubeProxy: { ...s.kubeProxy, runner: s.kubeProxy.runner ?? defaultSyncRunner(version), ...syncCost },
+    kubeProxy: {
+      ...s.kubeProxy,
+      runner: s.kubeProxy.runner ?? defaultSyncRunner(version),
+      cost: s.kubeProxy.costScale === 1 ? syncCost.cost : scaleCost(syncCost.cost, s.kubeProxy.costScale),
+      costSource: s.kubeProxy.costScale === 1 ? syncCost.costSource : `${syncCost.costSource} x ${s.kubeProxy.costScale}`,
+    },
     dns: {
       ...s.dns,
       // cluster-proportional-autoscaler's default linear parameters (docs/sources.md §5)
@@ -474,4 +484,14 @@ export function resolveNetworkConfig(s: NetworkSettings, syncCost: { cost: Proxy
     metrics: s.metrics,
     workload: s.workload,
   };
+}
+
+function scaleCost(cost: ProxyCost, factor: number): ProxyCost {
+  const scale = (m: ProxyCost["full"]): ProxyCost["full"] => ({
+    ...m,
+    base: m.base * factor,
+    perService: m.perService * factor,
+    perEndpoint: m.perEndpoint * factor,
+  });
+  return { partial: scale(cost.partial), full: scale(cost.full) };
 }
