@@ -91,6 +91,26 @@ describe("bench run (end to end)", () => {
     expect(none.stderr).toContain("declares no uncertain parameters");
   });
 
+  it("--seeds N keeps a row per seed, and writes the means and 95% intervals to stats.csv", () => {
+    const dir = tempDir();
+    expect(bench(["run", "test/fixtures/tiny-phold.ts", "--seeds", "3", "--out", dir, "--quiet"]).status).toBe(0);
+    const json = JSON.parse(readFileSync(join(dir, "results.json"), "utf8"));
+    expect(json.seed).toBe(7);
+    expect(json.seeds).toEqual([7, 8, 9]);
+    const simTime = json.rows.filter((r: { metric: string; variant: string }) => r.metric === "phold.sim_time" && r.variant === "phold.remoteFraction=1");
+    expect(simTime.map((r: { seed: number }) => r.seed)).toEqual([7, 8, 9]);
+    // the same mean and interval computed here from the three rows
+    const values = simTime.map((r: { value: number }) => r.value);
+    const mean = values.reduce((a: number, b: number) => a + b, 0) / 3;
+    const sd = Math.sqrt(values.reduce((a: number, v: number) => a + (v - mean) ** 2, 0) / 2);
+    const line = readFileSync(join(dir, "stats.csv"), "utf8")
+      .split("\n")
+      .find((l) => l.includes("phold.remoteFraction=1,phold.sim_time,"))!
+      .split(",");
+    expect(Number(line[5])).toBeCloseTo(mean, 9);
+    expect(Number(line[7]) - Number(line[5])).toBeCloseTo((4.303 * sd) / Math.sqrt(3), 9);
+  });
+
   it("writes only the requested formats, to out/<scenario-name>/ by default", () => {
     const cwd = tempDir();
     const r = bench(["run", join(process.cwd(), "test/fixtures/tiny-phold.ts"), "--format", "csv", "--quiet"], { cwd });

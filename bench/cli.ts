@@ -37,6 +37,7 @@ import { mergeShards } from "./merge.js";
 import { Interrupted, runInWorkers } from "./pool.js";
 import { assembleResults, distinctRunsOf, planRun, type VariantOutcome } from "./runner.js";
 import { planSensitivity, sensitivityCsv } from "./study.js";
+import { statsCsv } from "../reports/replication.js";
 import { runJson } from "./provenance.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -91,6 +92,7 @@ interface RunFlags {
   threads: number;
   shard?: { index: number; count: number };
   sensitivity?: boolean;
+  seeds?: number;
   quiet?: boolean;
 }
 
@@ -119,9 +121,13 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
   if (flags.sensitivity && loaded.base.uncertain.length === 0) {
     throw new InputError(`--sensitivity: ${loaded.file} declares no uncertain parameters (uncertain: [{ parameter, low, high, why }])`);
   }
+  // replication: seeds seed, seed+1, ...; each seed runs the base and every perturbation (paired: same seed)
+  const seeds = Array.from({ length: flags.seeds ?? 1 }, (_, k) => plan.seed + k);
   const perturbedPlans = flags.sensitivity ? planSensitivity(loaded, plan) : [];
-  const { runs, partsOf: partsOfPlans } = distinctRunsOf([plan, ...perturbedPlans.map((p) => p.plan)]);
+  const plans = seeds.flatMap((seed) => [plan, ...perturbedPlans.map((p) => p.plan)].map((p) => ({ ...p, seed })));
+  const { runs, partsOf: partsOfPlans } = distinctRunsOf(plans);
   const partsOf = partsOfPlans[0];
+  const perSeed = 1 + perturbedPlans.length;
   const progress = new Progress(flags.quiet ? "off" : process.stderr.isTTY === true ? "bar" : "lines");
   let done = 0;
   const outcomes: VariantOutcome[] = new Array(runs.length);
@@ -136,7 +142,7 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
   process.once("SIGINT", onSigint);
   let metricsByRun: Awaited<ReturnType<typeof runInWorkers>>;
   try {
-    metricsByRun = await runInWorkers(runs, plan.seed, {
+    metricsByRun = await runInWorkers(runs, {
       threads: flags.threads,
       signal: interrupt.signal,
       onProgress: report,
@@ -154,22 +160,23 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
     process.removeListener("SIGINT", onSigint);
     progress.stop();
   }
-  const results = assembleResults(
-    loaded,
-    plan,
-    partsOf.map((parts) => parts.flatMap((i) => metricsByRun[i])),
-  );
-  const perturbations: Perturbation[] = perturbedPlans.map((p, k) => ({
-    parameter: p.parameter,
-    level: p.level,
-    value: p.value,
-    results: assembleResults(
-      loaded,
-      p.plan,
-      partsOfPlans[k + 1].map((parts) => parts.flatMap((i) => metricsByRun[i])),
-    ),
-  }));
+  // plan k of seed s is plans[s * perSeed + k]: k = 0 the base, k > 0 the perturbations
+  const assemble = (k: number): Results => {
+    const bySeed = seeds.map((_, s) =>
+      assembleResults(
+        loaded,
+        plans[s * perSeed + k],
+        partsOfPlans[s * perSeed + k].map((parts) => parts.flatMap((i) => metricsByRun[i])),
+      ),
+    );
+    if (seeds.length === 1) return bySeed[0];
+    const { scenario, seed, ...rest } = bySeed[0];
+    return { scenario, seed, seeds, ...rest, rows: bySeed.flatMap((r) => r.rows) };
+  };
+  const results = assemble(0);
+  const perturbations: Perturbation[] = perturbedPlans.map((p, k) => ({ parameter: p.parameter, level: p.level, value: p.value, results: assemble(k + 1) }));
   const extra: Record<string, string> = flags.sensitivity ? { "sensitivity.csv": sensitivityCsv(results, perturbations) } : {};
+  if (seeds.length > 1) extra["stats.csv"] = statsCsv(results);
   extra["run.json"] = runJson({
     scenarioFile: resolve(file),
     threads: flags.threads,
@@ -453,6 +460,11 @@ export function buildProgram(): Command {
         .argParser(parseSmallCount),
     )
     .option("--shard <i/N>", "run only part i of N of the variants (round robin); combine the parts with bench merge", parseShard)
+    .option(
+      "--seeds <n>",
+      "run every variant with n seeds (seed, seed+1, ...): rows per seed, means and 95% intervals in stats.csv and the reports",
+      parseSmallCount,
+    )
     .option(
       "--sensitivity",
       "also run every variant at each uncertain parameter's low and high value (one at a time, same seed); writes sensitivity.csv and says which verdicts survive",

@@ -26,7 +26,7 @@ export interface PoolOptions {
  * Runs a plan's runs on worker threads, each worker taking the next run when it finishes one. Each run is a pure
  * function of (scenario, part, seed), so the metrics are the same as in one thread; they come back by index.
  */
-export function runInWorkers(runs: PartRun[], seed: number, options: PoolOptions): Promise<MetricValue[][]> {
+export function runInWorkers(runs: PartRun[], options: PoolOptions): Promise<MetricValue[][]> {
   const total = runs.length;
   const results: MetricValue[][] = new Array(total);
   const threads = Math.max(1, Math.min(options.threads, total));
@@ -47,7 +47,7 @@ export function runInWorkers(runs: PartRun[], seed: number, options: PoolOptions
     const feed = (worker: Worker): void => {
       if (next >= total) return;
       const index = next++;
-      const message: ToWorker = { index, scenario: runs[index].scenario, seed, part: runs[index].part };
+      const message: ToWorker = { index, scenario: runs[index].scenario, seed: runs[index].seed, part: runs[index].part };
       worker.postMessage(message);
     };
     if (options.signal?.aborted) return stop(new Interrupted("interrupted"));

@@ -72,6 +72,7 @@ export interface PartRun {
   label: string;
   scenario: Scenario;
   part: RunPart;
+  seed: number;
 }
 
 /**
@@ -89,13 +90,14 @@ export function distinctRuns(plan: RunPlan): { runs: PartRun[]; partsOf: number[
 export function distinctRunsOf(plans: RunPlan[]): { runs: PartRun[]; partsOf: number[][][] } {
   const byKey = new Map<string, number>();
   const runs: PartRun[] = [];
+  let seed = 0;
   const use = (v: PlannedVariant, part: RunPart, key: string): number => {
-    const k = `${part}\n${key}`;
+    const k = `${part}\n${seed}\n${key}`;
     let i = byKey.get(k);
     if (i === undefined) {
       i = runs.length;
       byKey.set(k, i);
-      runs.push({ label: v.label, scenario: v.scenario, part });
+      runs.push({ label: v.label, scenario: v.scenario, part, seed });
     }
     return i;
   };
@@ -103,12 +105,14 @@ export function distinctRunsOf(plans: RunPlan[]): { runs: PartRun[]; partsOf: nu
   // control planes first: the DNS parts are short and fill the threads' last gaps
   const controlPlanes = plans.map((plan, p) =>
     plan.variants.map((v, i) => {
+      seed = plan.seed;
       const k = keys[p][i];
       return k === undefined ? use(v, "whole", JSON.stringify(v.scenario)) : use(v, "control-plane", k.controlPlane);
     }),
   );
   const partsOf = plans.map((plan, p) =>
     plan.variants.map((v, i) => {
+      seed = plan.seed;
       const k = keys[p][i];
       return k === undefined ? [controlPlanes[p][i]] : [controlPlanes[p][i], use(v, "dns", k.dns)];
     }),
@@ -183,7 +187,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
   const metricsByRun = runs.map((run, i) => {
     const t0 = process.hrtime.bigint();
     const onFraction = (f: number): void => options.onProgress?.(i, total, run.label, f);
-    const { metrics, events } = runVariant(run.scenario, plan.seed, onFraction, run.part);
+    const { metrics, events } = runVariant(run.scenario, run.seed, onFraction, run.part);
     const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
     options.onVariantDone?.({ label: run.label, part: run.part, metrics, events, wallSeconds }, i, total);
     return metrics;

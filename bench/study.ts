@@ -3,6 +3,7 @@
  * time, with the same seed (common random numbers: every difference is the parameter's).
  */
 import { stringify } from "csv-stringify/sync";
+import { meanOverSeeds } from "../reports/replication.js";
 import type { Results } from "../reports/results.js";
 import { familiesOf, type Perturbation } from "../reports/verdict.js";
 import type { LoadedScenario } from "./load.js";
@@ -38,7 +39,8 @@ export function sensitivityCsv(base: Results, perturbations: readonly Perturbati
   const add = (results: Results, parameter: string, level: string): void => {
     for (const r of results.rows) if (ranked.has(r.metric)) rows.push([r.scenario, r.variant, parameter, level, r.metric, r.unit, r.value]);
   };
-  add(base, "", "base");
-  for (const p of perturbations) add(p.results, p.parameter, p.level);
+  // a replicated run: the mean over its seeds
+  add(meanOverSeeds(base), "", "base");
+  for (const p of perturbations) add(meanOverSeeds(p.results), p.parameter, p.level);
   return stringify([[...SENSITIVITY_COLUMNS], ...rows]);
 }

@@ -14,6 +14,7 @@ import type { Micros } from "../engine/time.js";
 
 export type MetricUnit = "bytes" | "count" | "s" | "ms" | "bool" | "ratio" | "cores" | "qps" | "entries" | "queries" | "events";
 export type MetricFamily = "control-plane" | "dns" | "phold";
+export type FailureSeverity = "slo" | "broken";
 
 export interface MetricSpec {
   readonly name: string;
@@ -25,9 +26,10 @@ export interface MetricSpec {
   readonly kind?: "series";
   /**
    * When the value says the variant failed: "nonzero" (any rejected write, lookup failure, drop) or "zero" (a flag such
-   * as npl.slo_met), and the reason reports give (`{v}`: the value). Failed variants rank after the others.
+   * as npl.slo_met), the reason reports give (`{v}`: the value), and how badly: "broken" (the cluster lost writes or
+   * lookups: its other figures are not comparable) ranks after "slo" (it worked, too slowly), which ranks after none.
    */
-  readonly fails?: { readonly when: "nonzero" | "zero"; readonly reason: string };
+  readonly fails?: { readonly when: "nonzero" | "zero"; readonly reason: string; readonly severity: FailureSeverity };
   readonly meaning: string;
 }
 
@@ -65,7 +67,7 @@ export const METRICS = [
   { name: "etcd.db_bytes.max", unit: "bytes", family: cp, better: L, meaning: "largest etcd database size in the run" },
   {
     name: "etcd.rejected_writes",
-    fails: { when: "nonzero", reason: "etcd rejected {v} writes" },
+    fails: { when: "nonzero", reason: "writes rejected by etcd: {v}", severity: "broken" },
     unit: "count",
     family: cp,
     better: L,
@@ -73,7 +75,7 @@ export const METRICS = [
   },
   {
     name: "apiserver.rejected_requests.too_large",
-    fails: { when: "nonzero", reason: "the apiserver rejected {v} requests as too large" },
+    fails: { when: "nonzero", reason: "requests too large for the apiserver: {v}", severity: "broken" },
     unit: "count",
     family: cp,
     better: L,
@@ -92,7 +94,7 @@ export const METRICS = [
   { name: "npl.slo.p99_s", unit: "s", family: cp, better: L, meaning: "ClusterLoader2's SLI: the 99th percentile of the 5-minute windows' 99th percentiles" },
   {
     name: "npl.slo_met",
-    fails: { when: "zero", reason: "NPL SLO missed" },
+    fails: { when: "zero", reason: "NPL SLO missed", severity: "slo" },
     unit: "bool",
     family: cp,
     better: H,
@@ -122,7 +124,7 @@ export const METRICS = [
   { name: "etcd.rejected.nospace", unit: "count", family: cp, better: L, meaning: "writes refused after the NOSPACE alarm" },
   {
     name: "etcd.nospace_alarm",
-    fails: { when: "nonzero", reason: "etcd ran out of space (NOSPACE)" },
+    fails: { when: "nonzero", reason: "etcd ran out of space (NOSPACE)", severity: "broken" },
     unit: "bool",
     family: cp,
     better: L,
@@ -218,7 +220,7 @@ export const METRICS = [
   { name: "dns.sample_rate", unit: "ratio", family: dns, meaning: "fraction of lookups traced" },
   {
     name: "dns.failures",
-    fails: { when: "nonzero", reason: "{v} DNS lookups failed" },
+    fails: { when: "nonzero", reason: "DNS lookups failed: {v}", severity: "broken" },
     unit: "count",
     family: dns,
     better: L,
@@ -233,7 +235,7 @@ export const METRICS = [
   { name: "dns.coredns.memory_limit_bytes", unit: "bytes", family: dns, meaning: "CoreDNS's memory limit" },
   {
     name: "dns.coredns.oom_kills",
-    fails: { when: "nonzero", reason: "CoreDNS OOM-killed {v} times" },
+    fails: { when: "nonzero", reason: "CoreDNS OOM kills: {v}", severity: "broken" },
     unit: "count",
     family: dns,
     better: L,
@@ -242,7 +244,7 @@ export const METRICS = [
   { name: "conntrack.peak_entries.max_node", unit: "entries", family: dns, better: L, meaning: "peak conntrack entries on the fullest node" },
   {
     name: "conntrack.drops",
-    fails: { when: "nonzero", reason: "{v} flows dropped by full conntrack tables" },
+    fails: { when: "nonzero", reason: "flows dropped by full conntrack tables: {v}", severity: "broken" },
     unit: "count",
     family: dns,
     better: L,
@@ -260,13 +262,14 @@ export const METRICS = [
 export type MetricName = (typeof METRICS)[number]["name"];
 
 /** Why a variant failed, from its metrics (name -> value): one reason per failing catalog metric, in catalog order. */
-export function failureReasons(values: ReadonlyMap<string, number>): string[] {
-  const out: string[] = [];
+export function failureReasons(values: ReadonlyMap<string, number>): { reason: string; severity: FailureSeverity }[] {
+  const out: { reason: string; severity: FailureSeverity }[] = [];
   for (const m of METRICS as readonly MetricSpec[]) {
     if (m.fails === undefined) continue;
     const v = values.get(m.name);
     if (v === undefined) continue;
-    if (m.fails.when === "nonzero" ? v !== 0 : v === 0) out.push(m.fails.reason.replace("{v}", v.toLocaleString("en-US")));
+    if (m.fails.when === "nonzero" ? v !== 0 : v === 0)
+      out.push({ reason: m.fails.reason.replace("{v}", v.toLocaleString("en-US")), severity: m.fails.severity });
   }
   return out;
 }

@@ -1,3 +1,4 @@
+import { meanOverSeeds } from "./replication.js";
 import type { Results } from "./results.js";
 import { renderCharts } from "./charts.js";
 import { rankingNote, rankingTable } from "./ranking.js";
@@ -13,7 +14,9 @@ export function escapeHtml(text: string): string {
  * report.html: one self-contained file (no scripts, no network; charts are inline SVG drawn at report time), every
  * printed text escaped.
  */
-export function toHtml(results: Results, perturbations: readonly Perturbation[] = []): string {
+export function toHtml(raw: Results, perturbations: readonly Perturbation[] = []): string {
+  // a replicated run shows means (the verdict adds intervals); the tidy files keep every seed
+  const results = meanOverSeeds(raw);
   const { variants, lines } = pivot(results);
   const e = escapeHtml;
   const head = `<tr><th>metric</th><th>unit</th>${variants.map((v) => `<th>${e(v)}</th>`).join("")}</tr>`;
@@ -32,7 +35,7 @@ export function toHtml(results: Results, perturbations: readonly Perturbation[] 
 </head><body>
 <h1>${e(results.scenario)}</h1>
 <p>seed ${e(String(results.seed))}, ${variants.length} variant(s)</p>
-${verdictHtml(results, perturbations)}
+${verdictHtml(raw, perturbations)}
 ${rankingHtml(results)}
 ${charts === "" ? "" : `<h2>Charts</h2>\n${charts}`}
 <h2>Results</h2>

@@ -2,16 +2,19 @@ import type { Results } from "./results.js";
 
 /**
  * results.json: `{"scenario":..., "seed":..., "variants":[...], "assumptions":[...], "rank":[...], "gate":[...], "rows":[{scenario,
- * variant, seed, metric, unit, value}]}`, keys in that order (a shard's results add "shard" before "rows"), one row per
- * line so diffs of committed baselines stay readable.
+ * variant, seed, metric, unit, value}]}`, keys in that order ("seeds" after "seed" in a replicated run, "families"
+ * after "rank" when the scenario has them, "shard" before "rows" in a shard's), one row per line so diffs of committed
+ * baselines stay readable.
  */
 export function toJson(results: Results): string {
   const head = {
     scenario: results.scenario,
     seed: results.seed,
+    ...(results.seeds === undefined ? {} : { seeds: results.seeds }),
     variants: results.variants ?? [...new Set(results.rows.map((r) => r.variant))],
     assumptions: results.assumptions ?? [],
     rank: results.rank ?? [],
+    ...(results.families === undefined ? {} : { families: results.families }),
     gate: results.gate ?? [],
     ...(results.shard === undefined ? {} : { shard: results.shard }),
   };

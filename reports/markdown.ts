@@ -1,3 +1,4 @@
+import { meanOverSeeds } from "./replication.js";
 import type { Results } from "./results.js";
 import type { MetricName } from "../models/metrics.js";
 import { rankingNote, rankingTable } from "./ranking.js";
@@ -16,12 +17,14 @@ const CONTRACT_METRICS: MetricName[] = [
 ];
 
 /** summary.md: GitHub-flavoured Markdown for CI job summaries, every text from the results escaped. */
-export function toMarkdown(results: Results, perturbations: readonly Perturbation[] = []): string {
+export function toMarkdown(raw: Results, perturbations: readonly Perturbation[] = []): string {
+  // a replicated run shows means (the verdict adds intervals); the tidy files keep every seed
+  const results = meanOverSeeds(raw);
   const { variants } = pivot(results);
   const sections = [
     `# ${escapeMarkdown(results.scenario)}`,
     `seed ${results.seed}, ${variants.length} variant(s)`,
-    verdictSection(results, perturbations),
+    verdictSection(raw, perturbations),
     rankingSection(results),
     mainMetricsSection(results),
     assumptionsSection(results),

@@ -19,6 +19,8 @@ export const RESULT_COLUMNS = ["scenario", "variant", "seed", "metric", "unit", 
 export interface Results {
   scenario: string;
   seed: number;
+  /** Every seed of a replicated run (`--seeds N`), the rows keyed by each; absent for one seed. */
+  seeds?: number[];
   rows: ResultRow[];
   /** Variant labels in run order. */
   variants?: string[];

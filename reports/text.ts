@@ -1,3 +1,4 @@
+import { meanOverSeeds } from "./replication.js";
 import type { MetricName } from "../models/metrics.js";
 import type { Results } from "./results.js";
 import { humanNumber, pivot } from "./table.js";
@@ -10,12 +11,14 @@ const KEY_METRICS: MetricName[] = ["npl.p99_s", "watch.bytes", "etcd.writes", "d
  * The terminal summary, at most `width` columns: the verdict per family (winner, margin over the reference, whether it
  * holds), then the key metrics with variants down. Everything else is in results.csv and report.html.
  */
-export function toTextSummary(results: Results, perturbations: readonly Perturbation[] = [], width = 120): string {
+export function toTextSummary(raw: Results, perturbations: readonly Perturbation[] = [], width = 120): string {
+  // a replicated run shows means (the verdict adds intervals); the tidy files keep every seed
+  const results = meanOverSeeds(raw);
   const clip = (s: string, w: number): string => (s.length > w ? `${s.slice(0, Math.max(0, w - 1))}…` : s);
   const { variants, lines } = pivot(results);
   const out = [clip(`${results.scenario}: seed ${results.seed}, ${variants.length} variant(s)`, width)];
 
-  const verdict = verdictCells(results, perturbations);
+  const verdict = verdictCells(raw, perturbations);
   if (verdict.length > 0) {
     out.push("", "verdict (winner per family and ranked metric; vs the family's reference)");
     for (const family of [...new Set(verdict.map((v) => v.family))]) {

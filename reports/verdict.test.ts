@@ -25,7 +25,24 @@ describe("rankings per family", () => {
     expect(fr.metrics[0].places.map((p) => [p.rank, p.variant, p.vsReferencePct, p.failed])).toEqual([
       [1, "compact", -50, []],
       [2, "k8s", 0, []],
-      [3, "zone-affine", -75, ["etcd rejected 3 writes"]],
+      [3, "zone-affine", -75, ["writes rejected by etcd: 3"]],
+    ]);
+  });
+});
+
+describe("failure severity", () => {
+  it("ranks a variant that missed the SLO after one that met it, and one that lost writes after both", () => {
+    // fastest first by value: zone-affine 10 (lost writes), compact 20 (SLO missed), k8s 40 (SLO met)
+    const [fr] = rankFamilies(
+      run(
+        { k8s: 40, compact: 20, "zone-affine": 10 },
+        { k8s: { "npl.slo_met": 1 }, compact: { "npl.slo_met": 0 }, "zone-affine": { "npl.slo_met": 0, "etcd.rejected_writes": 1 } },
+      ),
+    );
+    expect(fr.metrics[0].places.map((p) => [p.rank, p.variant, p.severity, p.failed])).toEqual([
+      [1, "k8s", 0, []],
+      [2, "compact", 1, ["NPL SLO missed"]],
+      [3, "zone-affine", 2, ["writes rejected by etcd: 1", "NPL SLO missed"]],
     ]);
   });
 });

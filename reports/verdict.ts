@@ -4,6 +4,7 @@
  */
 import { failureReasons } from "../models/metrics.js";
 import type { Family, RankRule, Results } from "./results.js";
+import { isReplicated, meanOverSeeds, pairedPct, seedStats } from "./replication.js";
 import { humanNumber } from "./table.js";
 import { shortLabels } from "./variant-labels.js";
 
@@ -15,6 +16,8 @@ export interface Place {
   vsReferencePct?: number;
   /** Why the variant failed (ranked after those that did not); empty when it did not. */
   failed: string[];
+  /** 0 it did not fail, 1 it missed an SLO, 2 it broke (lost writes or lookups): the ranking's first key. */
+  severity: number;
 }
 
 export interface MetricRanking {
@@ -52,7 +55,12 @@ export function valuesByVariant(results: Results): Map<string, Map<string, numbe
 export function rankFamilies(results: Results): FamilyRanking[] {
   const values = valuesByVariant(results);
   const units = new Map(results.rows.map((r) => [r.metric, r.unit]));
-  const failures = new Map([...values].map(([v, m]) => [v, failureReasons(m)]));
+  const failures = new Map(
+    [...values].map(([v, m]) => {
+      const f = failureReasons(m);
+      return [v, { reasons: f.map((x) => x.reason), severity: f.some((x) => x.severity === "broken") ? 2 : f.length > 0 ? 1 : 0 }];
+    }),
+  );
   return familiesOf(results).map((family) => {
     const rules = family.rank ?? results.rank ?? [];
     const metrics = rules.map((rule) => rankOne(family, rule, values, failures, units.get(rule.metric) ?? "")).filter((m) => m.places.length > 0);
@@ -60,21 +68,28 @@ export function rankFamilies(results: Results): FamilyRanking[] {
   });
 }
 
-function rankOne(family: Family, rule: RankRule, values: Map<string, Map<string, number>>, failures: Map<string, string[]>, unit: string): MetricRanking {
+function rankOne(
+  family: Family,
+  rule: RankRule,
+  values: Map<string, Map<string, number>>,
+  failures: Map<string, { reasons: string[]; severity: number }>,
+  unit: string,
+): MetricRanking {
   const order = new Map(family.variants.map((v, i) => [v, i]));
   const referenceValue = values.get(family.reference)?.get(rule.metric);
   const rows = family.variants.flatMap((variant) => {
     const value = values.get(variant)?.get(rule.metric);
-    return value === undefined ? [] : [{ variant, value, failed: failures.get(variant) ?? [] }];
+    const f = failures.get(variant) ?? { reasons: [], severity: 0 };
+    return value === undefined ? [] : [{ variant, value, failed: f.reasons, severity: f.severity }];
   });
   const better = (a: number, b: number): number => (rule.better === "lower" ? a - b : b - a);
-  rows.sort((a, b) => Number(a.failed.length > 0) - Number(b.failed.length > 0) || better(a.value, b.value) || order.get(a.variant)! - order.get(b.variant)!);
+  rows.sort((a, b) => a.severity - b.severity || better(a.value, b.value) || order.get(a.variant)! - order.get(b.variant)!);
   let rank = 0;
   const places = rows.map((r, i) => {
     const prev = rows[i - 1];
-    if (i === 0 || r.value !== prev.value || r.failed.length > 0 !== prev.failed.length > 0) rank = i + 1;
+    if (i === 0 || r.value !== prev.value || r.severity !== prev.severity) rank = i + 1;
     const vsReferencePct = referenceValue === undefined || referenceValue === 0 ? undefined : ((r.value - referenceValue) / Math.abs(referenceValue)) * 100;
-    return { rank, variant: r.variant, value: r.value, failed: r.failed, ...(vsReferencePct === undefined ? {} : { vsReferencePct }) };
+    return { rank, variant: r.variant, value: r.value, failed: r.failed, severity: r.severity, ...(vsReferencePct === undefined ? {} : { vsReferencePct }) };
   });
   return { rule, unit, places, reference: family.reference, ...(referenceValue === undefined ? {} : { referenceValue }) };
 }
@@ -220,19 +235,27 @@ export function verdictCells(results: Results, perturbations: readonly Perturbat
     const short = shortLabels(f.variants);
     labels.set(f.name, new Map(f.variants.map((v, i) => [v, short.labels[i]])));
   }
-  return verdicts(results, perturbations).map((v) => {
+  const replicated = isReplicated(results);
+  const stats = replicated ? new Map(seedStats(results).map((st) => [`${st.variant}\u0000${st.metric}`, st])) : undefined;
+  const view = meanOverSeeds(results);
+  const perturbedViews = perturbations.map((p) => ({ ...p, results: meanOverSeeds(p.results) }));
+  return verdicts(view, perturbedViews).map((v) => {
     const name = (variant: string): string => labels.get(v.family)?.get(variant) ?? variant;
+    const ci = stats?.get(`${v.winners[0]}\u0000${v.rule.metric}`)?.ci95;
+    const paired = replicated ? pairedPct(results, v.winners[0], v.reference, v.rule.metric) : undefined;
     const winner = v.winners.map(name).join(" = ") + (v.winnerFailed.length > 0 ? ` (failed: ${v.winnerFailed.join("; ")})` : "");
     const vsReference = v.winners.includes(v.reference)
       ? "is the reference"
       : v.marginPct === undefined
         ? `reference ${name(v.reference)}: ${v.referenceValue === undefined ? "no value" : humanNumber(v.referenceValue)}`
-        : `${v.marginPct > 0 ? "+" : ""}${humanNumber(Number(v.marginPct.toFixed(1)))} % vs ${name(v.reference)}`;
+        : paired !== undefined
+          ? `${paired.mean > 0 ? "+" : ""}${humanNumber(Number(paired.mean.toFixed(1)))} ± ${humanNumber(Number(paired.ci95.toFixed(1)))} % vs ${name(v.reference)} (paired, ${results.seeds?.length} seeds)`
+          : `${v.marginPct > 0 ? "+" : ""}${humanNumber(Number(v.marginPct.toFixed(1)))} % vs ${name(v.reference)}`;
     return {
       family: v.family,
       metric: `${v.rule.metric} (${v.rule.better})`,
       winner,
-      value: `${humanNumber(v.winnerValue)} ${v.unit}`.trim(),
+      value: `${humanNumber(v.winnerValue)}${ci === undefined ? "" : ` ± ${humanNumber(Number(ci.toPrecision(3)))}`} ${v.unit}`.trim(),
       vsReference,
       holds: holdsText(v, name),
     };
