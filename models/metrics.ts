@@ -189,6 +189,7 @@ export const METRICS = [
   { name: "replicaset.deletes", unit: "count", family: cp, meaning: "pods the ReplicaSet controller deleted" },
   { name: "scheduler.bindings", unit: "count", family: cp, meaning: "pods the scheduler bound" },
   // ---- per workload phase (a phase runs from its step's start to the next step's) ----
+  { name: "phase.{phase}.start_s", unit: "s", family: cp, meaning: "when the phase's workload step starts (simulated time)" },
   { name: "phase.{phase}.watch.bytes", unit: "bytes", family: cp, better: L, meaning: "watch bytes during the phase" },
   { name: "phase.{phase}.watch.events", unit: "count", family: cp, better: L, meaning: "watch events during the phase" },
   { name: "phase.{phase}.watch.events.kube_proxy", unit: "count", family: cp, better: L, meaning: "watch events to kube-proxy during the phase" },
@@ -241,6 +242,7 @@ export const METRICS = [
     better: L,
     meaning: "CoreDNS OOM kills",
   },
+  { name: "conntrack.max_entries", unit: "entries", family: dns, meaning: "a node's conntrack table size (kube-proxy's nf_conntrack_max)" },
   { name: "conntrack.peak_entries.max_node", unit: "entries", family: dns, better: L, meaning: "peak conntrack entries on the fullest node" },
   {
     name: "conntrack.drops",

@@ -7,10 +7,12 @@ import { fromJson } from "./json.js";
 import { shortLabels } from "./variant-labels.js";
 
 const ALL_CHARTS = [
+  "chart-npl-cdf",
+  "chart-egress-backlog",
+  "chart-phase-watch-bytes",
   "chart-watch-bytes",
   "chart-etcd-writes",
   "chart-slice-fill",
-  "chart-npl-cdf",
   "chart-dns-latency-cdf",
   "chart-conntrack",
   "chart-dns-cost",
@@ -109,7 +111,7 @@ describe("charts", () => {
         variants.flatMap(
           (v, i) =>
             [
-              [v, "etcd.writes", "<b>count</b>", i],
+              [v, "watch.bytes", "<b>count</b>", i],
               [v, "npl.latency_s@q1", "s", i],
             ] as [string, string, string, number][],
         ),
@@ -125,7 +127,7 @@ describe("charts", () => {
       expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
       const drawn = renderCharts(r(variants)).flatMap((c) => texts(c.svg));
       expect(drawn).toContain("&lt;img src=x onerror=alert(1)&gt; &amp; &quot;q&quot; &#39;a&#39;");
-      expect(drawn).toContain("writes (&lt;b&gt;count&lt;/b&gt;)");
+      expect(drawn).toContain("bytes sent (&lt;b&gt;count&lt;/b&gt;)");
     }
   });
 });

@@ -6,7 +6,8 @@
 import { createRequire } from "node:module";
 import type * as ECharts from "echarts";
 import type { Results } from "./results.js";
-import { type MetricName, metricSpec } from "../models/metrics.js";
+import { DIMENSIONS, type MetricName, metricName, metricSpec } from "../models/metrics.js";
+import { familiesOf, type Perturbation } from "./verdict.js";
 import { shortLabels } from "./variant-labels.js";
 
 let echartsModule: typeof ECharts | undefined;
@@ -34,11 +35,21 @@ interface ChartSpec {
 
 type ChartBuilder = (results: Results) => ChartSpec | undefined;
 
-const CHARTS: ChartBuilder[] = [watchBytesChart, etcdWritesChart, sliceFillChart, nplCdfChart, dnsLatencyCdfChart, conntrackChart, dnsCostChart];
+const CHARTS: ChartBuilder[] = [
+  nplCdfChart,
+  egressBacklogChart,
+  phaseWatchBytesChart,
+  watchBytesChart,
+  etcdWritesByKindChart,
+  sliceFillChart,
+  dnsLatencyCdfChart,
+  conntrackChart,
+  dnsCostChart,
+];
 
-/** Every chart the results have data for, in report order. */
-export function renderCharts(results: Results): ChartSvg[] {
-  return CHARTS.map((build) => build(results))
+/** Every chart the results have data for, in report order; with a sensitivity study, a tornado per ranked metric first. */
+export function renderCharts(results: Results, perturbations: readonly Perturbation[] = []): ChartSvg[] {
+  return [...tornadoCharts(results, perturbations), ...CHARTS.map((build) => build(results))]
     .filter((spec) => spec !== undefined)
     .map((spec) => ({ id: `chart-${spec.id}`, svg: renderSvg(spec, `chart-${spec.id}`) }));
 }
@@ -58,8 +69,137 @@ function watchBytesChart(results: Results): ChartSpec | undefined {
   return variantBarChart(results, { id: "watch-bytes", metric: "watch.bytes", title: "Bytes fanned out to watchers", axis: "bytes sent" });
 }
 
-function etcdWritesChart(results: Results): ChartSpec | undefined {
-  return variantBarChart(results, { id: "etcd-writes", metric: "etcd.writes", title: "etcd writes", axis: "writes" });
+/** etcd writes per variant, stacked by kind of object: pods and Leases dominate the total, the endpoints kinds differ. */
+function etcdWritesByKindChart(results: Results): ChartSpec | undefined {
+  const kinds = DIMENSIONS.kind as readonly string[];
+  const byKind = kinds.map((kind) => ({ kind, data: scalarRows(results, metricName("etcd.writes.{kind}", { kind })) }));
+  const present = byKind.filter((k) => k.data !== undefined && [...k.data.values.values()].some((v) => v > 0));
+  if (present.length === 0) return undefined;
+  const variants = variantOrder(results).filter((v) => present.some((k) => k.data!.values.has(v)));
+  const { labels, keys } = shortLabels(variants);
+  const legend = legendLayout(present.map((k) => k.kind));
+  return {
+    id: "etcd-writes",
+    height: barChartHeight(labels.length, legend.height),
+    option: {
+      ...baseOption("etcd writes by kind", keys),
+      legend: legend.option,
+      grid: plotArea({ left: 8, right: 24, bottom: legend.height }),
+      xAxis: valueAxis("writes (count)", "count"),
+      yAxis: variantAxis(labels),
+      series: present.map((k, i) => ({
+        type: "bar",
+        name: k.kind,
+        stack: "kind",
+        color: PALETTE[i % PALETTE.length],
+        data: variants.map((v) => k.data!.values.get(v) ?? 0),
+      })),
+    },
+  };
+}
+
+/** Watch bytes per workload phase, stacked per variant: which phase's changes cost the fan-out. */
+function phaseWatchBytesChart(results: Results): ChartSpec | undefined {
+  const phases = phaseStarts(results);
+  if (phases.length === 0) return undefined;
+  const perPhase = phases.map((p) => ({ ...p, data: scalarRows(results, metricName("phase.{phase}.watch.bytes", { phase: p.name })) }));
+  const variants = variantOrder(results).filter((v) => perPhase.some((p) => p.data?.values.has(v)));
+  if (variants.length === 0) return undefined;
+  const { labels, keys } = shortLabels(variants);
+  const legend = legendLayout(perPhase.map((p) => p.name));
+  return {
+    id: "phase-watch-bytes",
+    height: barChartHeight(labels.length, legend.height),
+    option: {
+      ...baseOption("Watch bytes per workload phase", keys, "a phase runs from its step's start to the next step's"),
+      legend: legend.option,
+      grid: plotArea({ left: 8, right: 24, bottom: legend.height }),
+      xAxis: valueAxis("bytes sent", "bytes"),
+      yAxis: variantAxis(labels),
+      series: perPhase.map((p, i) => ({
+        type: "bar",
+        name: p.name,
+        stack: "phase",
+        color: PALETTE[i % PALETTE.length],
+        data: variants.map((v) => p.data?.values.get(v) ?? 0),
+      })),
+    },
+  };
+}
+
+/** The apiservers' egress backlog over time: how far behind the watch fan-out runs, with the workload's steps marked. */
+function egressBacklogChart(results: Results): ChartSpec | undefined {
+  const series = curves(results, "apiserver.egress_backlog");
+  if (series === undefined) return undefined;
+  return lineChart(results, series, {
+    id: "egress-backlog",
+    title: "apiserver egress backlog over time",
+    xAxis: { ...valueAxis("simulated time (s)", "s"), min: "dataMin", max: "dataMax" },
+    yAxis: valueAxis(`seconds of sending queued (${series.unit})`, series.unit),
+    marks: phaseMarks(results),
+  });
+}
+
+/** The workload's steps as vertical lines on a time axis: `phase.<name>.start_s` of the first variant. */
+function phaseMarks(results: Results): Mark[] {
+  return phaseStarts(results).map((p) => ({ axis: "x", value: p.at, label: p.name }));
+}
+
+function phaseStarts(results: Results): { name: string; at: number }[] {
+  const first = variantOrder(results)[0];
+  const out: { name: string; at: number }[] = [];
+  for (const r of results.rows) {
+    if (r.variant !== first) continue;
+    const m = /^phase\.([A-Za-z0-9_-]+)\.start_s$/.exec(r.metric);
+    if (m !== null) out.push({ name: m[1], at: r.value });
+  }
+  return out.sort((a, b) => a.at - b.at);
+}
+
+/** Per ranked metric, for its first family's reference: how far each uncertain parameter's low and high move it (%). */
+function tornadoCharts(results: Results, perturbations: readonly Perturbation[]): (ChartSpec | undefined)[] {
+  if (perturbations.length === 0) return [];
+  const seen = new Set<string>();
+  const out: ChartSpec[] = [];
+  for (const family of familiesOf(results)) {
+    for (const rule of family.rank ?? results.rank ?? []) {
+      if (seen.has(rule.metric)) continue;
+      seen.add(rule.metric);
+      const value = (r: Results): number | undefined => r.rows.find((x) => x.variant === family.reference && x.metric === rule.metric)?.value;
+      const base = value(results);
+      if (base === undefined || base === 0) continue;
+      const parameters = [...new Set(perturbations.map((p) => p.parameter))];
+      const bars = parameters
+        .map((parameter) => {
+          const at = (level: "low" | "high") => perturbations.find((p) => p.parameter === parameter && p.level === level);
+          const pct = (p: Perturbation | undefined): number => {
+            const v = p === undefined ? undefined : value(p.results);
+            return v === undefined ? 0 : ((v - base) / Math.abs(base)) * 100;
+          };
+          const low = at("low");
+          const high = at("high");
+          return { parameter: `${parameter} (${low?.value ?? "?"} .. ${high?.value ?? "?"})`, low: pct(low), high: pct(high) };
+        })
+        .sort((a, b) => Math.abs(b.high - b.low) - Math.abs(a.high - a.low));
+      const legend = legendLayout(["low", "high"]);
+      out.push({
+        id: `tornado-${rule.metric.replace(/[^a-z0-9]+/gi, "-")}`,
+        height: barChartHeight(bars.length, legend.height),
+        option: {
+          ...baseOption(`Sensitivity of ${rule.metric}`, [], `${family.reference} (the ${family.name} family's reference); change from its base value`),
+          legend: legend.option,
+          grid: plotArea({ left: 8, right: 56, bottom: legend.height }),
+          xAxis: valueAxis("change (%)", "%"),
+          yAxis: variantAxis(bars.map((b) => b.parameter)),
+          series: [
+            { type: "bar", name: "low", stack: "t", color: PALETTE[0], data: bars.map((b) => Number(b.low.toFixed(2))) },
+            { type: "bar", name: "high", stack: "t", color: PALETTE[1], data: bars.map((b) => Number(b.high.toFixed(2))) },
+          ],
+        },
+      });
+    }
+  }
+  return out;
 }
 
 /** Slices per fill-ratio bucket, stacked per variant: the bar's length is the slice count, its colours how full. */
@@ -92,7 +232,9 @@ function sliceFillChart(results: Results): ChartSpec | undefined {
 }
 
 function nplCdfChart(results: Results): ChartSpec | undefined {
-  return cdfChart(results, { id: "npl-cdf", name: "npl.latency_s@q{q}", title: "Network programming latency (CDF)", axis: "latency" });
+  const threshold = scalar(results, "npl.threshold_s")?.values.values().next().value;
+  const marks: Mark[] = threshold === undefined ? [] : [{ axis: "x", value: threshold, label: `SLO ${threshold} s` }];
+  return cdfChart(results, { id: "npl-cdf", name: "npl.latency_s@q{q}", title: "Network programming latency (CDF)", axis: "latency", marks });
 }
 
 function dnsLatencyCdfChart(results: Results): ChartSpec | undefined {
@@ -102,11 +244,13 @@ function dnsLatencyCdfChart(results: Results): ChartSpec | undefined {
 function conntrackChart(results: Results): ChartSpec | undefined {
   const series = curves(results, "conntrack.entries.max_node");
   if (series === undefined) return undefined;
-  return lineChart(series, {
+  const limit = scalar(results, "conntrack.max_entries")?.values.values().next().value;
+  return lineChart(results, series, {
     id: "conntrack",
     title: "conntrack occupancy (fullest node)",
     xAxis: { ...valueAxis("simulated time (s)", "s"), min: "dataMin", max: "dataMax" },
-    yAxis: valueAxis(`entries (${series.unit})`, series.unit),
+    yAxis: { ...valueAxis(`entries (${series.unit})`, series.unit), ...(limit === undefined ? {} : { max: (v: { max: number }) => Math.max(v.max, limit) }) },
+    marks: [...phaseMarks(results), ...(limit === undefined ? [] : [{ axis: "y" as const, value: limit, label: `nf_conntrack_max ${limit}` }])],
   });
 }
 
@@ -177,7 +321,7 @@ function barSeries(values: (number | null)[], unit: string): Record<string, unkn
  * A distribution given as quantile rows `<name>@q<p>`: x is the value at quantile p, y is p. The x axis turns
  * logarithmic when the values span two decades or more and none is zero.
  */
-function cdfChart(results: Results, c: { id: string; name: MetricName; title: string; axis: string }): ChartSpec | undefined {
+function cdfChart(results: Results, c: { id: string; name: MetricName; title: string; axis: string; marks?: Mark[] }): ChartSpec | undefined {
   const quantiles = curves(results, c.name);
   if (quantiles === undefined) return undefined;
   const values = quantiles.curves.flatMap((q) => q.points.map(([, v]) => v));
@@ -188,9 +332,10 @@ function cdfChart(results: Results, c: { id: string; name: MetricName; title: st
     unit: quantiles.unit,
     curves: quantiles.curves.map((q) => ({ variant: q.variant, points: q.points.map(([p, v]): [number, number] => [v, p]) })),
   };
-  return lineChart(flipped, {
+  return lineChart(results, flipped, {
     id: c.id,
     title: c.title,
+    marks: c.marks,
     xAxis: {
       ...valueAxis(`${c.axis} (${quantiles.unit}${logarithmic ? ", log scale" : ""})`, quantiles.unit),
       ...(logarithmic ? { type: "log", logBase: 10 } : { min: "dataMin" }),
@@ -199,11 +344,33 @@ function cdfChart(results: Results, c: { id: string; name: MetricName; title: st
   });
 }
 
-/** One line per variant; a legend below the plot when there are several. */
-function lineChart(data: CurveSet, c: { id: string; title: string; xAxis: object; yAxis: object }): ChartSpec {
+/** A reference line on a chart: a threshold, a limit or a workload step. */
+interface Mark {
+  axis: "x" | "y";
+  value: number;
+  label: string;
+}
+
+/**
+ * One line per variant; a legend below the plot when there are several. Families are told apart by dash (solid,
+ * dashed, dotted) and variants within a family by colour.
+ */
+function lineChart(results: Results, data: CurveSet, c: { id: string; title: string; xAxis: object; yAxis: object; marks?: Mark[] }): ChartSpec {
   const { labels, keys } = shortLabels(data.curves.map((s) => s.variant));
   const legend = labels.length > 1 ? legendLayout(labels) : undefined;
   const legendHeight = legend?.height ?? 0;
+  const style = familyStyles(results);
+  const marks = c.marks ?? [];
+  const markLine =
+    marks.length === 0
+      ? undefined
+      : {
+          silent: true,
+          symbol: "none",
+          lineStyle: { color: "#555", type: "dashed", width: 1 },
+          label: { formatter: "{b}", position: "insideEndTop", fontSize: 10 },
+          data: marks.map((m) => ({ name: m.label, [m.axis === "x" ? "xAxis" : "yAxis"]: m.value })),
+        };
   return {
     id: c.id,
     height: TITLE_HEIGHT + LINE_CHART_PLOT + AXIS_NAME_BAND + legendHeight,
@@ -213,15 +380,30 @@ function lineChart(data: CurveSet, c: { id: string; title: string; xAxis: object
       grid: plotArea({ left: 32, right: 32, bottom: legendHeight }),
       xAxis: c.xAxis,
       yAxis: c.yAxis,
-      series: data.curves.map((s, i) => ({
-        type: "line",
-        name: labels[i],
-        data: s.points,
-        showSymbol: false,
-        color: PALETTE[i % PALETTE.length],
-        lineStyle: { width: 1.5, type: LINE_TYPES[Math.floor(i / PALETTE.length) % LINE_TYPES.length] },
-      })),
+      series: data.curves.map((s, i) => {
+        const { color, dash } = style(s.variant, i);
+        return {
+          type: "line",
+          name: labels[i],
+          data: s.points,
+          showSymbol: false,
+          color,
+          lineStyle: { width: 1.5, type: dash },
+          ...(i === 0 && markLine !== undefined ? { markLine } : {}),
+        };
+      }),
     },
+  };
+}
+
+/** A variant's line colour and dash: dash by family (its first), colour by its place in the family. */
+function familyStyles(results: Results): (variant: string, index: number) => { color: string; dash: (typeof LINE_TYPES)[number] } {
+  const families = results.families ?? [];
+  return (variant, index) => {
+    const f = families.findIndex((x) => x.variants.includes(variant));
+    if (f < 0) return { color: PALETTE[index % PALETTE.length], dash: LINE_TYPES[Math.floor(index / PALETTE.length) % LINE_TYPES.length] };
+    const within = families[f].variants.indexOf(variant);
+    return { color: PALETTE[within % PALETTE.length], dash: LINE_TYPES[f % LINE_TYPES.length] };
   };
 }
 
@@ -338,7 +520,12 @@ function variantOrder(results: Results): string[] {
 }
 
 /** A scalar metric's value per variant, for the variants that have it (in run order). */
-function scalar(results: Results, metric: MetricName): { unit: string; values: Map<string, number> } | undefined {
+function scalar(results: Results, metric: MetricName) {
+  return scalarRows(results, metric);
+}
+
+/** scalar() for a name with its dimensions filled (metricName). */
+function scalarRows(results: Results, metric: string): { unit: string; values: Map<string, number> } | undefined {
   const rows = new Map(results.rows.filter((r) => r.metric === metric).map((r) => [r.variant, r]));
   const variants = variantOrder(results).filter((v) => rows.has(v));
   if (variants.length === 0) return undefined;

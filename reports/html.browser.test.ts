@@ -17,7 +17,17 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`skipping the report.html browser test: no Chromium at ${CHROMIUM}; install the Debian package chromium or set CHROMIUM_PATH`);
 
-const CHARTS = ["chart-watch-bytes", "chart-etcd-writes", "chart-slice-fill", "chart-npl-cdf", "chart-dns-latency-cdf", "chart-conntrack", "chart-dns-cost"];
+const CHARTS = [
+  "chart-npl-cdf",
+  "chart-egress-backlog",
+  "chart-phase-watch-bytes",
+  "chart-watch-bytes",
+  "chart-etcd-writes",
+  "chart-slice-fill",
+  "chart-dns-latency-cdf",
+  "chart-conntrack",
+  "chart-dns-cost",
+];
 const SCRIPT_NAME = "<script>alert(1)</script>";
 const IMG_VARIANT = "dns.placement=<img src=x onerror=alert(2)>";
 
@@ -38,7 +48,8 @@ describe("report.html in Chromium", () => {
   it.skipIf(!haveChromium)("draws every chart with no error, and shows hostile names as text without running them", async () => {
     const dir = mkdtempSync(join(tmpdir(), "report-html-"));
     const file = join(dir, "report.html");
-    writeFileSync(file, toHtml(hostileResults()));
+    const results = hostileResults();
+    writeFileSync(file, toHtml(results));
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
     try {
       const page = await browser.newPage();
@@ -54,6 +65,12 @@ describe("report.html in Chromium", () => {
       await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
 
       expect(await page.locator("h1").textContent()).toBe(SCRIPT_NAME);
+      // the answer first: the verdict table is the first table, a row per ranked metric of the family
+      const verdict = page.locator("table").first();
+      expect(await verdict.getAttribute("class")).toBe("verdict");
+      expect(await verdict.locator("th").allTextContents()).toEqual(["family", "metric", "winner", "value", "vs reference", "holds under uncertainty"]);
+      expect(await verdict.locator("tr").count()).toBe(1 + (results.rank?.length ?? 0));
+      expect(await verdict.locator("td").first().textContent()).toBe(results.families?.[0].name ?? "variants");
       expect(await page.locator("img, script").count()).toBe(0);
       expect(await page.getByText(IMG_VARIANT, { exact: true }).count()).toBeGreaterThan(0);
       expect(await page.locator("figure.chart").evaluateAll((figures) => figures.map((f) => f.id))).toEqual(CHARTS);

@@ -1,7 +1,7 @@
 import { meanOverSeeds } from "./replication.js";
 import type { Results } from "./results.js";
 import type { MetricName } from "../models/metrics.js";
-import { rankingNote, rankingTable } from "./ranking.js";
+import { rankingNote, rankingTables, vsReferenceText } from "./ranking.js";
 import { type Perturbation, VERDICT_HEADER, verdictCells } from "./verdict.js";
 import { humanNumber, pivot } from "./table.js";
 
@@ -40,20 +40,28 @@ export function escapeMarkdown(text: string): string {
     .replace(/\r?\n/g, " ");
 }
 
+/** A table per family: its variants down, its ranked metrics across (value, rank, % against the reference). */
 function rankingSection(results: Results): string {
-  const { variants, columns } = rankingTable(results);
-  if (columns.length === 0) return "";
-  const header = ["variant", ...columns.map((c) => escapeMarkdown(`${c.rule.metric} (${rankingNote(c)})`))];
-  const rows = variants.map((v, row) => [
-    escapeMarkdown(v),
-    ...columns.map((c) => {
-      const cell = c.cells[row];
-      if (cell === undefined) return "";
-      const value = humanNumber(cell.value);
-      return cell.rank === 1 ? `**${value}** #1` : `${value} #${cell.rank}`;
-    }),
-  ]);
-  return `## Ranking\n\n${table(header, rows)}`;
+  const tables = rankingTables(results);
+  if (tables.length === 0) return "";
+  const parts = tables.map((t) => {
+    const header = [escapeMarkdown(t.family), ...t.columns.map((c) => escapeMarkdown(`${c.rule.metric} (${rankingNote(c)})`))];
+    const rows = t.variants.map((v, row) => [
+      escapeMarkdown(`${t.labels[row]}${v === t.reference ? " (reference)" : ""}${t.failed[row].length === 0 ? "" : " ✗"}`),
+      ...t.columns.map((c) => {
+        const cell = c.cells[row];
+        if (cell === undefined) return "";
+        const value = humanNumber(cell.value);
+        const vs = vsReferenceText(cell.vsReferencePct);
+        return `${cell.rank === 1 ? `**${value}**` : value} #${cell.rank}${vs === "" ? "" : ` (${vs})`}`;
+      }),
+    ]);
+    return table(header, rows);
+  });
+  const failed = tables.some((t) => t.failed.some((f) => f.length > 0))
+    ? "\n\n✗ failed (rejected writes, NOSPACE, SLO missed, DNS failures...): ranked after the others; report.html says why."
+    : "";
+  return `## Ranking\n\n${parts.join("\n\n")}${failed}`;
 }
 
 /** The answer first, one table per family so it fits GitHub's width: metric, winner, value, vs reference, holds. */

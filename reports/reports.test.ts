@@ -79,62 +79,49 @@ describe("reports", () => {
 });
 
 describe("ranking", () => {
-  it("orders variants best first per rule, ties sharing a rank, and prints it", async () => {
-    const { rankVariants } = await import("./ranking.js");
-    const r: Results = {
-      scenario: "s",
-      seed: 1,
-      variants: ["a", "b", "c"],
-      rank: [
-        { metric: "w", better: "lower" },
-        { metric: "q", better: "higher" },
-      ],
-      rows: [
-        { scenario: "s", variant: "a", seed: 1, metric: "w", unit: "count", value: 5 },
-        { scenario: "s", variant: "b", seed: 1, metric: "w", unit: "count", value: 3 },
-        { scenario: "s", variant: "c", seed: 1, metric: "w", unit: "count", value: 5 },
-        { scenario: "s", variant: "a", seed: 1, metric: "q", unit: "ratio", value: 0.5 },
-        { scenario: "s", variant: "b", seed: 1, metric: "q", unit: "ratio", value: 0.9 },
-      ],
-    };
-    const [w, q] = rankVariants(r);
-    expect(w.places).toEqual([
-      { rank: 1, variant: "b", value: 3 },
-      { rank: 2, variant: "a", value: 5 },
-      { rank: 2, variant: "c", value: 5 },
+  const r: Results = {
+    scenario: "s",
+    seed: 1,
+    variants: ["x=a", "x=b", "x=c"],
+    rank: [
+      { metric: "w", better: "lower" },
+      { metric: "q", better: "higher" },
+      { metric: "absent", better: "lower" },
+    ],
+    rows: [
+      { scenario: "s", variant: "x=a", seed: 1, metric: "w", unit: "count", value: 5000 },
+      { scenario: "s", variant: "x=b", seed: 1, metric: "w", unit: "count", value: 3 },
+      { scenario: "s", variant: "x=c", seed: 1, metric: "w", unit: "count", value: 5000 },
+      { scenario: "s", variant: "x=a", seed: 1, metric: "q", unit: "ratio", value: 0.5 },
+      { scenario: "s", variant: "x=b", seed: 1, metric: "q", unit: "ratio", value: 0.9 },
+    ],
+  };
+
+  it("orders variants best first per rule, ties sharing a rank, each against the reference", async () => {
+    const { rankFamilies } = await import("./verdict.js");
+    const [family] = rankFamilies(r);
+    const [w, q] = family.metrics;
+    // one family of every variant, the first (x=a) the reference: b is 3 against 5,000 = -99.94 %
+    expect(w.places.map((p) => [p.rank, p.variant, p.value, p.vsReferencePct])).toEqual([
+      [1, "x=b", 3, ((3 - 5000) / 5000) * 100],
+      [2, "x=a", 5000, 0],
+      [2, "x=c", 5000, 0],
     ]);
-    expect(q.places.map((p) => p.variant)).toEqual(["b", "a"]);
-    // the terminal states the winner of the one family (every variant, the first the reference)
-    expect(toTextSummary(r)).toMatch(/verdict .*\n {2}variants\n {4}w \(lower\): b, 3 count, -40 % vs a\n {6}holds: not tested/);
-    expect(toHtml(r)).toContain("<h2>Ranking</h2>");
+    expect(q.places.map((p) => p.variant)).toEqual(["x=b", "x=a"]);
+    expect(family.metrics).toHaveLength(2);
+    // the terminal states the winner of the one family
+    expect(toTextSummary(r)).toMatch(/verdict .*\n {2}variants\n {4}w \(lower\): b, 3 count, -99.9 % vs a\n {6}holds: not tested/);
   });
 
-  it("tabulates each variant's value and rank per rule, marking the best of each column", async () => {
-    const { rankingTable } = await import("./ranking.js");
-    const r: Results = {
-      scenario: "s",
-      seed: 1,
-      variants: ["a", "b"],
-      rank: [
-        { metric: "w", better: "lower" },
-        { metric: "absent", better: "lower" },
-      ],
-      rows: [
-        { scenario: "s", variant: "a", seed: 1, metric: "w", unit: "count", value: 5000 },
-        { scenario: "s", variant: "b", seed: 1, metric: "w", unit: "count", value: 3 },
-      ],
-    };
-    const table = rankingTable(r);
-    expect(table.columns.map((c) => c.cells)).toEqual([
-      [
-        { rank: 2, value: 5000 },
-        { rank: 1, value: 3 },
-      ],
-    ]);
+  it("tabulates each family's variants by short label, with value, rank and difference from the reference", () => {
     const html = toHtml(r);
-    expect(html).toContain('<tr><td>a</td><td class="n">5,000 <span class="rank">#2</span></td></tr>');
-    expect(html).toContain('<tr><td>b</td><td class="n best">3 <span class="rank">#1</span></td></tr>');
-    expect(html).not.toContain("absent");
+    expect(html).toContain(
+      '<tr><td title="x=a">a (reference)</td><td class="n">5,000 <span class="rank">#2</span></td><td class="n">0.5 <span class="rank">#2</span></td></tr>',
+    );
+    expect(html).toContain(
+      '<tr><td title="x=b">b</td><td class="n best">3 <span class="rank">#1 -99.9 %</span></td><td class="n best">0.9 <span class="rank">#1 +80 %</span></td></tr>',
+    );
+    expect(html).not.toContain(">absent<");
     expect(toHtml({ ...r, rank: [] })).not.toContain("<h2>Ranking</h2>");
   });
 });

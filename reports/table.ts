@@ -40,3 +40,16 @@ function groupThousands(v: number): string {
   for (let end = digits.length; end > 0; end -= 3) groups.unshift(digits.slice(Math.max(0, end - 3), end));
   return (v < 0 ? "-" : "") + groups.join(",");
 }
+
+/** A value with its unit for a sentence: bytes with a decimal SI prefix (101.4 GB), others as humanNumber. */
+export function humanQuantity(v: number, unit: string): string {
+  if (unit !== "bytes" || Math.abs(v) < 1000) return `${humanNumber(v)} ${unit}`.trim();
+  const prefixes = ["kB", "MB", "GB", "TB", "PB", "EB"];
+  let i = -1;
+  let x = v;
+  while (Math.abs(x) >= 1000 && i < prefixes.length - 1) {
+    x /= 1000;
+    i++;
+  }
+  return `${Number(x.toPrecision(4))} ${prefixes[i]}`;
+}

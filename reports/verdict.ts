@@ -5,7 +5,7 @@
 import { failureReasons } from "../models/metrics.js";
 import type { Family, RankRule, Results } from "./results.js";
 import { isReplicated, meanOverSeeds, pairedPct, seedStats } from "./replication.js";
-import { humanNumber } from "./table.js";
+import { humanNumber, humanQuantity } from "./table.js";
 import { shortLabels } from "./variant-labels.js";
 
 export interface Place {
@@ -255,7 +255,8 @@ export function verdictCells(results: Results, perturbations: readonly Perturbat
       family: v.family,
       metric: `${v.rule.metric} (${v.rule.better})`,
       winner,
-      value: `${humanNumber(v.winnerValue)}${ci === undefined ? "" : ` ± ${humanNumber(Number(ci.toPrecision(3)))}`} ${v.unit}`.trim(),
+      value:
+        ci === undefined ? humanQuantity(v.winnerValue, v.unit) : `${humanNumber(v.winnerValue)} ± ${humanNumber(Number(ci.toPrecision(3)))} ${v.unit}`.trim(),
       vsReference,
       holds: holdsText(v, name),
     };

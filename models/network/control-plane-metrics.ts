@@ -77,6 +77,7 @@ export class PhaseTotals {
       const to = this.marks[i + 1]?.totals ?? this.end;
       if (from === undefined || to === undefined) return;
       const phase = { phase: m.name };
+      out.put("phase.{phase}.start_s", m.at / 1e6, phase);
       out.put("phase.{phase}.watch.bytes", to.watchBytes - from.watchBytes, phase);
       out.put("phase.{phase}.watch.events", to.watchEvents - from.watchEvents, phase);
       out.put("phase.{phase}.watch.events.kube_proxy", to.proxyEvents - from.proxyEvents, phase);

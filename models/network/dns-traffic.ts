@@ -4,6 +4,7 @@ import type { Micros } from "../../engine/time.js";
 import type { ModelContext } from "../context.js";
 import { apiWatchers, type ClusterShape, type DnsPlacement, placementCost } from "../dns/placement.js";
 import { type DnsFault, DnsTraffic } from "../dns/traffic.js";
+import { conntrackMax } from "../conntrack.js";
 import type { ModelMetrics } from "../metrics.js";
 import type { NetworkConfig } from "./config.js";
 import { CDF_QUANTILES } from "./control-plane-metrics.js";
@@ -51,6 +52,7 @@ export function collectDnsMetrics(out: ModelMetrics, dns: DnsTraffic, placement:
     out.put("dns.coredns.memory_limit_bytes", (coredns.memoryLimitMiB ?? 0) * 1024 ** 2);
   }
   out.put("dns.coredns.oom_kills", dns.oomKills);
+  out.put("conntrack.max_entries", conntrackMax(config.cluster.coresPerNode));
   out.put("conntrack.peak_entries.max_node", Math.round(dns.peakConntrack));
   out.put("conntrack.drops", Math.round(dns.conntrackDrops));
 }
