@@ -41,7 +41,8 @@ describe("bench run (end to end)", () => {
     const dir = tempDir();
     const r = bench(["run", "test/fixtures/tiny-phold.ts", "--variant", "*=0.25", "--out", dir]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/phold\.events\s+events\s+20,000/);
+    // no rank metrics: the terminal shows the first metrics, variants down
+    expect(r.stdout).toMatch(/variant\s+phold\.events \(events\)[^\n]*\n[- ]+\nphold\.remoteFraction=0\.25\s+20,000/);
     const json = JSON.parse(readFileSync(join(dir, "results.json"), "utf8"));
     expect(json.variants).toEqual(["phold.remoteFraction=0.25"]);
     expect(json.assumptions).toEqual([{ name: "meanDelay", value: "1s", why: "the PHOLD default" }]);

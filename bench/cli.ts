@@ -622,6 +622,11 @@ async function verifyAlgorithmCommand(name: string, runs: number): Promise<numbe
 
 /** Runs the CLI; returns the process exit code (0 ok, 1 internal error, 2 bad input). */
 export async function main(argv: string[]): Promise<number> {
+  // a reader that stops early (`bench run ... | head`) is not an error: the reports are written before the summary
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(0);
+    throw e;
+  });
   const program = buildProgram();
   try {
     gateExitCode = 0;

@@ -76,7 +76,9 @@ describe("packing algorithm plugins", () => {
     );
     const r = bench(["run", join(dir, "s.ts"), "--out", join(dir, "out"), "--threads", "2"]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/\d\.\s+[\d,]+\s+controller\.algorithm=\.\/first-fit\.ts/);
+    // ranked in its family beside k8s (the reference): its row has a value and a rank
+    expect(readFileSync(join(dir, "out", "summary.md"), "utf8")).toMatch(/\| \.\/first-fit\.ts \| (\*\*)?[\d,]+(\*\*)? #[12]/);
+    expect(r.stdout).toMatch(/etcd\.writes\.endpointslices \(lower\): (k8s|\.\/first-fit\.ts)( = \S+)?, [\d,]+ count/);
     const json = JSON.parse(readFileSync(join(dir, "out", "results.json"), "utf8"));
     expect(json.variants).toEqual(["controller.algorithm=k8s", "controller.algorithm=./first-fit.ts"]);
 
