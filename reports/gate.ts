@@ -19,9 +19,20 @@ export function gateCounts(outcome: GateOutcome): Record<CheckStatus, number> {
 
 const SHOWN: readonly CheckStatus[] = ["regressed", "changed", "missing", "improved", "new"];
 
-/** Checks worth a line: failures first, then improvements and new metrics; in run order within each. */
+/** Checks worth a line: failures first, then improvements and new metrics; the largest relative change first within each. */
 function notable(outcome: GateOutcome): GateCheck[] {
-  return SHOWN.flatMap((s) => outcome.checks.filter((c) => c.status === s));
+  const size = (c: GateCheck): number => {
+    if (c.baseline === undefined || c.current === undefined) return -1;
+    if (c.baseline === 0) return c.current === 0 ? 0 : Number.POSITIVE_INFINITY;
+    return Math.abs((c.current - c.baseline) / c.baseline);
+  };
+  return SHOWN.flatMap((s) =>
+    outcome.checks
+      .map((c, i) => ({ c, i }))
+      .filter(({ c }) => c.status === s)
+      .sort((a, b) => size(b.c) - size(a.c) || a.i - b.i)
+      .map(({ c }) => c),
+  );
 }
 
 function verdict(outcome: GateOutcome): string {
@@ -53,14 +64,18 @@ export function gateText(outcome: GateOutcome, limit = 200): string {
   return `${out.join("\n")}\n`;
 }
 
-/** Markdown for a CI job summary. */
-export function gateMarkdown(outcome: GateOutcome, limit = 200): string {
+/**
+ * Markdown for a CI job summary or a pull-request comment: the verdict, then the largest regressions first, at most
+ * `limit` rows of six narrow columns (the rule and direction are in junit.xml and the terminal table).
+ */
+export function gateMarkdown(outcome: GateOutcome, limit = 30): string {
   const list = notable(outcome);
   const out = [`### bench gate: ${escapeMarkdown(verdict(outcome))}`, ""];
   if (list.length > 0) {
-    out.push(`| ${HEADER.join(" | ")} |`, `|${HEADER.map((_, i) => (i >= 3 && i <= 5 ? " ---: " : " --- ")).join("|")}|`);
-    for (const c of list.slice(0, limit)) out.push(`| ${cells(c).map(escapeMarkdown).join(" | ")} |`);
-    if (list.length > limit) out.push("", `... and ${list.length - limit} more.`);
+    const header = HEADER.slice(0, 6);
+    out.push(`| ${header.join(" | ")} |`, `|${header.map((_, i) => (i >= 3 ? " ---: " : " --- ")).join("|")}|`);
+    for (const c of list.slice(0, limit)) out.push(`| ${cells(c).slice(0, 6).map(escapeMarkdown).join(" | ")} |`);
+    if (list.length > limit) out.push("", `... and ${list.length - limit} more (junit.xml and the job log list them all).`);
   }
   return `${out.join("\n")}\n`;
 }

@@ -2,7 +2,8 @@ import { meanOverSeeds } from "./replication.js";
 import type { Results } from "./results.js";
 import type { MetricName } from "../models/metrics.js";
 import { rankingNote, rankingTables, vsReferenceText } from "./ranking.js";
-import { type Perturbation, VERDICT_HEADER, verdictCells } from "./verdict.js";
+import { shortLabels } from "./variant-labels.js";
+import { familiesOf, type Perturbation, VERDICT_HEADER, verdictCells } from "./verdict.js";
 import { humanNumber, pivot } from "./table.js";
 
 /** Metrics every scenario's contract names, shown after the rank metrics when the run has them. */
@@ -78,15 +79,29 @@ function verdictSection(results: Results, perturbations: readonly Perturbation[]
   return `## Verdict\n\n${tables.join("\n\n")}`;
 }
 
-/** Variants down, the rank metrics then the contract metrics across. */
+/**
+ * The rank metrics then the contract metrics, per family with short labels, at most 4 metrics a table: split rather
+ * than wide, so it fits GitHub's width.
+ */
 function mainMetricsSection(results: Results): string {
   const { variants, lines } = pivot(results);
   const wanted = [...new Set([...(results.rank ?? []).map((r) => r.metric), ...CONTRACT_METRICS])];
   const shown = wanted.flatMap((m) => lines.filter((l) => l.metric === m));
   if (shown.length === 0) return "";
-  const header = ["variant", ...shown.map((l) => escapeMarkdown(`${l.metric} (${l.unit})`))];
-  const rows = variants.map((v, i) => [escapeMarkdown(v), ...shown.map((l) => humanNumber(l.values[i]))]);
-  return `## Main metrics\n\n${table(header, rows)}`;
+  const column = new Map(variants.map((v, i) => [v, i]));
+  const tables: string[] = [];
+  for (const family of familiesOf(results)) {
+    const members = family.variants.filter((v) => column.has(v));
+    if (members.length === 0) continue;
+    const labels = shortLabels(members).labels;
+    for (let from = 0; from < shown.length; from += 4) {
+      const chunk = shown.slice(from, from + 4);
+      const header = [escapeMarkdown(family.name), ...chunk.map((l) => escapeMarkdown(`${l.metric} (${l.unit})`))];
+      const rows = members.map((v, i) => [escapeMarkdown(labels[i]), ...chunk.map((l) => humanNumber(l.values[column.get(v)!]))]);
+      tables.push(table(header, rows));
+    }
+  }
+  return `## Main metrics\n\n${tables.join("\n\n")}`;
 }
 
 function assumptionsSection(results: Results): string {

@@ -125,3 +125,29 @@ describe("ranking", () => {
     expect(toHtml({ ...r, rank: [] })).not.toContain("<h2>Ranking</h2>");
   });
 });
+
+describe("gate Markdown", () => {
+  it("leads with the largest regressions, in six columns, at most 30 rows", async () => {
+    const { gateMarkdown } = await import("./gate.js");
+    const check = (metric: string, baseline: number, current: number, status: "regressed" | "improved") => ({
+      variant: "v",
+      metric,
+      unit: "count",
+      baseline,
+      current,
+      rule: "exact",
+      better: "lower" as const,
+      status,
+    });
+    // +10 %, +300 % and +50 % regressions, and a -90 % improvement: regressions by size, then the improvement
+    const checks = [check("a", 100, 110, "regressed"), check("b", 100, 400, "regressed"), check("c", 100, 150, "regressed"), check("d", 100, 10, "improved")];
+    const md = gateMarkdown({ scenario: "s", seed: 1, checks, failures: checks.slice(0, 3) });
+    const rows = md.split("\n").filter((l) => l.startsWith("| regressed") || l.startsWith("| improved"));
+    expect(rows.map((r) => r.split(" | ")[2])).toEqual(["b", "c", "a", "d"]);
+    expect(md).toContain("| status | variant | metric | baseline | current | change |");
+    const many = Array.from({ length: 40 }, (_, i) => check(`m${i}`, 100, 101 + i, "regressed"));
+    const long = gateMarkdown({ scenario: "s", seed: 1, checks: many, failures: many });
+    expect(long.split("\n").filter((l) => l.startsWith("| regressed"))).toHaveLength(30);
+    expect(long).toContain("... and 10 more");
+  });
+});
