@@ -263,15 +263,18 @@ export const METRICS = [
 
 export type MetricName = (typeof METRICS)[number]["name"];
 
-/** Why a variant failed, from its metrics (name -> value): one reason per failing catalog metric, in catalog order. */
-export function failureReasons(values: ReadonlyMap<string, number>): { reason: string; severity: FailureSeverity }[] {
-  const out: { reason: string; severity: FailureSeverity }[] = [];
+/**
+ * Why a variant failed, from its metrics (name -> value): one reason per failing catalog metric, in catalog order, with
+ * the part of the model it belongs to (a DNS failure does not make a control-plane figure incomparable).
+ */
+export function failureReasons(values: ReadonlyMap<string, number>): { reason: string; severity: FailureSeverity; family: MetricFamily }[] {
+  const out: { reason: string; severity: FailureSeverity; family: MetricFamily }[] = [];
   for (const m of METRICS as readonly MetricSpec[]) {
     if (m.fails === undefined) continue;
     const v = values.get(m.name);
     if (v === undefined) continue;
     if (m.fails.when === "nonzero" ? v !== 0 : v === 0)
-      out.push({ reason: m.fails.reason.replace("{v}", v.toLocaleString("en-US")), severity: m.fails.severity });
+      out.push({ reason: m.fails.reason.replace("{v}", v.toLocaleString("en-US")), severity: m.fails.severity, family: m.family });
   }
   return out;
 }

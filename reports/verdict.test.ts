@@ -47,6 +47,18 @@ describe("failure severity", () => {
   });
 });
 
+describe("failures by part of the model", () => {
+  it("does not hold a DNS failure against a control-plane ranking", () => {
+    // zone-affine's lookups failed (the DNS part), not its control plane: it still wins on npl.p99_s
+    const [fr] = rankFamilies(run({ k8s: 40, compact: 20, "zone-affine": 10 }, { "zone-affine": { "dns.failures": 5 } }));
+    expect(fr.metrics[0].places.map((p) => [p.variant, p.failed])).toEqual([
+      ["zone-affine", []],
+      ["compact", []],
+      ["k8s", []],
+    ]);
+  });
+});
+
 describe("Kendall's tau-b", () => {
   it("is 1 for the same order, -1 reversed, and counts discordant pairs", () => {
     const r = (...vs: string[]): Map<string, number> => new Map(vs.map((v, i) => [v, i + 1]));

@@ -2,7 +2,7 @@
  * Verdicts: per family of variants and ranked metric, who wins, by how much against the family's reference, and
  * whether that survives the uncertain parameters (sensitivity) and the seeds (replication). Pure functions of results.
  */
-import { failureReasons } from "../models/metrics.js";
+import { failureReasons, lookupMetric } from "../models/metrics.js";
 import type { Family, RankRule, Results } from "./results.js";
 import { isReplicated, meanOverSeeds, pairedPct, seedStats } from "./replication.js";
 import { humanNumber, humanQuantity } from "./table.js";
@@ -55,15 +55,22 @@ export function valuesByVariant(results: Results): Map<string, Map<string, numbe
 export function rankFamilies(results: Results): FamilyRanking[] {
   const values = valuesByVariant(results);
   const units = new Map(results.rows.map((r) => [r.metric, r.unit]));
-  const failures = new Map(
-    [...values].map(([v, m]) => {
-      const f = failureReasons(m);
-      return [v, { reasons: f.map((x) => x.reason), severity: f.some((x) => x.severity === "broken") ? 2 : f.length > 0 ? 1 : 0 }];
-    }),
-  );
+  const reasons = new Map([...values].map(([v, m]) => [v, failureReasons(m)]));
+  // a variant fails a ranking when it failed in the part of the model the ranked metric comes from
+  const failuresFor = (metric: string): Map<string, { reasons: string[]; severity: number }> => {
+    const family = lookupMetric(metric)?.spec.family;
+    return new Map(
+      [...reasons].map(([v, all]) => {
+        const f = all.filter((x) => family === undefined || x.family === family);
+        return [v, { reasons: f.map((x) => x.reason), severity: f.some((x) => x.severity === "broken") ? 2 : f.length > 0 ? 1 : 0 }];
+      }),
+    );
+  };
   return familiesOf(results).map((family) => {
     const rules = family.rank ?? results.rank ?? [];
-    const metrics = rules.map((rule) => rankOne(family, rule, values, failures, units.get(rule.metric) ?? "")).filter((m) => m.places.length > 0);
+    const metrics = rules
+      .map((rule) => rankOne(family, rule, values, failuresFor(rule.metric), units.get(rule.metric) ?? ""))
+      .filter((m) => m.places.length > 0);
     return { family, metrics };
   });
 }
