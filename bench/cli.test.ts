@@ -112,6 +112,20 @@ describe("bench run (end to end)", () => {
     expect(Number(line[7]) - Number(line[5])).toBeCloseTo((4.303 * sd) / Math.sqrt(3), 9);
   });
 
+  it("bench compare lists what differs between two runs, largest first, and exits 0", () => {
+    const [a, b] = [tempDir(), tempDir()];
+    expect(bench(["run", "test/fixtures/tiny-phold.ts", "--out", a, "--quiet"]).status).toBe(0);
+    expect(bench(["run", "test/fixtures/tiny-phold.ts", "--seed", "8", "--out", b, "--quiet"]).status).toBe(0);
+    const r = bench(["compare", a, join(b, "results.json"), "--markdown", join(b, "compare.md")]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.split("\n")[0]).toMatch(/^variant\s+metric\s+base\s+new\s+difference\s+%\s+unit$/);
+    expect(r.stdout).toMatch(/\d+ of \d+ metrics differ/);
+    expect(readFileSync(join(b, "compare.md"), "utf8")).toContain("| variant | metric | base | new | difference | % | unit |");
+    const json = JSON.parse(bench(["compare", a, a, "--json", "--all"]).stdout);
+    expect(json.every((d: { pct: number }) => d.pct === 0)).toBe(true);
+    expect(bench(["compare", a, join(a, "nothing.json")]).status).toBe(2);
+  });
+
   it("writes only the requested formats, to out/<scenario-name>/ by default", () => {
     const cwd = tempDir();
     const r = bench(["run", join(process.cwd(), "test/fixtures/tiny-phold.ts"), "--format", "csv", "--quiet"], { cwd });
