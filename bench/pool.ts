@@ -28,6 +28,8 @@ export interface PoolOptions {
  */
 export function runInWorkers(runs: PartRun[], options: PoolOptions): Promise<MetricValue[][]> {
   const total = runs.length;
+  // nothing to run (a shard with no variant): no worker to wait for
+  if (total === 0) return Promise.resolve([]);
   const results: MetricValue[][] = new Array(total);
   const threads = Math.max(1, Math.min(options.threads, total));
   return new Promise((resolve, reject) => {

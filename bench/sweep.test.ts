@@ -36,6 +36,20 @@ describe("sweeps: worker threads, shards and merge give the bytes of one single-
     expect(JSON.parse(read(s2, "results.json")).shard).toEqual({ index: 2, count: 2, variants: JSON.parse(read(one, "results.json")).variants });
   }, 240_000);
 
+  it("a shard that receives no variant writes an empty part and exits, and the merge of all parts is the unsharded run", () => {
+    // tiny-phold has 3 variants: shard 4 of 4 gets none (it used to wait for a worker forever)
+    const [whole, ...parts] = [tempDir(), tempDir(), tempDir(), tempDir(), tempDir()];
+    const merged = tempDir();
+    expect(bench(["run", "test/fixtures/tiny-phold.ts", "--out", whole, "--quiet"]).status).toBe(0);
+    parts.forEach((dir, i) => {
+      const r = bench(["run", "test/fixtures/tiny-phold.ts", "--shard", `${i + 1}/4`, "--out", dir, "--quiet"]);
+      expect(r.status, r.stderr).toBe(0);
+    });
+    expect(JSON.parse(read(parts[3], "results.json")).rows).toEqual([]);
+    expect(bench(["merge", ...parts, "--out", merged, "--quiet"]).status).toBe(0);
+    for (const f of ["results.csv", "results.json"]) expect(read(merged, f)).toBe(read(whole, f));
+  }, 60_000);
+
   it("bench merge names what is wrong: a missing shard, a non-shard, shards of different runs", () => {
     const [s1, s2, other] = [tempDir(), tempDir(), tempDir()];
     for (const [dir, shard, seed] of [
