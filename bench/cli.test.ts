@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { bench, repoRoot, tempDir } from "../test/cli.js";
@@ -124,6 +125,17 @@ describe("bench run (end to end)", () => {
     const json = JSON.parse(bench(["compare", a, a, "--json", "--all"]).stdout);
     expect(json.every((d: { pct: number }) => d.pct === 0)).toBe(true);
     expect(bench(["compare", a, join(a, "nothing.json")]).status).toBe(2);
+  });
+
+  it("ends quietly when its reader closes stdout early (| head)", () => {
+    // ~800 KB of output into a pipe that head closes after 10 bytes: EPIPE used to be an unhandled-error stack trace
+    const baseline = join(repoRoot, "bench/baselines/ci-smoke.json");
+    const r = spawnSync("bash", ["-c", `node bench/bin.mjs compare ${baseline} ${baseline} --all --series | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"`], {
+      cwd: repoRoot,
+      encoding: "utf8",
+    });
+    expect(r.stderr).toBe("");
+    expect(r.stdout.trim()).toBe("0");
   });
 
   it("writes only the requested formats, to out/<scenario-name>/ by default", () => {
