@@ -138,6 +138,23 @@ describe("bench run (end to end)", () => {
     expect(r.stdout.trim()).toBe("0");
   });
 
+  it("refuses an --out it cannot write before running anything (exit 2, the path and the reason)", () => {
+    const file = join(tempDir(), "a-file");
+    writeFileSync(file, "x");
+    for (const [out, reason] of [
+      ["", "--out is empty"],
+      [file, `--out ${file}: not a directory`],
+      [join(file, "below"), `--out ${join(file, "below")}: cannot write reports there (ENOTDIR)`],
+      // Node's own recursive mkdir spins forever here
+      ["/proc/netscale-out", "--out /proc/netscale-out: cannot write reports there"],
+    ]) {
+      const r = bench(["run", "test/fixtures/tiny-phold.ts", "--out", out, "--quiet"]);
+      expect(r.status, out).toBe(2);
+      expect(r.stderr).toContain(reason);
+      expect(r.stderr).not.toContain("    at ");
+    }
+  });
+
   it("writes only the requested formats, to out/<scenario-name>/ by default", () => {
     const cwd = tempDir();
     const r = bench(["run", join(process.cwd(), "test/fixtures/tiny-phold.ts"), "--format", "csv", "--quiet"], { cwd });

@@ -14,7 +14,7 @@ import { toTextSummary } from "../reports/text.js";
 import type { Perturbation } from "../reports/verdict.js";
 import { jsonSize, parseKubeObject, protobufSize, storedSize } from "../models/objects/index.js";
 import { InputError, loadScenarioFile } from "./load.js";
-import { slug, writeReports } from "./output.js";
+import { outputDirProblem, slug, writeReports } from "./output.js";
 import { Progress } from "./progress.js";
 import { runReconcileCase, withPluginLoaded } from "./reconcile.js";
 import { packingAlgorithmFor } from "./plugins.js";
@@ -118,6 +118,8 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
   const loaded = await loadScenarioFile(file);
   const plan = planRun(loaded, { seed: flags.seed, variantPattern: flags.variant, shard: flags.shard });
   const dir = flags.out ?? join("out", slug(loaded.base.name) + (flags.shard ? `-shard-${flags.shard.index}-of-${flags.shard.count}` : ""));
+  const outProblem = outputDirProblem(dir);
+  if (outProblem !== undefined) throw new InputError(outProblem);
   if (flags.sensitivity && loaded.base.uncertain.length === 0) {
     throw new InputError(`--sensitivity: ${loaded.file} declares no uncertain parameters (uncertain: [{ parameter, low, high, why }])`);
   }
@@ -212,7 +214,10 @@ function mergeCommand(dirs: string[], flags: { out?: string; format: Format[]; q
   } catch (e) {
     throw new InputError((e as Error).message);
   }
-  const written = writeFormats(flags.out ?? join("out", slug(merged.scenario)), merged, flags.format);
+  const outDir = flags.out ?? join("out", slug(merged.scenario));
+  const outProblem = outputDirProblem(outDir);
+  if (outProblem !== undefined) throw new InputError(outProblem);
+  const written = writeFormats(outDir, merged, flags.format);
   if (!flags.quiet) printWritten(written);
 }
 
