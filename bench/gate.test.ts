@@ -5,7 +5,7 @@ import type { ResultRow, Results } from "../reports/results.js";
 import { k8s, k8sPackPortMap } from "../models/controllers/packing/k8s.js";
 import { reconcileFamily } from "../models/controllers/packing/shared.js";
 import { gateJunit } from "../reports/gate.js";
-import { toJson } from "../reports/json.js";
+import { fromJson, toJson } from "../reports/json.js";
 import ciSmoke from "../scenarios/ci-smoke.js";
 import { gateResults, globMatches, ruleFor } from "./gate.js";
 import { planScenario } from "./load.js";
@@ -20,6 +20,45 @@ function results(rows: [string, string, number][], gate: Results["gate"] = []): 
     rows: rows.map(([variant, metric, value]): ResultRow => ({ scenario: "s", variant, seed: 1, metric, unit: "count", value })),
   };
 }
+
+describe("a gate that cannot be talked out of comparing (issue 13)", () => {
+  const rules = [{ metric: "*", rule: "auto", better: "lower" as const }];
+
+  it("takes its rules from the baseline: results that ignore everything still fail a 10x regression", () => {
+    const base = results([["v", "writes", 100]], rules);
+    const now = results([["v", "writes", 1000]], [{ metric: "*", rule: "ignore", better: "either" }]);
+    const outcome = gateResults(now, base);
+    expect(outcome.failures.map((c) => [c.metric, c.status])).toEqual([["writes", "regressed"]]);
+  });
+
+  it("refuses a baseline with no rows, duplicate rows, and a gate that compares nothing", () => {
+    expect(() => gateResults(results([["v", "writes", 1]]), results([], rules))).toThrow("the baseline has no rows");
+    expect(() =>
+      gateResults(
+        results([["v", "writes", 1]]),
+        results(
+          [
+            ["v", "writes", 1],
+            ["v", "writes", 2],
+          ],
+          rules,
+        ),
+      ),
+    ).toThrow('the baseline hold two rows for variant "v", metric writes, seed 1');
+    expect(() => gateResults(results([["v", "writes", 1]]), results([["v", "writes", 1]], [{ metric: "*", rule: "ignore", better: "either" }]))).toThrow(
+      "the gate compared no metric",
+    );
+  });
+
+  it("reads only well-formed results: every row's fields checked, a non-numeric value named", () => {
+    const text = (rows: unknown[]): string => JSON.stringify({ scenario: "s", seed: 1, rows });
+    const row = { scenario: "s", variant: "v", seed: 1, metric: "m", unit: "count", value: 1 };
+    expect(fromJson(text([row])).rows).toHaveLength(1);
+    expect(() => fromJson(text([row, { ...row, value: "9999" }]))).toThrow('rows[1].value: must be a finite number (got "9999")');
+    expect(() => fromJson(text([{ ...row, value: null }]))).toThrow("rows[0].value: must be a finite number (got null)");
+    expect(() => fromJson(JSON.stringify({ scenario: "s", seed: 1, rows: [], shard: { index: 1, count: 2, variants: "a" } }))).toThrow("shard: must be");
+  });
+});
 
 describe("gate rules", () => {
   it("matches globs and takes the first matching rule, else exact-for-integers in the catalog's direction", () => {

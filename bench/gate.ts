@@ -31,7 +31,7 @@ function withinTolerance(rule: string, baseline: number, current: number): boole
 }
 
 /**
- * Compares every (variant, metric) of `current` with `baseline` under the rules the current scenario declares.
+ * Compares every (variant, metric) of `current` with `baseline` under the rules stored with the baseline.
  * Metrics only in the current run are reported as new (not a failure); metrics the run no longer produces fail.
  */
 export function gateResults(current: Results, baseline: Results): GateOutcome {
@@ -39,7 +39,21 @@ export function gateResults(current: Results, baseline: Results): GateOutcome {
     throw new Error(`results are of scenario ${JSON.stringify(current.scenario)}, the baseline of ${JSON.stringify(baseline.scenario)}`);
   }
   if (current.seed !== baseline.seed) throw new Error(`results use seed ${current.seed}, the baseline seed ${baseline.seed}: compare runs of the same seed`);
-  const rules = current.gate ?? baseline.gate ?? [];
+  // the rules come with the baseline (written by --update from the scenario of that time): results under test cannot
+  // loosen the gate that judges them
+  const rules = baseline.gate ?? [];
+  if (baseline.rows.length === 0) throw new Error("the baseline has no rows: nothing to compare (rewrite it with --update)");
+  for (const [what, results] of [
+    ["baseline", baseline],
+    ["results", current],
+  ] as const) {
+    const seenRows = new Set<string>();
+    for (const r of results.rows) {
+      const k = `${r.variant}\u0000${r.metric}\u0000${r.seed}`;
+      if (seenRows.has(k)) throw new Error(`the ${what} hold two rows for variant ${JSON.stringify(r.variant)}, metric ${r.metric}, seed ${r.seed}`);
+      seenRows.add(k);
+    }
+  }
   const key = (variant: string, metric: string): string => `${variant}\u0000${metric}`;
   const now = new Map(current.rows.map((r) => [key(r.variant, r.metric), r]));
   const checks: GateCheck[] = [];
@@ -78,6 +92,9 @@ export function gateResults(current: Results, baseline: Results): GateOutcome {
       better: rule.better,
       status: rule.rule === "ignore" ? "ignored" : "new",
     });
+  }
+  if (!checks.some((c) => c.status !== "ignored" && c.status !== "new")) {
+    throw new Error("the gate compared no metric: every baseline metric is ignored by its rules, or no variant is in both");
   }
   return { scenario: current.scenario, seed: current.seed, checks, failures: checks.filter((c) => FAILING.has(c.status)) };
 }
