@@ -16,6 +16,16 @@ export function mergeShards(shards: Results[]): Results {
     if (s.scenario !== first.scenario || s.seed !== first.seed) {
       throw new Error(`shards of different runs: ${JSON.stringify(first.scenario)} seed ${first.seed} vs ${JSON.stringify(s.scenario)} seed ${s.seed}`);
     }
+    if (s.shard.tool !== info.tool) {
+      throw new Error(
+        `shard ${s.shard.index}/${s.shard.count} was written by ${s.shard.tool ?? "an older version"}, shard ${info.index}/${info.count} by ${info.tool ?? "an older version"}: run every shard with the same version`,
+      );
+    }
+    if (s.shard.planSha256 !== info.planSha256) {
+      throw new Error(
+        `shard ${s.shard.index}/${s.shard.count} and shard ${info.index}/${info.count} come from different versions of the scenario (its variants' settings differ): run every shard from the same scenario`,
+      );
+    }
     if (s.shard.count !== info.count || s.shard.variants.join("\n") !== info.variants.join("\n")) {
       throw new Error(`shard ${s.shard.index}/${s.shard.count} comes from a different split than ${info.index}/${info.count} (other variants or shard count)`);
     }

@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { Metrics } from "../engine/metrics.js";
 import { RandomStreams } from "../engine/random.js";
 import type { Assumption, ResultRow, Results } from "../reports/results.js";
@@ -136,9 +138,20 @@ export function assembleResults(loaded: LoadedScenario, plan: RunPlan, metricsBy
     rank: loaded.base.rank,
     ...familiesOf(loaded, plan),
     gate: loaded.base.gate,
-    ...(plan.shard === undefined ? {} : { shard: { ...plan.shard, variants: plan.all.map((v) => v.label) } }),
+    ...(plan.shard === undefined
+      ? {}
+      : { shard: { ...plan.shard, variants: plan.all.map((v) => v.label), planSha256: planHash(plan), tool: `${TOOL.name} ${TOOL.version}` } }),
     rows,
   };
+}
+
+const TOOL = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { name: string; version: string };
+
+/** A hash of everything a run's results depend on besides the code: every selected variant's validated scenario and the seed. */
+export function planHash(plan: RunPlan): string {
+  return createHash("sha256")
+    .update(JSON.stringify({ seed: plan.seed, variants: plan.all.map((v) => [v.label, v.scenario]) }))
+    .digest("hex");
 }
 
 /** The families, restricted to the variants the run selected (a family left with none is dropped). */

@@ -33,7 +33,13 @@ describe("sweeps: worker threads, shards and merge give the bytes of one single-
     }
     // round robin: shard 1 holds variants 1 and 3, shard 2 variant 2
     expect(JSON.parse(read(s1, "results.json")).variants).toHaveLength(2);
-    expect(JSON.parse(read(s2, "results.json")).shard).toEqual({ index: 2, count: 2, variants: JSON.parse(read(one, "results.json")).variants });
+    expect(JSON.parse(read(s2, "results.json")).shard).toEqual({
+      index: 2,
+      count: 2,
+      variants: JSON.parse(read(one, "results.json")).variants,
+      planSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      tool: "k8s-netscale 0.1.0",
+    });
   }, 240_000);
 
   it("a shard that receives no variant writes an empty part and exits, and the merge of all parts is the unsharded run", () => {
@@ -48,6 +54,21 @@ describe("sweeps: worker threads, shards and merge give the bytes of one single-
     expect(JSON.parse(read(parts[3], "results.json")).rows).toEqual([]);
     expect(bench(["merge", ...parts, "--out", merged, "--quiet"]).status).toBe(0);
     for (const f of ["results.csv", "results.json"]) expect(read(merged, f)).toBe(read(whole, f));
+  }, 60_000);
+
+  it("bench merge refuses parts of two versions of a scenario, naming them", () => {
+    // the same name, seed and variants; one file runs 20,000 events, its edit 30,000
+    const dir = tempDir();
+    const scenario = (events: number): string =>
+      `export default { name: "edited", model: "phold", seed: 3, phold: { lps: 20, population: 2, events: ${events} }, variants: { "phold.remoteFraction": [1, 0.5] } };\n`;
+    writeFileSync(join(dir, "a.ts"), scenario(20_000));
+    writeFileSync(join(dir, "b.ts"), scenario(30_000));
+    const [p1, p2] = [tempDir(), tempDir()];
+    expect(bench(["run", join(dir, "a.ts"), "--shard", "1/2", "--out", p1, "--quiet"]).status).toBe(0);
+    expect(bench(["run", join(dir, "b.ts"), "--shard", "2/2", "--out", p2, "--quiet"]).status).toBe(0);
+    const r = bench(["merge", p1, p2, "--out", tempDir()]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("shard 2/2 and shard 1/2 come from different versions of the scenario");
   }, 60_000);
 
   it("bench merge names what is wrong: a missing shard, a non-shard, shards of different runs", () => {

@@ -50,6 +50,9 @@ export interface ShardInfo {
   count: number;
   /** Every variant of the unsharded run, in run order. */
   variants: string[];
+  /** What the parts must agree on to merge: the planned run's hash (every variant's validated scenario) and the tool. */
+  planSha256?: string;
+  tool?: string;
 }
 
 export interface Family {
