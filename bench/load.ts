@@ -5,7 +5,7 @@ import { tsImport } from "tsx/esm/api";
 import type { z } from "zod";
 import { isModulePath } from "../models/network/config.js";
 import { scenarioSchema, type Scenario } from "./schema.js";
-import { applyVariant, expandFamilies, type Family, type Variant, type VariantsSpec, type VariantValue } from "./variants.js";
+import { applyVariant, expandFamilies, type Family, pathProblem, type Variant, type VariantsSpec, type VariantValue } from "./variants.js";
 import { costProfileFor } from "./profiles.js";
 import { loadScenarioPlugins } from "./plugins.js";
 
@@ -77,7 +77,16 @@ export function planScenario(raw: unknown, where: string, dir = process.cwd()): 
     throw new InputError(`${where}: ${(e as Error).message}`);
   }
   const derive = (v: Variant, extra: [string, VariantValue][], label = v.label): Scenario => {
-    const applied = applyVariant(raw, { label, assignments: [...v.assignments, ...extra] });
+    let applied: unknown;
+    try {
+      for (const [path] of extra) {
+        const problem = pathProblem(path);
+        if (problem !== undefined) throw new Error(`uncertain: ${problem}`);
+      }
+      applied = applyVariant(raw, { label, assignments: [...v.assignments, ...extra] });
+    } catch (e) {
+      throw new InputError(`${where}: variant "${label}": ${(e as Error).message}`);
+    }
     delete (applied as { variants?: unknown }).variants;
     return resolvePaths(validate(applied, `${where}: variant "${label}"`), dir, `${where}: variant "${label}"`);
   };

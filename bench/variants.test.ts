@@ -8,13 +8,35 @@ describe("variants", () => {
     expect(v.map((x) => x.label)).toEqual(["a=1,b.c=x", "a=1,b.c=y", "a=2,b.c=x", "a=2,b.c=y"]);
   });
 
-  it("concatenates a list of matrices and drops duplicates", () => {
+  it("concatenates a list of matrices", () => {
     const v = expandVariants([
       { mode: "endpoints", trunc: [true, false] },
       { mode: "slices", max: [100, 500] },
-      { mode: "endpoints", trunc: true },
     ]);
     expect(v.map((x) => x.label)).toEqual(["mode=endpoints,trunc=true", "mode=endpoints,trunc=false", "mode=slices,max=100", "mode=slices,max=500"]);
+  });
+
+  it("refuses a variant declared twice, two variants with one label, a value listed twice, and prototype paths", () => {
+    expect(() =>
+      expandVariants([
+        { mode: "endpoints", trunc: [true, false] },
+        { mode: "endpoints", trunc: true },
+      ]),
+    ).toThrow('variants[1]: variant "mode=endpoints,trunc=true" is declared twice');
+    // 0.5 and "0.5" print the same: the second row would be labelled as the first
+    expect(() => expandVariants([{ f: 0.5 }, { f: "0.5" }])).toThrow('two different variants would both be labelled "f=0.5"');
+    expect(() => expandVariants({ f: [1, 0.5, 1] })).toThrow("f lists 1 twice");
+    expect(() => expandVariants({ "__proto__.x": 1 })).toThrow('"__proto__" is not a scenario field');
+    expect(() => expandVariants({ "a.constructor.b": 1 })).toThrow('"constructor" is not a scenario field');
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
+
+  it("sets a path into a list by index, and says when the index is out of range", () => {
+    const base = { services: [{ replicas: 1 }, { replicas: 2 }] };
+    expect(applyVariant(base, { label: "", assignments: [["services.1.replicas", 9]] })).toEqual({ services: [{ replicas: 1 }, { replicas: 9 }] });
+    expect(() => applyVariant(base, { label: "", assignments: [["services.2.replicas", 9]] })).toThrow(
+      'services.2.replicas: services is a list of 2: "2" must be an index in 0..1',
+    );
   });
 
   it("is a single default variant when none are declared", () => {

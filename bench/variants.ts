@@ -64,15 +64,32 @@ export function expandFamilies(spec: VariantsSpec | undefined): { variants: Vari
   if (spec === undefined) return { variants: [{ label: DEFAULT_VARIANT, assignments: [] }], families: [] };
   const entries = Array.isArray(spec) ? spec : [spec];
   const variants: Variant[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<string, Variant>();
   const families: Family[] = [];
   const explicit = new Set<Family>();
   entries.forEach((entry, index) => {
     const matrices = isFamilySpec(entry) ? (Array.isArray(entry.matrix) ? entry.matrix : [entry.matrix]) : [entry];
+    for (const m of matrices) {
+      for (const [path, values] of Object.entries(m)) {
+        const problem = pathProblem(path);
+        if (problem !== undefined) throw new Error(`variants[${index}]: ${problem}`);
+        const list = Array.isArray(values) ? values : [values];
+        const twice = list.find((v, i) => list.findIndex((w) => String(w) === String(v)) !== i);
+        if (twice !== undefined) throw new Error(`variants[${index}]: ${path} lists ${JSON.stringify(twice)} twice (or two values that print the same)`);
+      }
+    }
     const members = matrices.flatMap(expandMatrix);
     for (const v of members) {
-      if (seen.has(v.label)) continue;
-      seen.add(v.label);
+      const before = seen.get(v.label);
+      if (before !== undefined) {
+        const same = JSON.stringify(before.assignments) === JSON.stringify(v.assignments);
+        throw new Error(
+          same
+            ? `variants[${index}]: variant "${v.label}" is declared twice; declare it once (a family may name another family's variant as its reference only by including it once)`
+            : `variants[${index}]: two different variants would both be labelled "${v.label}": give values that print differently`,
+        );
+      }
+      seen.set(v.label, v);
       variants.push(v);
     }
     const labels = [...new Set(members.map((v) => v.label))];
@@ -114,15 +131,40 @@ export function applyVariant<T>(base: T, variant: Variant): T {
   const copy = structuredClone(base) as Record<string, unknown>;
   for (const [path, value] of variant.assignments) {
     const keys = path.split(".");
-    let node: Record<string, unknown> = copy;
-    for (const key of keys.slice(0, -1)) {
-      const child = node[key];
-      if (typeof child !== "object" || child === null || Array.isArray(child)) node[key] = {};
-      node = node[key] as Record<string, unknown>;
-    }
-    node[keys[keys.length - 1]] = value;
+    let node: Record<string, unknown> | unknown[] = copy;
+    keys.forEach((key, depth) => {
+      const last = depth === keys.length - 1;
+      if (Array.isArray(node)) {
+        // a path into a list: services.0.replicas
+        const index = Number(key);
+        if (!/^\d+$/.test(key) || index >= node.length) {
+          throw new Error(`${path}: ${keys.slice(0, depth).join(".")} is a list of ${node.length}: "${key}" must be an index in 0..${node.length - 1}`);
+        }
+        if (last) node[index] = value;
+        else node = node[index] as Record<string, unknown>;
+        return;
+      }
+      const obj: Record<string, unknown> = node;
+      if (last) {
+        obj[key] = value;
+        return;
+      }
+      const child = obj[key];
+      if (typeof child !== "object" || child === null) obj[key] = {};
+      node = obj[key] as Record<string, unknown> | unknown[];
+    });
   }
   return copy as T;
+}
+
+const FORBIDDEN_SEGMENTS = new Set(["__proto__", "constructor", "prototype"]);
+
+/** Why a variant or uncertain parameter's path cannot be used, or undefined. */
+export function pathProblem(path: string): string | undefined {
+  const segments = path.split(".");
+  if (segments.some((s) => s === "")) return `${JSON.stringify(path)}: an empty segment`;
+  const bad = segments.find((s) => FORBIDDEN_SEGMENTS.has(s));
+  return bad === undefined ? undefined : `${JSON.stringify(path)}: "${bad}" is not a scenario field`;
 }
 
 /**
