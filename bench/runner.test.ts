@@ -47,6 +47,19 @@ describe("validating network scenarios", () => {
     }
   };
 
+  it("refuses workload steps that could never act: a zone the cluster lacks, a start after the run, a selector of nothing", () => {
+    // base: 3 nodes in 3 zones (the default), one group "web", 1 minute
+    expect(issues({ workload: [{ action: "zone-outage", at: "0s", zone: 3, duration: "1m" }] })).toContain("workload.0.zone: the cluster has zones 0..2");
+    expect(issues({ workload: [{ action: "churn", at: "2m", until: "3m", rate: 1 }] })).toContain("workload.0.at: starts after the run ends (duration 1m)");
+    expect(issues({ workload: [{ action: "churn", at: "30s", until: "10s", rate: 1 }] })).toContain("workload.0.until: must not be before at (30s)");
+    expect(issues({ workload: [{ action: "scale", at: "0s", services: "db", factor: 2 }] })).toContain('workload.0.services: "db" matches no Service');
+    // a group, a Service name, a glob and "*" all name something
+    for (const services of ["web", "web-service-0", "web-*", "*", "web, web-service-0"]) {
+      expect(issues({ workload: [{ action: "scale", at: "0s", services, factor: 2 }] }), services).toBe("");
+    }
+    expect(issues({ workload: [{ action: "scale", at: "0s", services: "web-service-1", factor: 2 }] })).toContain("matches no Service");
+  });
+
   it("names the release range and refuses a release it does not model", () => {
     expect(issues({ cluster: { nodes: 3, kubernetesVersion: "1.17" } })).toContain(
       'cluster.kubernetesVersion: must be a Kubernetes release "1.18" .. "1.37" (got "1.17")',

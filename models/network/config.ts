@@ -5,7 +5,7 @@
  * defaults filled in), derived from them.
  */
 import { z } from "zod";
-import type { Micros } from "../../engine/time.js";
+import { formatDuration, type Micros } from "../../engine/time.js";
 import { bandwidth, bytes, DAY, duration, HOUR, int, kubernetesVersion, DEFAULT_VERSION, num, oneOf, removed, spread } from "../config-fields.js";
 import type { ClusterSpec } from "../cluster/cluster.js";
 import { packingAlgorithms, validatePackingOptions } from "../controllers/packing/index.js";
@@ -374,7 +374,8 @@ export const networkSections = {
 };
 
 /** Checks across sections: a built-in algorithm's options, unique Service group names. */
-export function checkNetworkSections(s: Pick<NetworkSettings, "controller" | "services">, ctx: z.RefinementCtx): void {
+export function checkNetworkSections(s: Pick<NetworkSettings, "controller" | "services" | "workload" | "cluster" | "duration">, ctx: z.RefinementCtx): void {
+  checkWorkload(s, ctx);
   try {
     // a plugin checks its own options when it runs
     if (!isModulePath(s.controller.algorithm)) validatePackingOptions(s.controller.algorithm, s.controller.algorithmOptions);
@@ -385,6 +386,47 @@ export function checkNetworkSections(s: Pick<NetworkSettings, "controller" | "se
   s.services.forEach((g, i) => {
     if (groups.has(g.name)) ctx.addIssue({ code: "custom", path: ["services", i, "name"], message: `duplicate Service group "${g.name}"` });
     groups.add(g.name);
+  });
+}
+
+/** Workload steps that could never act are refused: a zone the cluster lacks, a start after the run, a selector of nothing. */
+function checkWorkload(s: Pick<NetworkSettings, "services" | "workload" | "cluster" | "duration">, ctx: z.RefinementCtx): void {
+  const issue = (i: number, field: string, message: string): void => ctx.addIssue({ code: "custom", path: ["workload", i, field], message });
+  s.workload.forEach((w, i) => {
+    if (w.at > s.duration) issue(i, "at", `starts after the run ends (duration ${formatDuration(s.duration)})`);
+    if (w.action === "zone-outage" && w.zone >= s.cluster.zones) issue(i, "zone", `the cluster has zones 0..${s.cluster.zones - 1}`);
+    if (w.action === "churn" && w.until < w.at) issue(i, "until", `must not be before at (${formatDuration(w.at)})`);
+    if ("services" in w) {
+      const none = w.services
+        .split(",")
+        .map((p) => p.trim())
+        .filter((p) => !selectorMatches(p, s.services));
+      if (none.length > 0) {
+        issue(
+          i,
+          "services",
+          `${none.map((p) => JSON.stringify(p)).join(", ")} matches no Service: give "*", a group (${s.services.map((g) => g.name).join(", ")}), a Service name like "${s.services[0]?.name}-service-0", or a glob`,
+        );
+      }
+    }
+  });
+}
+
+/** Does a selector part name some Service: "*", a group, `<group>-service-<i>`, or a glob over Service names. */
+function selectorMatches(part: string, groups: NetworkSettings["services"]): boolean {
+  if (part === "*" || groups.some((g) => g.name === part)) return true;
+  const exact = /^(.+)-service-(\d+)$/.exec(part);
+  if (exact !== null && !part.includes("*")) return groups.some((g) => g.name === exact[1] && Number(exact[2]) < g.count);
+  if (!part.includes("*")) return false;
+  const re = new RegExp(
+    `^${part
+      .split("*")
+      .map((x) => x.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+  );
+  return groups.some((g) => {
+    for (let k = 0; k < Math.min(g.count, 1000); k++) if (re.test(`${g.name}-service-${k}`)) return true;
+    return false;
   });
 }
 
