@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import ciSmoke from "../scenarios/ci-smoke.js";
 import { planScenario } from "./load.js";
-import { distinctRuns, networkConfig, planRun } from "./runner.js";
+import { distinctRuns, networkConfig, planRun, runScenario } from "./runner.js";
 import type { NetworkScenario } from "./schema.js";
 
 describe("planning a run", () => {
@@ -58,6 +58,25 @@ describe("validating network scenarios", () => {
       expect(issues({ workload: [{ action: "scale", at: "0s", services, factor: 2 }] }), services).toBe("");
     }
     expect(issues({ workload: [{ action: "scale", at: "0s", services: "web-service-1", factor: 2 }] })).toContain("matches no Service");
+  });
+
+  it("refuses a DNS name mix of all zeros (it crashed the traffic model with NaN), and runs a Service group of 0 replicas through every step", () => {
+    const zeros = { sameNamespace: 0, otherNamespace: 0, clusterFqdn: 0, external: 0, headless: 0 };
+    expect(issues({ dns: { lookupsPerPodPerSecond: 1, mix: zeros } })).toContain("dns.mix: the name classes' shares are all 0");
+    const empty = planScenario(
+      {
+        ...base,
+        services: [{ name: "web", replicas: 0 }],
+        workload: [
+          { action: "rolling-update", at: "1s", services: "*", style: "one-at-a-time" },
+          { action: "rolling-update", at: "2s", services: "web" },
+          { action: "scale", at: "3s", services: "web", factor: 2 },
+          { action: "churn", at: "4s", until: "30s", services: "web", rate: 1 },
+        ],
+      },
+      "v.ts",
+    );
+    expect(runScenario(empty).rows.find((r) => r.metric === "controller.failed_syncs")?.value).toBe(0);
   });
 
   it("names the release range and refuses a release it does not model", () => {

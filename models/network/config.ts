@@ -374,8 +374,14 @@ export const networkSections = {
 };
 
 /** Checks across sections: a built-in algorithm's options, unique Service group names. */
-export function checkNetworkSections(s: Pick<NetworkSettings, "controller" | "services" | "workload" | "cluster" | "duration">, ctx: z.RefinementCtx): void {
+export function checkNetworkSections(
+  s: Pick<NetworkSettings, "controller" | "services" | "workload" | "cluster" | "duration" | "dns">,
+  ctx: z.RefinementCtx,
+): void {
   checkWorkload(s, ctx);
+  if (Object.values(s.dns.mix).reduce((a, b) => a + b, 0) <= 0) {
+    ctx.addIssue({ code: "custom", path: ["dns", "mix"], message: "the name classes' shares are all 0: give at least one a share above 0" });
+  }
   try {
     // a plugin checks its own options when it runs
     if (!isModulePath(s.controller.algorithm)) validatePackingOptions(s.controller.algorithm, s.controller.algorithmOptions);
