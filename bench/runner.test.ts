@@ -60,7 +60,7 @@ describe("validating network scenarios", () => {
     expect(issues({ workload: [{ action: "scale", at: "0s", services: "web-service-1", factor: 2 }] })).toContain("matches no Service");
   });
 
-  it("refuses a DNS name mix of all zeros (it crashed the traffic model with NaN), and runs a Service group of 0 replicas through every step", () => {
+  it("refuses a DNS name mix of all zeros (it crashed the traffic model with NaN), and runs a Service group of 0 replicas through every step and a lone zone's long outage", () => {
     const zeros = { sameNamespace: 0, otherNamespace: 0, clusterFqdn: 0, external: 0, headless: 0 };
     expect(issues({ dns: { lookupsPerPodPerSecond: 1, mix: zeros } })).toContain("dns.mix: the name classes' shares are all 0");
     const empty = planScenario(
@@ -77,6 +77,15 @@ describe("validating network scenarios", () => {
       "v.ts",
     );
     expect(runScenario(empty).rows.find((r) => r.metric === "controller.failed_syncs")?.value).toBe(0);
+    // the only zone down past the 300 s toleration: every zone is fully disrupted, so the node lifecycle controller
+    // marks the nodes NotReady but stops evicting (upstream's "all zones fully disrupted" mode), and the run ends
+    const alone = planScenario(
+      { ...base, duration: "12m", cluster: { nodes: 3, zones: 1 }, workload: [{ action: "zone-outage", at: "10s", zone: 0, duration: "10m" }] },
+      "v.ts",
+    );
+    const rows = runScenario(alone).rows;
+    expect(rows.find((r) => r.metric === "nodelifecycle.nodes_not_ready")?.value).toBe(3);
+    expect(rows.find((r) => r.metric === "nodelifecycle.evictions")?.value).toBe(0);
   });
 
   it("names the release range and refuses a release it does not model", () => {
