@@ -391,6 +391,7 @@ async function calibrateCommand(flags: CalibrateFlags): Promise<void> {
 interface GateFlags {
   baseline: string;
   update?: boolean;
+  force?: boolean;
   junit?: string;
   markdown?: string;
 }
@@ -417,11 +418,44 @@ function readResults(file: string, what: "results" | "baseline" | "shard"): Resu
   }
 }
 
+function writeGateReports(outcome: ReturnType<typeof gateResults>, flags: GateFlags): void {
+  if (flags.junit !== undefined) writeReports(dirname(resolve(flags.junit)), { [basename(flags.junit)]: gateJunit(outcome) });
+  if (flags.markdown !== undefined) writeReports(dirname(resolve(flags.markdown)), { [basename(flags.markdown)]: gateMarkdown(outcome) });
+}
+
 /** `bench gate`: exit 1 when a metric regressed against the committed baseline, 0 otherwise. */
 function gateCommand(file: string, flags: GateFlags): number {
   const current = readResults(file, "results");
   if (current.shard !== undefined) throw new InputError(`${file} holds one shard of a run: bench merge the shards first`);
+  if (existsSync(flags.baseline) && statSync(flags.baseline).isDirectory()) {
+    throw new InputError(`--baseline ${flags.baseline}: a directory; give the baseline file, e.g. bench/baselines/ci-smoke.json`);
+  }
   if (flags.update) {
+    if (resolve(flags.baseline) === resolve(file))
+      throw new InputError(`--baseline ${flags.baseline} is the results file itself: give the committed baseline's path`);
+    const previous = existsSync(flags.baseline) ? readResults(flags.baseline, "baseline") : undefined;
+    if (previous !== undefined && !flags.force) {
+      if (previous.scenario !== current.scenario) {
+        throw new InputError(
+          `--update: ${flags.baseline} is the baseline of scenario ${JSON.stringify(previous.scenario)}, ${file} of ${JSON.stringify(current.scenario)} (--force to replace it anyway)`,
+        );
+      }
+      const now = new Set(current.rows.map((r) => r.variant));
+      const dropped = [...new Set(previous.rows.map((r) => r.variant))].filter((v) => !now.has(v));
+      if (dropped.length > 0) {
+        throw new InputError(
+          `--update: ${file} lacks variant(s) the baseline has (${dropped.join("; ")}): a --variant subset would shrink the baseline (--force to replace it anyway)`,
+        );
+      }
+    }
+    // the change the update makes, as the gate would report it, for CI's JUnit and Markdown
+    if (previous !== undefined && previous.scenario === current.scenario && previous.seed === current.seed) {
+      try {
+        writeGateReports(gateResults(current, previous), flags);
+      } catch {
+        // a previous baseline the gate cannot compare with: nothing to report about it
+      }
+    }
     // rows the gate ignores stay out of the baseline, so its diff shows only what is compared
     const rules = current.gate ?? [];
     const kept = { ...current, rows: current.rows.filter((r) => ruleFor(rules, r.metric).rule !== "ignore") };
@@ -436,8 +470,7 @@ function gateCommand(file: string, flags: GateFlags): number {
   } catch (e) {
     throw new InputError((e as Error).message);
   }
-  if (flags.junit !== undefined) writeReports(dirname(resolve(flags.junit)), { [basename(flags.junit)]: gateJunit(outcome) });
-  if (flags.markdown !== undefined) writeReports(dirname(resolve(flags.markdown)), { [basename(flags.markdown)]: gateMarkdown(outcome) });
+  writeGateReports(outcome, flags);
   process.stdout.write(gateText(outcome));
   return outcome.failures.length > 0 ? 1 : 0;
 }
@@ -534,6 +567,7 @@ export function buildProgram(): Command {
     .argument("<results.json>", "results of bench run (or of bench merge)")
     .requiredOption("--baseline <file>", "the committed baseline, e.g. bench/baselines/ci-smoke.json")
     .option("--update", "rewrite the baseline from these results instead of comparing (review the diff, then commit it)")
+    .option("--force", "with --update: replace a baseline of another scenario, or one with variants these results lack")
     .option("--junit <file>", "also write the comparison as JUnit XML")
     .option("--markdown <file>", "also write the comparison as Markdown (for a CI job summary)")
     .action((file: string, flags: GateFlags) => {

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ResultRow, Results } from "../reports/results.js";
@@ -58,6 +58,37 @@ describe("a gate that cannot be talked out of comparing (issue 13)", () => {
     expect(() => fromJson(text([{ ...row, value: null }]))).toThrow("rows[0].value: must be a finite number (got null)");
     expect(() => fromJson(JSON.stringify({ scenario: "s", seed: 1, rows: [], shard: { index: 1, count: 2, variants: "a" } }))).toThrow("shard: must be");
   });
+});
+
+describe("gate --update guards (issue 13)", () => {
+  it("refuses another scenario's results, a variant subset, the results file itself and a directory; writes JUnit when updating", () => {
+    const [full, subset, other] = [tempDir(), tempDir(), tempDir()];
+    expect(bench(["run", "test/fixtures/tiny-phold.ts", "--out", full, "--quiet"]).status).toBe(0);
+    expect(bench(["run", "test/fixtures/tiny-phold.ts", "--variant", "*=0.25", "--out", subset, "--quiet"]).status).toBe(0);
+    expect(bench(["run", "test/fixtures/tiny-phold-uncertain.ts", "--out", other, "--quiet"]).status).toBe(0);
+    const baseline = join(tempDir(), "baseline.json");
+    const update = (dir: string, ...extra: string[]) => bench(["gate", join(dir, "results.json"), "--baseline", baseline, "--update", ...extra]);
+    expect(update(full).status).toBe(0);
+    const before = readFileSync(baseline, "utf8");
+    const shrink = update(subset);
+    expect(shrink.status).toBe(2);
+    expect(shrink.stderr).toContain("lacks variant(s) the baseline has (phold.remoteFraction=1; phold.lookahead=10ms)");
+    const foreign = update(other);
+    expect(foreign.status).toBe(2);
+    expect(foreign.stderr).toContain('is the baseline of scenario "tiny <phold> & co"');
+    expect(readFileSync(baseline, "utf8")).toBe(before);
+    const junit = join(tempDir(), "junit.xml");
+    expect(update(subset, "--force", "--junit", junit).status).toBe(0);
+    expect(readFileSync(junit, "utf8")).toContain("<testsuites");
+    const self = bench(["gate", join(full, "results.json"), "--baseline", join(full, "results.json"), "--update"]);
+    expect(self.status).toBe(2);
+    expect(self.stderr).toContain("is the results file itself");
+    const dir = tempDir();
+    const onDir = bench(["gate", join(full, "results.json"), "--baseline", dir, "--update"]);
+    expect(onDir.status).toBe(2);
+    expect(onDir.stderr).toContain("a directory; give the baseline file");
+    expect(readdirSync(dir)).toEqual([]);
+  }, 60_000);
 });
 
 describe("gate rules", () => {
