@@ -198,6 +198,10 @@ describe("bench run (end to end)", () => {
     const r = bench(["list"]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/scenarios\/phold\.ts\s+phold\s+2\s+PHOLD/);
+    // an invalid one says which field, not only "invalid scenario"
+    expect(bench(["list", "test/fixtures"]).stdout).toMatch(
+      /test\/fixtures\/bad-nodes\.ts\s+\(invalid\)\s+-\s+phold\.lps: must be an integer in 1\.\.1000000 \(got -5\)/,
+    );
   });
 });
 

@@ -238,7 +238,10 @@ async function listCommand(dir: string): Promise<void> {
       const s = await loadScenarioFile(path);
       rows.push([path, s.base.name, String(s.variants.length), s.base.description?.split("\n")[0] ?? ""]);
     } catch (e) {
-      rows.push([path, "(invalid)", "-", e instanceof Error ? e.message.split("\n")[0] : String(e)]);
+      // the first problem, with its field: "invalid scenario" alone does not say what to fix
+      const lines = e instanceof Error ? e.message.split("\n") : [String(e)];
+      const first = lines.length > 1 && lines[0].endsWith("invalid scenario") ? lines[1].trim() : lines[0];
+      rows.push([path, "(invalid)", "-", first]);
     }
   }
   const header = ["file", "name", "variants", "description"];

@@ -139,7 +139,9 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 }
 
 function short(v: unknown): string {
-  const s = JSON.stringify(v);
+  // JSON would print NaN and Infinity as null
+  if (typeof v === "number" && !Number.isFinite(v)) return String(v);
+  const s = JSON.stringify(v, (_, x) => (typeof x === "number" && !Number.isFinite(x) ? String(x) : x));
   if (s === undefined) return String(v);
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }

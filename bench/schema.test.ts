@@ -23,3 +23,11 @@ describe("rank and gate rules name catalogued metrics", () => {
     expect(planScenario({ ...network, rank: [{ metric: "npl.p99_s" }] }, "n.ts").base.rank).toEqual([{ metric: "npl.p99_s", better: "lower" }]);
   });
 });
+
+describe("messages (issue 13)", () => {
+  it("says NaN and Infinity, not null", () => {
+    const withLps = (lps: number) => () => planScenario({ ...tinyPhold, phold: { lps, population: 4, events: 20_000 } }, "s.ts");
+    expect(withLps(Number.NaN)).toThrow("phold.lps: must be an integer in 1..1000000 (got NaN)");
+    expect(withLps(Number.POSITIVE_INFINITY)).toThrow("(got Infinity)");
+  });
+});

@@ -39,11 +39,16 @@ function verdict(outcome: GateOutcome): string {
   const n = gateCounts(outcome);
   const compared = outcome.checks.length - n.ignored - n.new;
   const tally = `${compared} metrics compared: ${n.regressed} regressed, ${n.changed} changed, ${n.missing} missing, ${n.improved} improved, ${n.new} new`;
-  return `${outcome.failures.length > 0 ? "FAIL" : "PASS"}: ${outcome.scenario} (seed ${outcome.seed}) against the baseline: ${tally}`;
+  return `${outcome.failures.length > 0 ? "FAIL" : "PASS"}: ${printable(outcome.scenario)} (seed ${outcome.seed}) against the baseline: ${tally}`;
+}
+
+/** Text from a results file for a terminal: control characters (escape sequences among them) become visible "?". */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
 }
 
 function cells(c: GateCheck): string[] {
-  return [c.status, c.variant, c.metric, humanNumber(c.baseline), humanNumber(c.current), changeText(c), c.unit, c.rule, c.better];
+  return [c.status, c.variant, c.metric, humanNumber(c.baseline), humanNumber(c.current), changeText(c), c.unit, c.rule, c.better].map(printable);
 }
 
 const HEADER = ["status", "variant", "metric", "baseline", "current", "change", "unit", "rule", "better"];

@@ -151,3 +151,23 @@ describe("gate Markdown", () => {
     expect(long).toContain("... and 10 more");
   });
 });
+
+describe("gate text", () => {
+  it("prints control characters from a results file as ?, never as terminal escape sequences", async () => {
+    const { gateText } = await import("./gate.js");
+    const check = {
+      variant: "v\u001b[31m",
+      metric: "m\u0007",
+      unit: "count",
+      baseline: 1,
+      current: 2,
+      rule: "exact",
+      better: "lower" as const,
+      status: "regressed" as const,
+    };
+    const text = gateText({ scenario: "s\u001b]0;title\u0007", seed: 1, checks: [check], failures: [check] });
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
+    expect(text).toContain("v?[31m");
+    expect(text).toContain("FAIL: s?]0;title? (seed 1)");
+  });
+});
