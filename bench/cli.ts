@@ -14,7 +14,7 @@ import { toTextSummary } from "../reports/text.js";
 import type { Perturbation } from "../reports/verdict.js";
 import { jsonSize, parseKubeObject, protobufSize, storedSize } from "../models/objects/index.js";
 import { InputError, loadScenarioFile } from "./load.js";
-import { outputDirProblem, slug, writeReports } from "./output.js";
+import { outputDirProblem, ReportWriteError, slug, writeReports, writeReportSet } from "./output.js";
 import { Progress } from "./progress.js";
 import { runReconcileCase, withPluginLoaded } from "./reconcile.js";
 import { packingAlgorithmFor } from "./plugins.js";
@@ -106,7 +106,7 @@ function writeFormats(
 ): string[] {
   const files: Record<string, string> = {};
   for (const f of formats) files[FILE_OF[f]] = RENDER[f](results, perturbations);
-  return writeReports(dir, { ...files, ...extra });
+  return writeReportSet(dir, { ...files, ...extra });
 }
 
 function printWritten(written: string[]): void {
@@ -683,6 +683,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof InputError) {
       process.stderr.write(`error: ${e.message}\n`);
       return 2;
+    }
+    if (e instanceof ReportWriteError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return 1;
     }
     if (e instanceof Interrupted) {
       process.stderr.write(`${e.message}\n`);

@@ -1,10 +1,21 @@
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+
+/** A failure to write reports (a full disk, a lost mount): said in one sentence, exit 1, the previous reports kept. */
+export class ReportWriteError extends Error {
+  override name = "ReportWriteError";
+}
+
+function writeFailure(e: unknown, where: string): ReportWriteError {
+  const err = e as NodeJS.ErrnoException;
+  const why = err.code === "ENOSPC" ? "no space left on the device" : err.code === "EDQUOT" ? "disk quota exceeded" : (err.code ?? err.message);
+  return new ReportWriteError(`cannot write the reports to ${where}: ${why}; the previous reports there are as they were`);
+}
 
 /**
- * Writes a set of report files so that an interrupted or failed run never leaves a half-written report: every file
- * goes to a temporary name in the same directory first, and only when all are written are they renamed over the
- * previous ones.
+ * Writes single files (a baseline, a JUnit file) so that a failure never leaves a half-written one: each goes to a
+ * temporary name beside it, renamed over the previous only when every file is written; temporary files are removed
+ * on any failure.
  */
 export function writeReports(dir: string, files: Record<string, string>): string[] {
   mkdirSync(dir, { recursive: true });
@@ -12,12 +23,77 @@ export function writeReports(dir: string, files: Record<string, string>): string
   try {
     for (const [name, content] of Object.entries(files)) {
       const tmp = join(dir, `.${name}.${process.pid}.tmp`);
-      writeFileSync(tmp, content);
       staged.push([tmp, join(dir, name)]);
+      writeFileSync(tmp, content);
     }
   } catch (e) {
     for (const [tmp] of staged) rmSync(tmp, { force: true });
-    throw e;
+    throw writeFailure(e, dir);
+  }
+  for (const [tmp, final] of staged) renameSync(tmp, final);
+  return staged.map(([, final]) => final);
+}
+
+/** What a run or a merge writes (and the gate adds): a directory holding only these is the tool's to replace whole. */
+const REPORT_FILES = new Set(["results.csv", "results.json", "report.html", "summary.md", "run.json", "sensitivity.csv", "stats.csv", "junit.xml", "gate.md"]);
+
+export interface SetWriter {
+  writeFile(path: string, content: string): void;
+}
+
+/**
+ * Writes a run's set of reports so that the directory holds either the whole previous set or the whole new one, never
+ * a mix: the new set is written into a fresh sibling directory, which then takes the old one's place (the old one is
+ * moved aside first and removed last; if anything fails it is moved back). Files of formats not requested this time
+ * go with the old set. A directory that also holds files that are not reports (`--out .`) is never moved: there the
+ * set is written file by file (temporary names, then renames) and the other formats' reports removed.
+ */
+export function writeReportSet(dir: string, files: Record<string, string>, writer: SetWriter = { writeFile: (p, c) => writeFileSync(p, c) }): string[] {
+  const target = resolve(dir);
+  const existing = statSync(target, { throwIfNoEntry: false }) === undefined ? [] : readdirSync(target);
+  const foreign = existing.some((f) => !REPORT_FILES.has(f) && !/^\..*\.\d+\.tmp$/.test(f));
+  const finals = Object.keys(files).map((name) => join(target, name));
+  if (foreign) {
+    const written = writeReportsWith(target, files, writer);
+    for (const f of existing) if (REPORT_FILES.has(f) && !(f in files)) rmSync(join(target, f), { force: true });
+    return written;
+  }
+  const parent = dirname(target);
+  const fresh = join(parent, `.${basename(target)}.new-${process.pid}`);
+  const aside = join(parent, `.${basename(target)}.old-${process.pid}`);
+  rmSync(fresh, { recursive: true, force: true });
+  try {
+    mkdirSync(fresh);
+    for (const [name, content] of Object.entries(files)) writer.writeFile(join(fresh, name), content);
+  } catch (e) {
+    rmSync(fresh, { recursive: true, force: true });
+    throw writeFailure(e, target);
+  }
+  const hadOld = existing.length > 0 || statSync(target, { throwIfNoEntry: false }) !== undefined;
+  try {
+    if (hadOld) renameSync(target, aside);
+    renameSync(fresh, target);
+  } catch (e) {
+    if (hadOld && statSync(target, { throwIfNoEntry: false }) === undefined) renameSync(aside, target);
+    rmSync(fresh, { recursive: true, force: true });
+    throw writeFailure(e, target);
+  }
+  if (hadOld) rmSync(aside, { recursive: true, force: true });
+  return finals;
+}
+
+/** writeReports with an injectable writer (for writeReportSet's in-place case). */
+function writeReportsWith(dir: string, files: Record<string, string>, writer: SetWriter): string[] {
+  const staged: [string, string][] = [];
+  try {
+    for (const [name, content] of Object.entries(files)) {
+      const tmp = join(dir, `.${name}.${process.pid}.tmp`);
+      staged.push([tmp, join(dir, name)]);
+      writer.writeFile(tmp, content);
+    }
+  } catch (e) {
+    for (const [tmp] of staged) rmSync(tmp, { force: true });
+    throw writeFailure(e, dir);
   }
   for (const [tmp, final] of staged) renameSync(tmp, final);
   return staged.map(([, final]) => final);
