@@ -35,6 +35,7 @@ import { answersFrom, resolve as resolveLookup } from "./resolve.js";
 import { gateResults, ruleFor } from "./gate.js";
 import { mergeShards } from "./merge.js";
 import { Interrupted, runInWorkers } from "./pool.js";
+import { watchLifeline } from "./lifeline.js";
 import { assembleResults, distinctRunsOf, planRun, type VariantOutcome } from "./runner.js";
 import { planSensitivity, sensitivityCsv } from "./study.js";
 import { statsCsv } from "../reports/replication.js";
@@ -140,8 +141,11 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
   };
   // Ctrl-C stops the workers; nothing is written, so the previous reports in the output directory stay as they were.
   const interrupt = new AbortController();
-  const onSigint = (): void => interrupt.abort();
-  process.once("SIGINT", onSigint);
+  let stoppedBy = "";
+  const unwatch = watchLifeline((reason) => {
+    stoppedBy = reason;
+    interrupt.abort();
+  });
   let metricsByRun: Awaited<ReturnType<typeof runInWorkers>>;
   try {
     metricsByRun = await runInWorkers(runs, {
@@ -156,10 +160,10 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
       },
     });
   } catch (e) {
-    if (e instanceof Interrupted) throw new Interrupted(`interrupted: nothing written; reports already in ${dir} are untouched`);
+    if (e instanceof Interrupted) throw new Interrupted(`interrupted (${stoppedBy}): nothing written; reports already in ${dir} are untouched`);
     throw e;
   } finally {
-    process.removeListener("SIGINT", onSigint);
+    unwatch();
     progress.stop();
   }
   // plan k of seed s is plans[s * perSeed + k]: k = 0 the base, k > 0 the perturbations

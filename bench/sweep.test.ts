@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -101,9 +101,30 @@ describe("interrupting a run", () => {
     setTimeout(() => child.kill("SIGINT"), 3000);
     const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
     expect(code).toBe(130);
-    expect(stderr).toContain(`interrupted: nothing written; reports already in ${out} are untouched`);
+    expect(stderr).toContain(`interrupted (SIGINT): nothing written; reports already in ${out} are untouched`);
     for (const [f, text] of Object.entries(previous)) expect(read(out, f)).toBe(text);
     expect(readdirSync(out).sort()).toEqual(Object.keys(previous).sort());
     expect(existsSync(join(out, "summary.md"))).toBe(false);
   }, 60_000);
+
+  const npx = spawnSync("npx", ["--version"], { encoding: "utf8" });
+  if (npx.status !== 0) console.warn("sweep.test.ts: skipping the npx kill test: npx is not on PATH");
+  it.skipIf(npx.status !== 0)(
+    "kill -TERM to npx 5 s into the headline leaves the previous reports byte-identical 60 s later",
+    async () => {
+      const out = tempDir();
+      const previous = { "results.csv": "previous csv\n", "results.json": "{}\n", "report.html": "<p>previous</p>\n", "summary.md": "# previous\n" };
+      for (const [f, text] of Object.entries(previous)) writeFileSync(join(out, f), text);
+      // npx runs node under npm and a shell; npm does not pass SIGTERM on, so the run itself must notice npm is gone
+      const wrapper = spawn("npx", ["bench", "run", "scenarios/15k-nodes.ts", "--out", out, "--quiet"], { cwd: repoRoot, stdio: "ignore" });
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      wrapper.kill("SIGTERM");
+      await new Promise((resolve) => setTimeout(resolve, 60_000));
+      for (const [f, text] of Object.entries(previous)) expect(read(out, f)).toBe(text);
+      expect(readdirSync(out).sort()).toEqual(Object.keys(previous).sort());
+      // and no process of that run is left
+      expect(spawnSync("pgrep", ["-f", out], { encoding: "utf8" }).stdout.trim()).toBe("");
+    },
+    120_000,
+  );
 });
