@@ -37,7 +37,14 @@ export function mergeShards(shards: Results[]): Results {
 
   const rowsByVariant = new Map<string, ResultRow[]>();
   for (const s of shards) {
+    // round robin: shard i of N ran variants i-1, i-1+N, ...
+    const own = new Set(info.variants.filter((_, k) => k % info.count === s.shard!.index - 1));
     for (const r of s.rows) {
+      if (!own.has(r.variant)) {
+        const k = info.variants.indexOf(r.variant);
+        const where = k < 0 ? "which is not a variant of this run" : `which belongs to shard ${(k % info.count) + 1}/${info.count}`;
+        throw new Error(`shard ${s.shard!.index}/${info.count} holds rows of variant ${JSON.stringify(r.variant)}, ${where}`);
+      }
       let list = rowsByVariant.get(r.variant);
       if (list === undefined) rowsByVariant.set(r.variant, (list = []));
       list.push(r);
