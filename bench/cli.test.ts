@@ -155,6 +155,20 @@ describe("bench run (end to end)", () => {
     }
   });
 
+  it("names the variant, the heap limit and what to change when a worker runs out of memory", () => {
+    const r = spawnSync(
+      process.execPath,
+      [join(repoRoot, "bench/bin.mjs"), "run", "scenarios/ci-smoke.ts", "--variant", "*1.18", "--threads", "1", "--out", tempDir(), "--quiet"],
+      { cwd: repoRoot, encoding: "utf8", env: { ...process.env, NETSCALE_WORKER_HEAP_MB: "16" } },
+    );
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(
+      "error: variant cluster.kubernetesVersion=1.18 (control-plane) ran out of memory in its worker thread under a heap limit of 16 MB",
+    );
+    expect(r.stderr).toContain("--threads 1");
+    expect(r.stderr).not.toContain("internal error");
+  });
+
   it("writes only the requested formats, to out/<scenario-name>/ by default", () => {
     const cwd = tempDir();
     const r = bench(["run", join(process.cwd(), "test/fixtures/tiny-phold.ts"), "--format", "csv", "--quiet"], { cwd });

@@ -34,7 +34,7 @@ import {
 import { answersFrom, resolve as resolveLookup } from "./resolve.js";
 import { gateResults, ruleFor } from "./gate.js";
 import { mergeShards } from "./merge.js";
-import { Interrupted, runInWorkers } from "./pool.js";
+import { Interrupted, RunFailure, runInWorkers } from "./pool.js";
 import { watchLifeline } from "./lifeline.js";
 import { assembleResults, distinctRunsOf, planRun, type VariantOutcome } from "./runner.js";
 import { planSensitivity, sensitivityCsv } from "./study.js";
@@ -688,7 +688,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`error: ${e.message}\n`);
       return 2;
     }
-    if (e instanceof ReportWriteError) {
+    if (e instanceof ReportWriteError || e instanceof RunFailure) {
       process.stderr.write(`error: ${e.message}\n`);
       return 1;
     }

@@ -1,3 +1,4 @@
+import { getHeapStatistics } from "node:v8";
 import { InputError } from "./load.js";
 import { Worker } from "node:worker_threads";
 import type { MetricValue } from "../engine/metrics.js";
@@ -13,6 +14,17 @@ export type FromWorker =
 /** Raised when a run is interrupted (SIGINT): nothing is written. */
 export class Interrupted extends Error {
   override name = "Interrupted";
+}
+
+/** A run that could not finish for a reason the user can act on (out of memory): one sentence, exit 1. */
+export class RunFailure extends Error {
+  override name = "RunFailure";
+}
+
+/** The worker threads' old-generation limit in MB: NETSCALE_WORKER_HEAP_MB, else Node's default. */
+function heapLimitMb(): number | undefined {
+  const v = Number(process.env.NETSCALE_WORKER_HEAP_MB);
+  return Number.isFinite(v) && v > 0 ? v : undefined;
 }
 
 export interface PoolOptions {
@@ -50,12 +62,17 @@ export function runInWorkers(runs: PartRun[], options: PoolOptions): Promise<Met
       if (next >= total) return;
       const index = next++;
       const message: ToWorker = { index, scenario: runs[index].scenario, seed: runs[index].seed, part: runs[index].part };
+      running.set(worker, index);
       worker.postMessage(message);
     };
     if (options.signal?.aborted) return stop(new Interrupted("interrupted"));
     options.signal?.addEventListener("abort", onAbort);
+    const running = new Map<Worker, number>();
+    const limit = heapLimitMb();
     for (let t = 0; t < threads; t++) {
-      const worker = new Worker(new URL("./worker.mjs", import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 384 } });
+      const worker = new Worker(new URL("./worker.mjs", import.meta.url), {
+        resourceLimits: { maxYoungGenerationSizeMb: 384, ...(limit === undefined ? {} : { maxOldGenerationSizeMb: limit }) },
+      });
       workers.push(worker);
       worker.on("message", (m: FromWorker) => {
         if (settled) return;
@@ -73,7 +90,23 @@ export function runInWorkers(runs: PartRun[], options: PoolOptions): Promise<Met
           else feed(worker);
         }
       });
-      worker.on("error", (e) => stop(e));
+      worker.on("error", (e) => {
+        const index = running.get(worker);
+        if ((e as NodeJS.ErrnoException).code === "ERR_WORKER_OUT_OF_MEMORY") {
+          const what = index === undefined ? "a worker thread" : `variant ${runs[index].label}${runs[index].part === "whole" ? "" : ` (${runs[index].part})`}`;
+          const heap =
+            limit === undefined
+              ? `Node's default heap limit (${Math.round(getHeapStatistics().heap_size_limit / 2 ** 20)} MB here)`
+              : `a heap limit of ${limit} MB (NETSCALE_WORKER_HEAP_MB)`;
+          stop(
+            new RunFailure(
+              `${what} ran out of memory in its worker thread under ${heap}: run fewer at once (--threads 1), give each more (NODE_OPTIONS=--max-old-space-size=16384), or shrink the scenario (fewer nodes, a larger kubeProxy.cohortSize)`,
+            ),
+          );
+          return;
+        }
+        stop(e);
+      });
       worker.on("exit", (code) => {
         if (!settled) stop(new Error(`a worker thread exited (code ${code}) before finishing its variant`));
       });
