@@ -169,6 +169,34 @@ describe("bench run (end to end)", () => {
     expect(r.stderr).not.toContain("internal error");
   });
 
+  it("finishes on its own terms whatever the scenario module does: open timers, an endless top-level await, process.exit, a huge matrix", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "package.json"), '{"type":"module"}\n');
+    const phold = 'model: "phold", phold: { lps: 10, population: 2, events: 1000 }';
+    const files: Record<string, string> = {
+      "timer.ts": `setInterval(() => {}, 1000);\nexport default { name: "timer", ${phold} };\n`,
+      "tla.ts": `await new Promise(() => {});\nexport default { name: "tla", ${phold} };\n`,
+      "exit.ts": `process.exit(0);\nexport default { name: "exit", ${phold} };\n`,
+      "big.ts": `export default { name: "big", ${phold}, variants: { "phold.lps": Array.from({ length: 1000 }, (_, i) => i + 1), "phold.population": Array.from({ length: 1000 }, (_, i) => i + 1) } };\n`,
+    };
+    for (const [f, text] of Object.entries(files)) writeFileSync(join(dir, f), text);
+    const run = (f: string, ...extra: string[]) => bench(["run", join(dir, f), "--out", join(dir, `out-${f}`), "--quiet", ...extra]);
+    // a timer the scenario leaves running no longer keeps the finished CLI alive
+    const timer = run("timer.ts");
+    expect(timer.status).toBe(0);
+    expect(existsSync(join(dir, "out-timer.ts", "results.csv"))).toBe(true);
+    const tla = run("tla.ts");
+    expect(tla.status).toBe(2);
+    expect(tla.stderr).toContain("tla.ts: the scenario module never finished loading (a top-level await in it never settles)");
+    const exit = run("exit.ts");
+    expect(exit.status).toBe(2);
+    expect(exit.stderr).toContain("exit.ts: the scenario module called process.exit(0) while loading");
+    const big = run("big.ts");
+    expect(big.status).toBe(2);
+    expect(big.stderr).toContain("variants: 1,000,000 combinations, over the cap of 10,000: declare fewer, or raise the cap with --max-variants");
+    expect(bench(["run", "test/fixtures/tiny-phold.ts", "--max-variants", "2", "--out", tempDir()]).stderr).toContain("3 combinations, over the cap of 2");
+  });
+
   it("writes only the requested formats, to out/<scenario-name>/ by default", () => {
     const cwd = tempDir();
     const r = bench(["run", join(process.cwd(), "test/fixtures/tiny-phold.ts"), "--format", "csv", "--quiet"], { cwd });

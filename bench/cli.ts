@@ -70,6 +70,12 @@ function parseFormats(v: string): Format[] {
   return [...new Set(list)] as Format[];
 }
 
+function parseCount(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < 1 || !Number.isSafeInteger(n)) throw new InvalidArgumentError("must be a positive integer");
+  return n;
+}
+
 function parseSmallCount(v: string): number {
   const n = Number(v);
   if (!/^\d+$/.test(v) || n < 1 || n > 256) throw new InvalidArgumentError("must be an integer in 1..256");
@@ -94,6 +100,7 @@ interface RunFlags {
   shard?: { index: number; count: number };
   sensitivity?: boolean;
   seeds?: number;
+  maxVariants?: number;
   quiet?: boolean;
 }
 
@@ -116,7 +123,7 @@ function printWritten(written: string[]): void {
 
 async function runCommand(file: string, flags: RunFlags): Promise<void> {
   const startedAt = new Date();
-  const loaded = await loadScenarioFile(file);
+  const loaded = await loadScenarioFile(file, { maxVariants: flags.maxVariants });
   const plan = planRun(loaded, { seed: flags.seed, variantPattern: flags.variant, shard: flags.shard });
   const dir = flags.out ?? join("out", slug(loaded.base.name) + (flags.shard ? `-shard-${flags.shard.index}-of-${flags.shard.count}` : ""));
   const outProblem = outputDirProblem(dir);
@@ -514,6 +521,7 @@ export function buildProgram(): Command {
       "--sensitivity",
       "also run every variant at each uncertain parameter's low and high value (one at a time, same seed); writes sensitivity.csv and says which verdicts survive",
     )
+    .option("--max-variants <n>", "refuse scenarios expanding to more variants than this (default 10000)", parseCount)
     .option("-q, --quiet", "print nothing on success (no progress bar, no summary)")
     .action(runCommand);
 

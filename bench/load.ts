@@ -31,7 +31,10 @@ export interface LoadedScenario {
 const EXTENSIONS = [".ts", ".mts", ".js", ".mjs"];
 
 /** Imports a scenario file (TypeScript runs through tsx), validates it and every variant of it. */
-export async function loadScenarioFile(file: string): Promise<LoadedScenario> {
+/** Scenario modules being imported now: a top-level await that never settles leaves one here when Node gives up. */
+export const loading = new Set<string>();
+
+export async function loadScenarioFile(file: string, options: PlanOptions = {}): Promise<LoadedScenario> {
   const abs = resolve(file);
   const shown = relative(process.cwd(), abs) || file;
   if (!existsSync(abs) || !statSync(abs).isFile()) throw new InputError(`scenario file not found: ${file}`);
@@ -39,14 +42,24 @@ export async function loadScenarioFile(file: string): Promise<LoadedScenario> {
     throw new InputError(`${shown}: a scenario is a TypeScript or JavaScript module (${EXTENSIONS.join(", ")})`);
   }
   let mod: { default?: unknown };
+  // a scenario that calls process.exit while loading would end the CLI with nothing said or written
+  const exit = process.exit;
+  process.exit = ((code?: number) => {
+    throw new InputError(`${shown}: the scenario module called process.exit(${code ?? ""}) while loading: a scenario only exports its definition`);
+  }) as typeof process.exit;
+  loading.add(shown);
   try {
     // tsx's scoped loader: TypeScript scenarios load wherever they live, inside an ESM package or not.
     mod = (await tsImport(pathToFileURL(abs).href, import.meta.url)) as { default?: unknown };
   } catch (e) {
+    if (e instanceof InputError) throw e;
     const msg = e instanceof Error ? e.message : String(e);
     throw new InputError(`${shown}: cannot load the scenario module: ${msg.split("\n").slice(0, 3).join(" ")}`);
+  } finally {
+    process.exit = exit;
+    loading.delete(shown);
   }
-  const loaded = planScenario(defaultExport(mod), shown, dirname(abs));
+  const loaded = planScenario(defaultExport(mod), shown, dirname(abs), options);
   await loadScenarioPlugins([loaded.base, ...loaded.variants.map((v) => v.scenario)], shown);
   return loaded;
 }
@@ -64,7 +77,12 @@ export function defaultExport(mod: unknown): unknown {
  * Validates a scenario object and expands its variants; `where` names it in error messages, `dir` is where its
  * relative paths start (the scenario file's directory; default the working directory).
  */
-export function planScenario(raw: unknown, where: string, dir = process.cwd()): LoadedScenario {
+export interface PlanOptions {
+  /** Refuse scenarios expanding to more variants than this (default 10,000). */
+  maxVariants?: number;
+}
+
+export function planScenario(raw: unknown, where: string, dir = process.cwd(), options: PlanOptions = {}): LoadedScenario {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     throw new InputError(`${where}: the module must \`export default defineScenario({...})\``);
   }
@@ -72,7 +90,7 @@ export function planScenario(raw: unknown, where: string, dir = process.cwd()): 
   let expanded: ReturnType<typeof expandFamilies>;
   try {
     // the validated spec: family rank rules carry the catalog's direction
-    expanded = expandFamilies(base.variants as VariantsSpec | undefined);
+    expanded = expandFamilies(base.variants as VariantsSpec | undefined, options.maxVariants);
   } catch (e) {
     throw new InputError(`${where}: ${(e as Error).message}`);
   }

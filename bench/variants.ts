@@ -60,9 +60,23 @@ function expandMatrix(matrix: VariantMatrix): Variant[] {
  * Every variant, in declaration order (a label declared twice runs once), and the families they form: each family
  * entry one family; each plain matrix a family of its own, named by its keys, its first variant the reference.
  */
-export function expandFamilies(spec: VariantsSpec | undefined): { variants: Variant[]; families: Family[] } {
+/** More variants than this is refused unless raised (bench run --max-variants): a typo can ask for a million. */
+export const MAX_VARIANTS = 10_000;
+
+export function expandFamilies(spec: VariantsSpec | undefined, maxVariants = MAX_VARIANTS): { variants: Variant[]; families: Family[] } {
   if (spec === undefined) return { variants: [{ label: DEFAULT_VARIANT, assignments: [] }], families: [] };
   const entries = Array.isArray(spec) ? spec : [spec];
+  let combinations = 0;
+  for (const entry of entries) {
+    for (const m of isFamilySpec(entry) ? (Array.isArray(entry.matrix) ? entry.matrix : [entry.matrix]) : [entry]) {
+      combinations += Object.values(m).reduce<number>((n, v) => n * (Array.isArray(v) ? v.length : 1), 1);
+    }
+  }
+  if (combinations > maxVariants) {
+    throw new Error(
+      `variants: ${combinations.toLocaleString("en-US")} combinations, over the cap of ${maxVariants.toLocaleString("en-US")}: declare fewer, or raise the cap with --max-variants`,
+    );
+  }
   const variants: Variant[] = [];
   const seen = new Map<string, Variant>();
   const families: Family[] = [];
