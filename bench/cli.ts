@@ -573,6 +573,7 @@ export function buildProgram(): Command {
       }
       const answers = flags.answers === undefined ? undefined : answersFrom(readJsonInput(flags.answers), flags.answers);
       const out = resolveLookup(name, { resolvConf, resolver: flags.resolver, answers, where: flags.resolvConf });
+      for (const w of out.warnings) process.stderr.write(`warning: ${w}\n`);
       process.stdout.write(`${JSON.stringify(out)}\n`);
     });
 

@@ -26,6 +26,20 @@ describe("bench resolve", () => {
     expect(resolve("a.b.example.com", { resolvConf: conf, resolver: "musl" }).count).toBe(2);
   });
 
+  it("refuses names longer than DNS allows, as a resolver would, and prints resolv.conf's warnings", () => {
+    // 254 characters: labels of 63, 63, 63 and 60, then "x", with 4 dots; then a 64-character label
+    const long = `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(60)}.x`;
+    expect(long.length).toBe(254);
+    expect(() => resolve(long, {})).toThrow("name: 254 characters, longer than a DNS name can be (253)");
+    expect(() => resolve(`${"a".repeat(64)}.com`, {})).toThrow("is 64 characters, longer than a DNS label can be (63)");
+    expect(resolve(`${"a".repeat(63)}.com`, {}).count).toBe(8);
+    const dir = tempDir();
+    writeFileSync(join(dir, "resolv.conf"), "nameserver 10.96.0.10 # the cluster DNS\nsearch svc.cluster.local\n");
+    const r = bench(["resolve", "web", "--resolv-conf", join(dir, "resolv.conf")]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('line 1: "#": resolv.conf has no inline comments');
+  });
+
   it("names bad input and exits 2 from the command line", () => {
     expect(() => resolve("bad name", {})).toThrow(InputError);
     expect(() => answersFrom({ x: ["MX"] }, "a.json")).toThrow(/must be a list of "A" and "AAAA"/);

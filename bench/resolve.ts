@@ -7,6 +7,8 @@ import { normaliseName, queriesForLookup, type ExistsFn, type ResolverKind } fro
 import { InputError } from "./load.js";
 
 export interface ResolveOutput {
+  /** What the resolver would warn about in resolv.conf (lines it skips or truncates). */
+  warnings: string[];
   queries: { name: string; type: "A" | "AAAA" }[];
   count: number;
   /** The name that answered, or the error getaddrinfo returns. */
@@ -40,11 +42,18 @@ export function resolve(name: string, options: { resolvConf?: string; resolver?:
   if (!/^[A-Za-z0-9._-]+\.?$/.test(name) || name === "." || name.includes("..")) {
     throw new InputError(`name: must be a DNS name like api.example.com or myservice (got ${JSON.stringify(name)})`);
   }
+  // RFC 1035 2.3.4: a name is at most 255 octets on the wire, 253 characters written; a label at most 63
+  const bare = name.endsWith(".") ? name.slice(0, -1) : name;
+  if (bare.length > 253) throw new InputError(`name: ${bare.length} characters, longer than a DNS name can be (253)`);
+  const long = bare.split(".").find((label) => label.length > 63);
+  if (long !== undefined) throw new InputError(`name: the label "${long.slice(0, 20)}..." is ${long.length} characters, longer than a DNS label can be (63)`);
   const resolver = options.resolver ?? "glibc";
   if (resolver !== "glibc" && resolver !== "musl") throw new InputError(`--resolver: must be one of glibc, musl (got ${JSON.stringify(resolver)})`);
   let conf: ResolvConf;
+  const warnings: string[] = [];
   if (options.resolvConf !== undefined) {
     const parsed = parseResolvConf(options.resolvConf);
+    for (const w of parsed.warnings) warnings.push(`${options.where ?? "resolv.conf"}: line ${w.line}: ${w.message}`);
     if (parsed.errors.length > 0) {
       throw new InputError(`${options.where ?? "resolv.conf"}: ${parsed.errors.map((e) => `line ${e.line}: ${e.message}`).join("; ")}`);
     }
@@ -57,6 +66,7 @@ export function resolve(name: string, options: { resolvConf?: string; resolver?:
   const exists: ExistsFn = options.answers ?? ((fqdn) => (normaliseName(fqdn) === absolute ? "NOERROR" : "NXDOMAIN"));
   const r = queriesForLookup(name, conf, resolver as ResolverKind, exists);
   return {
+    warnings,
     queries: r.queries.map((q) => ({ name: q.name, type: q.type })),
     count: r.queries.length,
     outcome: r.outcome.ok ? r.outcome.name : r.outcome.error,
