@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { DNS_PLACEMENTS_CHARTS } from "../test/fixtures/charts.js";
 import { describe, expect, it } from "vitest";
 import type { ResultRow, Results } from "./results.js";
 import { renderCharts } from "./charts.js";
@@ -6,17 +7,7 @@ import { toHtml } from "./html.js";
 import { fromJson } from "./json.js";
 import { shortLabels } from "./variant-labels.js";
 
-const ALL_CHARTS = [
-  "chart-npl-cdf",
-  "chart-egress-backlog",
-  "chart-phase-watch-bytes",
-  "chart-watch-bytes",
-  "chart-etcd-writes",
-  "chart-slice-fill",
-  "chart-dns-latency-cdf",
-  "chart-conntrack",
-  "chart-dns-cost",
-];
+const ALL_CHARTS = DNS_PLACEMENTS_CHARTS;
 
 /** A trimmed dns-placements run: every chart has rows. */
 const sample = (): Results => fromJson(readFileSync(new URL("../test/fixtures/dns-placements.json", import.meta.url), "utf8"));

@@ -71,57 +71,49 @@ function watchBytesChart(results: Results): ChartSpec | undefined {
 
 /** etcd writes per variant, stacked by kind of object: pods and Leases dominate the total, the endpoints kinds differ. */
 function etcdWritesByKindChart(results: Results): ChartSpec | undefined {
-  const kinds = DIMENSIONS.kind as readonly string[];
-  const byKind = kinds.map((kind) => ({ kind, data: scalarRows(results, metricName("etcd.writes.{kind}", { kind })) }));
-  const present = byKind.filter((k) => k.data !== undefined && [...k.data.values.values()].some((v) => v > 0));
-  if (present.length === 0) return undefined;
-  const variants = variantOrder(results).filter((v) => present.some((k) => k.data!.values.has(v)));
-  const { labels, keys } = shortLabels(variants);
-  const legend = legendLayout(present.map((k) => k.kind));
-  return {
-    id: "etcd-writes",
-    height: barChartHeight(labels.length, legend.height),
-    option: {
-      ...baseOption("etcd writes by kind", keys),
-      legend: legend.option,
-      grid: plotArea({ left: 8, right: 24, bottom: legend.height }),
-      xAxis: valueAxis("writes (count)", "count"),
-      yAxis: variantAxis(labels),
-      series: present.map((k, i) => ({
-        type: "bar",
-        name: k.kind,
-        stack: "kind",
-        color: PALETTE[i % PALETTE.length],
-        data: variants.map((v) => k.data!.values.get(v) ?? 0),
-      })),
-    },
-  };
+  const stacks = (DIMENSIONS.kind as readonly string[])
+    .map((kind) => ({ name: kind, data: scalarRows(results, metricName("etcd.writes.{kind}", { kind })) }))
+    .filter((k) => k.data !== undefined && [...k.data.values.values()].some((v) => v > 0));
+  return stackedBarChart(results, { id: "etcd-writes", title: "etcd writes by kind", axis: "writes (count)", unit: "count", stacks });
 }
 
 /** Watch bytes per workload phase, stacked per variant: which phase's changes cost the fan-out. */
 function phaseWatchBytesChart(results: Results): ChartSpec | undefined {
-  const phases = phaseStarts(results);
-  if (phases.length === 0) return undefined;
-  const perPhase = phases.map((p) => ({ ...p, data: scalarRows(results, metricName("phase.{phase}.watch.bytes", { phase: p.name })) }));
-  const variants = variantOrder(results).filter((v) => perPhase.some((p) => p.data?.values.has(v)));
+  const stacks = phaseStarts(results).map((p) => ({ name: p.name, data: scalarRows(results, metricName("phase.{phase}.watch.bytes", { phase: p.name })) }));
+  return stackedBarChart(results, {
+    id: "phase-watch-bytes",
+    title: "Watch bytes per workload phase",
+    note: "a phase runs from its step's start to the next step's",
+    axis: "bytes sent",
+    unit: "bytes",
+    stacks,
+  });
+}
+
+/** One bar per variant, cut into stacks (kinds, phases), each stack its own colour; nothing when no stack has data. */
+function stackedBarChart(
+  results: Results,
+  c: { id: string; title: string; note?: string; axis: string; unit: string; stacks: { name: string; data?: { values: Map<string, number> } }[] },
+): ChartSpec | undefined {
+  const variants = variantOrder(results).filter((v) => c.stacks.some((st) => st.data?.values.has(v)));
   if (variants.length === 0) return undefined;
   const { labels, keys } = shortLabels(variants);
-  const legend = legendLayout(perPhase.map((p) => p.name));
+  const legend = legendLayout(c.stacks.map((st) => st.name));
   return {
-    id: "phase-watch-bytes",
+    id: c.id,
     height: barChartHeight(labels.length, legend.height),
     option: {
-      ...baseOption("Watch bytes per workload phase", keys, "a phase runs from its step's start to the next step's"),
+      ...baseOption(c.title, keys, c.note),
       legend: legend.option,
       grid: plotArea({ left: 8, right: 24, bottom: legend.height }),
-      xAxis: valueAxis("bytes sent", "bytes"),
+      xAxis: valueAxis(c.axis, c.unit),
       yAxis: variantAxis(labels),
-      series: perPhase.map((p, i) => ({
+      series: c.stacks.map((st, i) => ({
         type: "bar",
-        name: p.name,
-        stack: "phase",
+        name: st.name,
+        stack: "all",
         color: PALETTE[i % PALETTE.length],
-        data: variants.map((v) => p.data?.values.get(v) ?? 0),
+        data: variants.map((v) => st.data?.values.get(v) ?? 0),
       })),
     },
   };

@@ -3,6 +3,7 @@
  * errors, nothing from the results runs. The fixture is dns-placements' results.json with most time series and the
  * phase metrics cut, which leaves rows for every chart.
  */
+import { DNS_PLACEMENTS_CHARTS } from "../test/fixtures/charts.js";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,17 +18,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`skipping the report.html browser test: no Chromium at ${CHROMIUM}; install the Debian package chromium or set CHROMIUM_PATH`);
 
-const CHARTS = [
-  "chart-npl-cdf",
-  "chart-egress-backlog",
-  "chart-phase-watch-bytes",
-  "chart-watch-bytes",
-  "chart-etcd-writes",
-  "chart-slice-fill",
-  "chart-dns-latency-cdf",
-  "chart-conntrack",
-  "chart-dns-cost",
-];
+const CHARTS = DNS_PLACEMENTS_CHARTS;
 const SCRIPT_NAME = "<script>alert(1)</script>";
 const IMG_VARIANT = "dns.placement=<img src=x onerror=alert(2)>";
 
