@@ -181,7 +181,8 @@ export function writesAfterRecycling(lists: Pick<FamilyLists, "addressType" | "c
   return c + lists.updates.length + lists.deletes.length - Math.min(c, recyclable);
 }
 
-function validateInput(input: ReconcileInput, algorithm: string): void {
+/** Checks the input; returns the existing slices' names (the driver needs them again when it names new slices). */
+function validateInput(input: ReconcileInput, algorithm: string): Set<string> {
   if (input.addressType !== "IPv4" && input.addressType !== "IPv6") {
     throw new Error(`packing algorithm "${algorithm}": addressType must be IPv4 or IPv6 (got ${String(input.addressType)})`);
   }
@@ -195,6 +196,7 @@ function validateInput(input: ReconcileInput, algorithm: string): void {
     if (names.has(s.name)) throw new Error(`packing algorithm "${algorithm}": duplicate existing slice name "${s.name}"`);
     names.add(s.name);
   }
+  return names;
 }
 
 /**
@@ -203,7 +205,7 @@ function validateInput(input: ReconcileInput, algorithm: string): void {
  * only exist in the existing slices in input order; non-owned slices are deleted first, in input order.
  */
 export function reconcileFamily(input: ReconcileInput, algorithm: FamilyAlgorithm): SlicePlan {
-  validateInput(input, algorithm.name);
+  const existingNames = validateInput(input, algorithm.name);
   if (input.untouched !== undefined && !algorithm.acceptsUntouched) {
     throw new Error(`packing algorithm "${algorithm.name}" needs the whole desired set: it does not take untouched slices`);
   }
@@ -271,7 +273,8 @@ export function reconcileFamily(input: ReconcileInput, algorithm: FamilyAlgorith
   for (const portKey of desiredKeys) {
     const info = efficiency.get(portKey)!;
     const owned = ownedByKey.get(portKey) ?? [];
-    info.slices = owned.length - owned.filter((s) => deletedNames.has(s.name)).length + lists.creates.filter((s) => s.portKey === portKey).length;
+    const deleted = deletedNames.size === 0 ? 0 : owned.filter((s) => deletedNames.has(s.name)).length;
+    info.slices = owned.length - deleted + (lists.creates.length === 0 ? 0 : lists.creates.filter((s) => s.portKey === portKey).length);
   }
 
   // Placeholder rule (docs/sources.md §7.3): when every slice of this family would go and nothing is created.
@@ -291,7 +294,6 @@ export function reconcileFamily(input: ReconcileInput, algorithm: FamilyAlgorith
 
   const final = finalize(at, lists.creates, lists.updates, lists.deletes);
 
-  const existingNames = new Set(input.existing.map((s) => s.name));
   const createdNames = new Set<string>();
   const named = final.creates.map((s, i) => {
     const name = input.nameFor(i);
