@@ -1,7 +1,8 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { TOOL } from "./tool.js";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Results } from "../reports/results.js";
 import { compareMarkdown, compareRuns, compareText } from "../reports/compare.js";
@@ -14,7 +15,7 @@ import { toTextSummary } from "../reports/text.js";
 import type { Perturbation } from "../reports/verdict.js";
 import { jsonSize, parseKubeObject, protobufSize, storedSize } from "../models/objects/index.js";
 import { InputError, loadScenarioFile } from "./load.js";
-import { outputDirProblem, ReportWriteError, slug, writeReports, writeReportSet } from "./output.js";
+import { outputDirProblem, ReportWriteError, slug, writeReport, writeReportSet } from "./output.js";
 import { Progress } from "./progress.js";
 import { runReconcileCase, withPluginLoaded } from "./reconcile.js";
 import { packingAlgorithmFor } from "./plugins.js";
@@ -36,13 +37,13 @@ import { gateResults, ruleFor } from "./gate.js";
 import { mergeShards } from "./merge.js";
 import { Interrupted, RunFailure, runInWorkers } from "./pool.js";
 import { watchLifeline } from "./lifeline.js";
-import { assembleResults, distinctRunsOf, planRun, type VariantOutcome } from "./runner.js";
+import { assembleResults, distinctRunsOf, planRun, type RunPart, type VariantOutcome } from "./runner.js";
 import { planSensitivity, sensitivityCsv } from "./study.js";
 import { statsCsv } from "../reports/replication.js";
 import { runJson } from "./provenance.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const version = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version;
+const version = TOOL.version;
 
 const FORMATS = ["csv", "json", "html", "md"] as const;
 type Format = (typeof FORMATS)[number];
@@ -121,6 +122,9 @@ function printWritten(written: string[]): void {
   process.stdout.write(`wrote ${written.map((w) => relative(process.cwd(), w) || w).join(", ")}\n`);
 }
 
+/** How the terminal names a part of a variant's run. */
+const PART_NAMES: Record<RunPart, string> = { whole: "run", "control-plane": "control plane", dns: "DNS traffic" };
+
 async function runCommand(file: string, flags: RunFlags): Promise<void> {
   const startedAt = new Date();
   const loaded = await loadScenarioFile(file, { maxVariants: flags.maxVariants });
@@ -162,8 +166,7 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
       onVariantDone: (o, i) => {
         outcomes[i] = o;
         report(i, 1);
-        const part = o.part === "whole" ? "" : o.part === "dns" ? " (DNS traffic)" : " (control plane)";
-        progress.finished(++done, runs.length, `${o.label}${part}`, o.wallSeconds);
+        progress.finished(++done, runs.length, `${o.label}${o.part === "whole" ? "" : ` (${PART_NAMES[o.part]})`}`, o.wallSeconds);
       },
     });
   } catch (e) {
@@ -204,13 +207,11 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
   process.stdout.write("\n");
   outcomes.forEach((o) => {
     const rate = o.wallSeconds > 0 ? Math.round(o.events / o.wallSeconds) : 0;
-    const part = o.part === "whole" ? "" : ` (${o.part === "dns" ? "DNS traffic" : "control plane"})`;
+    const part = o.part === "whole" ? "" : ` (${PART_NAMES[o.part]})`;
     process.stdout.write(`variant ${o.label}${part}: ${o.events} events in ${o.wallSeconds.toFixed(2)} s wall (${rate} events/s)\n`);
   });
   plan.variants.forEach((v, i) => {
-    const shared = partsOf[i]
-      .filter((r) => runs[r].label !== v.label)
-      .map((r) => `its ${runs[r].part === "dns" ? "DNS traffic" : runs[r].part === "control-plane" ? "control plane" : "run"} is ${runs[r].label}'s`);
+    const shared = partsOf[i].filter((r) => runs[r].label !== v.label).map((r) => `its ${PART_NAMES[runs[r].part]} is ${runs[r].label}'s`);
     if (shared.length > 0) process.stdout.write(`variant ${v.label}: ${shared.join(", ")} (the same configuration)\n`);
   });
   printWritten(written);
@@ -398,7 +399,7 @@ async function calibrateCommand(flags: CalibrateFlags): Promise<void> {
   });
   const profile = buildProfile(points, flags.repeats);
   process.stdout.write(residualTable(profile));
-  writeReports(dirname(resolve(flags.out)), { [basename(flags.out)]: `${JSON.stringify(profile, null, 2)}\n` });
+  writeReport(flags.out, `${JSON.stringify(profile, null, 2)}\n`);
   process.stdout.write(`wrote ${flags.out}: use it with kubeProxy.costProfile in a scenario\n`);
 }
 
@@ -433,8 +434,8 @@ function readResults(file: string, what: "results" | "baseline" | "shard"): Resu
 }
 
 function writeGateReports(outcome: ReturnType<typeof gateResults>, flags: GateFlags): void {
-  if (flags.junit !== undefined) writeReports(dirname(resolve(flags.junit)), { [basename(flags.junit)]: gateJunit(outcome) });
-  if (flags.markdown !== undefined) writeReports(dirname(resolve(flags.markdown)), { [basename(flags.markdown)]: gateMarkdown(outcome) });
+  if (flags.junit !== undefined) writeReport(flags.junit, gateJunit(outcome));
+  if (flags.markdown !== undefined) writeReport(flags.markdown, gateMarkdown(outcome));
 }
 
 /** `bench gate`: exit 1 when a metric regressed against the committed baseline, 0 otherwise. */
@@ -473,7 +474,7 @@ function gateCommand(file: string, flags: GateFlags): number {
     // rows the gate ignores stay out of the baseline, so its diff shows only what is compared
     const rules = current.gate ?? [];
     const kept = { ...current, rows: current.rows.filter((r) => ruleFor(rules, r.metric).rule !== "ignore") };
-    writeReports(dirname(resolve(flags.baseline)), { [basename(flags.baseline)]: toJson(kept) });
+    writeReport(flags.baseline, toJson(kept));
     process.stdout.write(`baseline ${flags.baseline} updated from ${file}: review the diff and commit it\n`);
     return 0;
   }
@@ -602,7 +603,7 @@ export function buildProgram(): Command {
     .action((base: string, current: string, flags: { markdown?: string; json?: boolean; all?: boolean; series?: boolean }) => {
       const file = (p: string): string => (existsSync(p) && statSync(p).isDirectory() ? join(p, "results.json") : p);
       const diffs = compareRuns(readResults(file(base), "results"), readResults(file(current), "results"), { series: flags.series });
-      if (flags.markdown !== undefined) writeReports(dirname(resolve(flags.markdown)), { [basename(flags.markdown)]: compareMarkdown(base, current, diffs) });
+      if (flags.markdown !== undefined) writeReport(flags.markdown, compareMarkdown(base, current, diffs));
       process.stdout.write(
         flags.json
           ? `${JSON.stringify(

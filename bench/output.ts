@@ -19,19 +19,12 @@ function writeFailure(e: unknown, where: string): ReportWriteError {
  */
 export function writeReports(dir: string, files: Record<string, string>): string[] {
   mkdirSync(dir, { recursive: true });
-  const staged: [string, string][] = [];
-  try {
-    for (const [name, content] of Object.entries(files)) {
-      const tmp = join(dir, `.${name}.${process.pid}.tmp`);
-      staged.push([tmp, join(dir, name)]);
-      writeFileSync(tmp, content);
-    }
-  } catch (e) {
-    for (const [tmp] of staged) rmSync(tmp, { force: true });
-    throw writeFailure(e, dir);
-  }
-  for (const [tmp, final] of staged) renameSync(tmp, final);
-  return staged.map(([, final]) => final);
+  return writeReportsWith(dir, files, DIRECT);
+}
+
+/** One file, written as writeReports writes: `--junit`, `--markdown`, a baseline, a profile. */
+export function writeReport(path: string, content: string): void {
+  writeReports(dirname(resolve(path)), { [basename(path)]: content });
 }
 
 /** What a run or a merge writes (and the gate adds): a directory holding only these is the tool's to replace whole. */
@@ -48,7 +41,9 @@ export interface SetWriter {
  * go with the old set. A directory that also holds files that are not reports (`--out .`) is never moved: there the
  * set is written file by file (temporary names, then renames) and the other formats' reports removed.
  */
-export function writeReportSet(dir: string, files: Record<string, string>, writer: SetWriter = { writeFile: (p, c) => writeFileSync(p, c) }): string[] {
+const DIRECT: SetWriter = { writeFile: (p, c) => writeFileSync(p, c) };
+
+export function writeReportSet(dir: string, files: Record<string, string>, writer: SetWriter = DIRECT): string[] {
   const target = resolve(dir);
   const existing = statSync(target, { throwIfNoEntry: false }) === undefined ? [] : readdirSync(target);
   const foreign = existing.some((f) => !REPORT_FILES.has(f) && !/^\..*\.\d+\.tmp$/.test(f));
@@ -82,7 +77,7 @@ export function writeReportSet(dir: string, files: Record<string, string>, write
   return finals;
 }
 
-/** writeReports with an injectable writer (for writeReportSet's in-place case). */
+/** Each file to a temporary name beside it, then all renamed; the temporary files removed on any failure. */
 function writeReportsWith(dir: string, files: Record<string, string>, writer: SetWriter): string[] {
   const staged: [string, string][] = [];
   try {

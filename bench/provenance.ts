@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { arch, cpus, release, type } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { TOOL } from "./tool.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -22,10 +23,9 @@ export interface RunContext {
 }
 
 export function runJson(run: RunContext): string {
-  const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { name: string; version: string };
   const cpu = cpus();
   const provenance = {
-    tool: { name: pkg.name, version: pkg.version },
+    tool: { name: TOOL.name, version: TOOL.version },
     ...gitState(),
     node: process.version,
     os: `${type()} ${release()} ${arch()}`,

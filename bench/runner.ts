@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { TOOL } from "./tool.js";
 import { Metrics } from "../engine/metrics.js";
 import { RandomStreams } from "../engine/random.js";
 import type { Assumption, ResultRow, Results } from "../reports/results.js";
@@ -92,8 +92,7 @@ export function distinctRuns(plan: RunPlan): { runs: PartRun[]; partsOf: number[
 export function distinctRunsOf(plans: RunPlan[]): { runs: PartRun[]; partsOf: number[][][] } {
   const byKey = new Map<string, number>();
   const runs: PartRun[] = [];
-  let seed = 0;
-  const use = (v: PlannedVariant, part: RunPart, key: string): number => {
+  const use = (v: PlannedVariant, part: RunPart, key: string, seed: number): number => {
     const k = `${part}\n${seed}\n${key}`;
     let i = byKey.get(k);
     if (i === undefined) {
@@ -103,20 +102,23 @@ export function distinctRunsOf(plans: RunPlan[]): { runs: PartRun[]; partsOf: nu
     }
     return i;
   };
-  const keys = plans.map((plan) => plan.variants.map((v) => (v.scenario.model === "network" ? networkParts(networkConfig(v.scenario)) : undefined)));
+  // the plans of several seeds share their variants: each variant's keys are computed once
+  const keyCache = new Map<PlannedVariant, ReturnType<typeof networkParts> | undefined>();
+  const keysOf = (v: PlannedVariant): ReturnType<typeof networkParts> | undefined => {
+    if (!keyCache.has(v)) keyCache.set(v, v.scenario.model === "network" ? networkParts(networkConfig(v.scenario)) : undefined);
+    return keyCache.get(v);
+  };
   // control planes first: the DNS parts are short and fill the threads' last gaps
-  const controlPlanes = plans.map((plan, p) =>
-    plan.variants.map((v, i) => {
-      seed = plan.seed;
-      const k = keys[p][i];
-      return k === undefined ? use(v, "whole", JSON.stringify(v.scenario)) : use(v, "control-plane", k.controlPlane);
+  const controlPlanes = plans.map((plan) =>
+    plan.variants.map((v) => {
+      const k = keysOf(v);
+      return k === undefined ? use(v, "whole", JSON.stringify(v.scenario), plan.seed) : use(v, "control-plane", k.controlPlane, plan.seed);
     }),
   );
   const partsOf = plans.map((plan, p) =>
     plan.variants.map((v, i) => {
-      seed = plan.seed;
-      const k = keys[p][i];
-      return k === undefined ? [controlPlanes[p][i]] : [controlPlanes[p][i], use(v, "dns", k.dns)];
+      const k = keysOf(v);
+      return k === undefined ? [controlPlanes[p][i]] : [controlPlanes[p][i], use(v, "dns", k.dns, plan.seed)];
     }),
   );
   return { runs, partsOf };
@@ -136,7 +138,7 @@ export function assembleResults(loaded: LoadedScenario, plan: RunPlan, metricsBy
     // over every variant of the run, so merged shards state the same assumptions as one unsharded run
     assumptions: assumptionsOf(plan.all),
     rank: loaded.base.rank,
-    ...familiesOf(loaded, plan),
+    ...selectedFamilies(loaded, plan),
     gate: loaded.base.gate,
     ...(plan.shard === undefined
       ? {}
@@ -144,8 +146,6 @@ export function assembleResults(loaded: LoadedScenario, plan: RunPlan, metricsBy
     rows,
   };
 }
-
-const TOOL = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { name: string; version: string };
 
 /** A hash of everything a run's results depend on besides the code: every selected variant's validated scenario and the seed. */
 export function planHash(plan: RunPlan): string {
@@ -155,7 +155,7 @@ export function planHash(plan: RunPlan): string {
 }
 
 /** The families, restricted to the variants the run selected (a family left with none is dropped). */
-function familiesOf(loaded: LoadedScenario, plan: RunPlan): Pick<Results, "families"> {
+function selectedFamilies(loaded: LoadedScenario, plan: RunPlan): Pick<Results, "families"> {
   const selected = new Set(plan.all.map((v) => v.label));
   const families = loaded.families
     .map((f) => ({ ...f, variants: f.variants.filter((v) => selected.has(v)) }))

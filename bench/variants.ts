@@ -4,6 +4,8 @@
  * workload draws (common random numbers). A variant is labelled `key=value,key=value` in declaration order.
  */
 
+import { globRegExp } from "../engine/glob.js";
+
 export type VariantValue = string | number | boolean | null;
 export type VariantMatrix = Record<string, VariantValue | VariantValue[]>;
 
@@ -191,12 +193,5 @@ export function matchesVariant(label: string, pattern: string): boolean {
 
 /** Does `text` match `glob` as a whole, `*` standing for any run of characters (nothing else is special)? */
 export function matchesGlob(glob: string, text: string): boolean {
-  return new RegExp(
-    "^" +
-      glob
-        .split("*")
-        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-        .join(".*") +
-      "$",
-  ).test(text);
+  return globRegExp(glob).test(text);
 }

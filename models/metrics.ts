@@ -8,6 +8,7 @@
  * `<name>@<t>s` and `<name>.max`. Consecutive entries over the same dimensions form a block whose rows are ordered by
  * the dimension's values first (`watch.events.kube_proxy`, `watch.bytes.kube_proxy`, `watch.events.dns`, ...).
  */
+import { globRegExp } from "../engine/glob.js";
 import type { Metrics } from "../engine/metrics.js";
 import type { Simulation } from "../engine/simulation.js";
 import type { Micros } from "../engine/time.js";
@@ -424,7 +425,7 @@ function dimensionRank(dimension: string, value: string, firstSeen: Map<string, 
 /** Whether a gate or rank pattern (`*` for any run of characters) matches some catalogued metric. */
 export function patternMatchesCatalog(pattern: string): boolean {
   if (!pattern.includes("*")) return lookupMetric(pattern) !== undefined;
-  const glob = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
+  const glob = globRegExp(pattern);
   return METRICS.some((m) => exampleRows(m).some((row) => glob.test(row)));
 }
 

@@ -14,7 +14,7 @@
 import type { RandomStream } from "../../engine/random.js";
 import type { Micros } from "../../engine/time.js";
 import { growFloat64, growInt32, growUint8 } from "../../engine/typed-arrays.js";
-import { namespaceName, nodeName, podIPv4, podIPv4Length, podIPv6, podName, uid, zoneName } from "./naming.js";
+import { namespaceName, nodeName, podIPv4, podIPv4Length, podIPv6, podName, serviceName, uid, zoneName } from "./naming.js";
 
 export type IPFamily = "IPv4" | "IPv6";
 
@@ -133,7 +133,7 @@ export class Cluster {
     let serviceIndex = 0;
     for (const group of spec.services) {
       for (let i = 0; i < group.count; i++) {
-        const name = `${group.name}-service-${i}`;
+        const name = serviceName(group.name, i);
         const namespace = namespaceName(serviceIndex % Math.max(1, spec.namespaces));
         const ports: ServicePortSpec[] = Array.from({ length: group.ports }, (_, p) => ({
           name: group.ports === 1 ? "" : `port-${p}`,

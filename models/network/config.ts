@@ -5,7 +5,9 @@
  * defaults filled in), derived from them.
  */
 import { z } from "zod";
+import { globRegExp } from "../../engine/glob.js";
 import { formatDuration, type Micros } from "../../engine/time.js";
+import { serviceName } from "../cluster/naming.js";
 import { bandwidth, bytes, DAY, duration, HOUR, int, kubernetesVersion, DEFAULT_VERSION, num, oneOf, removed, spread } from "../config-fields.js";
 import type { ClusterSpec } from "../cluster/cluster.js";
 import { packingAlgorithms, validatePackingOptions } from "../controllers/packing/index.js";
@@ -411,7 +413,7 @@ function checkWorkload(s: Pick<NetworkSettings, "services" | "workload" | "clust
         issue(
           i,
           "services",
-          `${none.map((p) => JSON.stringify(p)).join(", ")} matches no Service: give "*", a group (${s.services.map((g) => g.name).join(", ")}), a Service name like "${s.services[0]?.name}-service-0", or a glob`,
+          `${none.map((p) => JSON.stringify(p)).join(", ")} matches no Service: give "*", a group (${s.services.map((g) => g.name).join(", ")}), a Service name like "${serviceName(s.services[0]?.name ?? "web", 0)}", or a glob`,
         );
       }
     }
@@ -421,17 +423,13 @@ function checkWorkload(s: Pick<NetworkSettings, "services" | "workload" | "clust
 /** Does a selector part name some Service: "*", a group, `<group>-service-<i>`, or a glob over Service names. */
 function selectorMatches(part: string, groups: NetworkSettings["services"]): boolean {
   if (part === "*" || groups.some((g) => g.name === part)) return true;
+  // serviceName's format, read back
   const exact = /^(.+)-service-(\d+)$/.exec(part);
   if (exact !== null && !part.includes("*")) return groups.some((g) => g.name === exact[1] && Number(exact[2]) < g.count);
   if (!part.includes("*")) return false;
-  const re = new RegExp(
-    `^${part
-      .split("*")
-      .map((x) => x.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-      .join(".*")}$`,
-  );
+  const re = globRegExp(part);
   return groups.some((g) => {
-    for (let k = 0; k < Math.min(g.count, 1000); k++) if (re.test(`${g.name}-service-${k}`)) return true;
+    for (let k = 0; k < Math.min(g.count, 1000); k++) if (re.test(serviceName(g.name, k))) return true;
     return false;
   });
 }

@@ -7,6 +7,7 @@
  * (`workload/<index>/<action>`), and nothing here depends on the endpoints controllers under test, so every variant
  * sees the same pod history (common random numbers).
  */
+import { globRegExp } from "../../engine/glob.js";
 import type { RandomStream, RandomStreams, Spread } from "../../engine/random.js";
 import type { Simulation } from "../../engine/simulation.js";
 import type { Micros } from "../../engine/time.js";
@@ -36,14 +37,7 @@ export function selectServices(cluster: Cluster, selector: string): Service[] {
   const byGroup = cluster.services.filter((s) => s.group === selector);
   if (byGroup.length > 0) return byGroup;
   if (selector.includes("*")) {
-    const re = new RegExp(
-      "^" +
-        selector
-          .split("*")
-          .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-          .join(".*") +
-        "$",
-    );
+    const re = globRegExp(selector);
     return cluster.services.filter((s) => re.test(s.name));
   }
   return cluster.services.filter((s) => s.name === selector);
