@@ -162,6 +162,7 @@ export function claimExisting(existing: readonly SliceState[], desired: Readonly
 
 /** Same ids in the same order with equal attributes. */
 export function sameEndpoints(a: readonly EndpointState[], b: readonly EndpointState[]): boolean {
+  if (a === b) return true;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
     if (a[i].id !== b[i].id || !endpointEqual(a[i], b[i])) return false;

@@ -94,11 +94,6 @@ export function chooseBucketCount(n: number, current: number, max: number, headr
   return current;
 }
 
-/** Bucket contents for B buckets of at most max endpoints (B·max ≥ endpoints.length). */
-export function placeByHash(endpoints: readonly EndpointState[], buckets: number, max: number): EndpointState[][] {
-  return placement(endpoints, buckets, max).buckets;
-}
-
 const INDEX_BITS = 2 ** 21;
 
 /**
@@ -122,23 +117,17 @@ function orderByHashThenId(indices: number[], hashes: Float64Array, endpoints: r
   return out;
 }
 
-interface Placement {
-  buckets: EndpointState[][];
-  /** The bucket of each endpoint, by its index in the input. */
-  bucketAt: Int32Array;
-  /** Endpoints not in their home bucket (hash mod B), with the bucket they went to. */
-  spilled: Map<EndpointState, number>;
-}
-
-function placement(endpoints: readonly EndpointState[], buckets: number, max: number): Placement {
+/**
+ * Bucket contents for B buckets of at most max endpoints (B·max ≥ endpoints.length), by the rule in the header,
+ * placing every endpoint: the reference planFromHomes is held to.
+ */
+export function placeByHash(endpoints: readonly EndpointState[], buckets: number, max: number): EndpointState[][] {
   if (buckets * max < endpoints.length) throw new Error("stable-hash: bucket capacity below endpoint count");
   const hashes = new Float64Array(endpoints.length);
-  const bucketAt = new Int32Array(endpoints.length);
   const homes: number[][] = Array.from({ length: buckets }, () => []);
   for (let i = 0; i < endpoints.length; i++) {
     const h = hashOf(endpoints[i]);
     hashes[i] = h;
-    bucketAt[i] = h % buckets;
     homes[h % buckets].push(i);
   }
   const out: EndpointState[][] = [];
@@ -152,100 +141,173 @@ function placement(endpoints: readonly EndpointState[], buckets: number, max: nu
     }
     out.push(bucket);
   }
-  const spilled = new Map<EndpointState, number>();
   for (const { i, home } of spill) {
     let b = (home + 1) % buckets;
     while (out[b].length >= max) b = (b + 1) % buckets;
     out[b].push(endpoints[i]);
-    spilled.set(endpoints[i], b);
-    bucketAt[i] = b;
   }
-  return { buckets: out, bucketAt, spilled };
+  return out;
 }
 
-/** For a slice's endpoint list and a bucket count: the bucket every endpoint is home to, or -1 if they differ. */
-const homeOfSlice = new WeakMap<readonly EndpointState[], { count: number; bucket: number }>();
+/** For a slice's endpoint list and a bucket count: each endpoint's home bucket, and the distinct ones with counts. */
+interface SliceHomes {
+  count: number;
+  homes: Int32Array;
+  buckets: number[];
+  sizes: number[];
+}
 
-function homeBucket(endpoints: readonly EndpointState[], count: number): number {
-  const cached = homeOfSlice.get(endpoints);
-  if (cached !== undefined && cached.count === count) return cached.bucket;
-  let bucket = endpoints.length === 0 ? -1 : hashOf(endpoints[0]) % count;
-  for (let k = 1; k < endpoints.length && bucket >= 0; k++) if (hashOf(endpoints[k]) % count !== bucket) bucket = -1;
-  homeOfSlice.set(endpoints, { count, bucket });
-  return bucket;
+/** An untouched slice keeps its endpoint array, so its homes are computed once per bucket count. */
+const homesOfSlice = new WeakMap<readonly EndpointState[], SliceHomes>();
+
+function sliceHomes(endpoints: readonly EndpointState[], count: number): SliceHomes {
+  const cached = homesOfSlice.get(endpoints);
+  if (cached !== undefined && cached.count === count) return cached;
+  const homes = new Int32Array(endpoints.length);
+  const buckets: number[] = [];
+  const sizes: number[] = [];
+  for (let k = 0; k < endpoints.length; k++) {
+    const b = hashOf(endpoints[k]) % count;
+    homes[k] = b;
+    const at = buckets.indexOf(b);
+    if (at >= 0) sizes[at]++;
+    else {
+      buckets.push(b);
+      sizes.push(1);
+    }
+  }
+  const out = { count, homes, buckets, sizes };
+  homesOfSlice.set(endpoints, out);
+  return out;
 }
 
 /**
- * The plan without placing every endpoint, exact when no bucket overflows: when the bucket count stays, every
- * untouched slice holds only endpoints of one home bucket (its own, no other untouched slice's), and no bucket ends
- * above MAX, the full placement spills nothing, so each bucket is exactly its home endpoints: the untouched slice's
- * as they stand plus the desired ones homed there. Only buckets given desired endpoints change. Undefined when the
- * conditions do not hold (the caller places everything).
+ * The plan for `count` buckets, computed from per-bucket home counts rather than by placing every endpoint (placement
+ * above, which tests hold it to): a bucket's contents are its home endpoints, the first MAX by (hash, id) if it has
+ * more, then what spills into it. Only overflowing buckets are sorted, and a bucket is listed only for a slice whose
+ * contents change or a new slice. Untouched slices contribute their endpoints' homes, cached per endpoint array, so
+ * while the count stays a sync costs O(slices + changed endpoints + overflowing buckets), not O(n log n).
  */
-function incrementalPlan(ctx: PortMapContext, claim: Claim, count: number): PortMapResult | undefined {
-  const { existing, desired, max, untouched } = ctx;
-  if (untouched === undefined || count !== existing.length || count === 0) return undefined;
-  const sliceOfBucket = new Array<number>(count).fill(-1);
-  const homeOf = new Array<number>(existing.length).fill(-1);
-  for (let j = 0; j < existing.length; j++) {
-    if (!untouched.has(existing[j].name)) continue;
-    const b = homeBucket(existing[j].endpoints, count);
-    if (b < 0 || sliceOfBucket[b] >= 0 || existing[j].endpoints.length > max) return undefined;
-    sliceOfBucket[b] = j;
-    homeOf[j] = b;
-  }
-  // desired endpoints by home bucket, in (hash, id) order within a bucket
-  const incoming = new Map<number, EndpointState[]>();
+function planFromHomes(ctx: PortMapContext, claim: Claim, count: number): PortMapResult {
+  const { existing, desired, max, untouched, addressType, portKey } = ctx;
+  const homeCount = new Int32Array(count);
+  // the endpoints homed at each bucket come, in the full placement's input order, from desired (in desired order),
+  // then from untouched slices in input order
+  const incoming: (EndpointState[] | undefined)[] = new Array(count);
   for (const e of desired.values()) {
     const b = hashOf(e) % count;
-    let list = incoming.get(b);
-    if (list === undefined) incoming.set(b, (list = []));
-    list.push(e);
+    homeCount[b]++;
+    const list = incoming[b];
+    if (list === undefined) incoming[b] = [e];
+    else list.push(e);
   }
-  for (const [b, list] of incoming) {
-    const held = sliceOfBucket[b] >= 0 ? existing[sliceOfBucket[b]].endpoints.length : 0;
-    if (held + list.length > max) return undefined;
-    sortByHashThenId(list);
+  const homesOf: (SliceHomes | undefined)[] = new Array(existing.length);
+  const holders: (number[] | undefined)[] = new Array(count); // bucket -> untouched slices holding endpoints homed there
+  for (let j = 0; j < existing.length; j++) {
+    if (untouched === undefined || !untouched.has(existing[j].name)) continue;
+    const h = sliceHomes(existing[j].endpoints, count);
+    homesOf[j] = h;
+    for (let i = 0; i < h.buckets.length; i++) {
+      const b = h.buckets[i];
+      homeCount[b] += h.sizes[i];
+      const list = holders[b];
+      if (list === undefined) holders[b] = [j];
+      else list.push(j);
+    }
   }
+  const homesAt = (b: number): EndpointState[] => {
+    const out = incoming[b] === undefined ? [] : [...incoming[b]];
+    for (const j of holders[b] ?? []) {
+      const { homes } = homesOf[j]!;
+      const endpoints = existing[j].endpoints;
+      for (let k = 0; k < endpoints.length; k++) if (homes[k] === b) out.push(endpoints[k]);
+    }
+    sortByHashThenId(out);
+    return out;
+  };
+
+  // overflowing buckets keep their first MAX; the rest spill, bucket by bucket, to the next bucket with room
+  const occupancy = new Int32Array(count);
+  const kept: (EndpointState[] | undefined)[] = new Array(count); // an overflowing bucket's first MAX
+  const spillIns: (EndpointState[] | undefined)[] = new Array(count);
+  const spilledTo = new Map<EndpointState, number>();
+  for (let b = 0; b < count; b++) occupancy[b] = homeCount[b] < max ? homeCount[b] : max;
+  for (let b = 0; b < count; b++) {
+    if (homeCount[b] <= max) continue;
+    const all = homesAt(b);
+    kept[b] = all.slice(0, max);
+    for (let k = max; k < all.length; k++) {
+      let t = (b + 1) % count;
+      while (occupancy[t] >= max) t = (t + 1) % count;
+      occupancy[t]++;
+      const list = spillIns[t];
+      if (list === undefined) spillIns[t] = [all[k]];
+      else list.push(all[k]);
+      spilledTo.set(all[k], t);
+    }
+  }
+  const bucketContents = (b: number): EndpointState[] => {
+    const homes = kept[b] ?? homesAt(b);
+    return spillIns[b] === undefined ? homes : [...homes, ...spillIns[b]];
+  };
+  const bucketOf = (e: EndpointState, home: number): number => (spilledTo.size === 0 ? home : (spilledTo.get(e) ?? home));
+
   // the full plan's matching: overlap-greedy over (bucket, slice) pairs, then the rest in order
   const pairs: { b: number; j: number; overlap: number }[] = [];
-  const keptBuckets: (Int32Array | number)[] = [];
-  claim.kept.forEach((kept, j) => {
-    if (homeOf[j] >= 0) {
-      keptBuckets.push(homeOf[j]);
-      pairs.push({ b: homeOf[j], j, overlap: kept.length });
-      return;
+  const keptBuckets: Int32Array[] = [];
+  const onlyBucket = new Int32Array(existing.length).fill(-1); // the one bucket all of a slice's kept endpoints are in
+  for (let j = 0; j < existing.length; j++) {
+    const h = homesOf[j];
+    if (h?.buckets.every((b) => homeCount[b] <= max)) {
+      // no endpoint of this slice spilled: every one is in its home bucket
+      keptBuckets.push(h.homes);
+      if (h.buckets.length === 1) onlyBucket[j] = h.buckets[0];
+      for (let i = 0; i < h.buckets.length; i++) pairs.push({ b: h.buckets[i], j, overlap: h.sizes[i] });
+      continue;
     }
-    const bs = new Int32Array(kept.length);
+    const list = claim.kept[j];
+    const bs = new Int32Array(list.length);
     const per = new Map<number, number>();
-    for (let k = 0; k < kept.length; k++) {
-      bs[k] = hashOf(kept[k]) % count;
+    for (let k = 0; k < list.length; k++) {
+      bs[k] = bucketOf(list[k], h !== undefined ? h.homes[k] : hashOf(list[k]) % count);
       per.set(bs[k], (per.get(bs[k]) ?? 0) + 1);
     }
     keptBuckets.push(bs);
+    if (per.size === 1) onlyBucket[j] = bs[0];
     for (const [b, overlap] of per) pairs.push({ b, j, overlap });
-  });
-  const matched = matchBuckets(pairs, count, existing.length);
+  }
+  const { sliceOfBucket, bucketOfSlice } = matchBuckets(pairs, count, existing.length);
+
+  const creates: SliceState[] = [];
   const updates: SliceState[] = [];
-  existing.forEach((s, idx) => {
-    const b = matched.bucketOfSlice[idx];
-    const kb = keptBuckets[idx];
-    if (typeof kb === "number" && b === kb && !incoming.has(b)) {
-      if (!s.labelsMatch) updates.push({ ...s, endpoints: [...s.endpoints], labelsMatch: true });
-      return;
+  const deletes: SliceState[] = [];
+  for (let b = 0; b < count; b++) {
+    if (sliceOfBucket[b] < 0) creates.push(newSlice(addressType, portKey, [...bucketContents(b)]));
+  }
+  for (let idx = 0; idx < existing.length; idx++) {
+    const s = existing[idx];
+    const b = bucketOfSlice[idx];
+    if (b < 0) {
+      deletes.push(s);
+      continue;
     }
-    const kept = claim.kept[idx];
+    const list = claim.kept[idx];
+    if (onlyBucket[idx] === b && list.length === occupancy[b]) {
+      // the slice keeps exactly its bucket, in its own order (an untouched slice: unchanged)
+      if (!sameEndpoints(s.endpoints, list) || !s.labelsMatch) updates.push({ ...s, endpoints: [...list], labelsMatch: true });
+      continue;
+    }
+    const bs = keptBuckets[idx];
     const content: EndpointState[] = [];
-    for (let k = 0; k < kept.length; k++) if ((typeof kb === "number" ? kb : kb[k]) === b) content.push(kept[k]);
-    // the rest of the bucket in (hash, id) order: an untouched slice's endpoints, then the incoming ones
-    const held = new Set(content);
-    const owner = sliceOfBucket[b];
-    const bucket = [...(owner >= 0 && owner !== idx ? existing[owner].endpoints : []), ...(incoming.get(b) ?? [])];
-    if (owner >= 0 && owner !== idx) sortByHashThenId(bucket);
-    for (const e of bucket) if (!held.has(e)) content.push(e);
+    for (let k = 0; k < list.length; k++) if (bs[k] === b) content.push(list[k]);
+    const size = occupancy[b];
+    if (content.length < size) {
+      const held = new Set(content);
+      for (const e of bucketContents(b)) if (!held.has(e)) content.push(e);
+    }
     if (!sameEndpoints(s.endpoints, content) || !s.labelsMatch) updates.push({ ...s, endpoints: content, labelsMatch: true });
-  });
-  return { creates: [], updates, deletes: [] };
+  }
+  return { creates, updates, deletes };
 }
 
 /** Sorts endpoints by (hash, id) in place, hashing each once. */
@@ -280,72 +342,11 @@ function matchBuckets(pairs: { b: number; j: number; overlap: number }[], count:
 }
 
 export function stableHashPackPortMap(ctx: PortMapContext, headroom: number): PortMapResult {
-  const { existing, desired, max, addressType, portKey, untouched } = ctx;
+  const { existing, desired, max, untouched } = ctx;
   const claim = ctx.claim ?? claimExisting(existing, desired, untouched);
-  let untouchedEndpoints = 0;
-  if (untouched !== undefined) for (const s of existing) if (untouched.has(s.name)) untouchedEndpoints += s.endpoints.length;
-  const fast = incrementalPlan(ctx, claim, chooseBucketCount(desired.size + untouchedEndpoints, existing.length, max, headroom));
-  if (fast !== undefined) return fast;
-  // Placement is a function of the set of endpoints, so slices known to be unchanged (untouched) contribute their
-  // endpoints as they stand, without a lookup each: the plan is the one the whole desired set gives.
-  const all = [...desired.values()];
-  const offsetOf = new Map<number, number>(); // untouched slice -> where its endpoints start in `all`
-  existing.forEach((s, j) => {
-    if (untouched === undefined || !untouched.has(s.name)) return;
-    offsetOf.set(j, all.length);
-    for (const e of s.endpoints) all.push(e);
-  });
-  const n = all.length;
-  const count = chooseBucketCount(n, existing.length, max, headroom);
-  const { buckets, bucketAt, spilled } = placement(all, count, max);
-
-  // overlap-greedy matching of buckets to existing slices
-  const pairs: { b: number; j: number; overlap: number }[] = [];
-  const keptBuckets: Int32Array[] = [];
-  claim.kept.forEach((kept, j) => {
-    // an untouched slice's endpoints were placed from where they stand; others are the desired objects placed,
-    // whose bucket is home unless they spilled
-    const offset = offsetOf.get(j);
-    const bs = offset !== undefined ? bucketAt.subarray(offset, offset + kept.length) : new Int32Array(kept.length);
-    if (offset === undefined) for (let k = 0; k < kept.length; k++) bs[k] = spilled.get(kept[k]) ?? hashOf(kept[k]) % count;
-    keptBuckets.push(bs);
-    let single = true;
-    for (let k = 1; k < bs.length && single; k++) single = bs[k] === bs[0];
-    if (single) {
-      if (bs.length > 0) pairs.push({ b: bs[0], j, overlap: bs.length });
-      return;
-    }
-    const per = new Map<number, number>();
-    for (const b of bs) per.set(b, (per.get(b) ?? 0) + 1);
-    for (const [b, overlap] of per) pairs.push({ b, j, overlap });
-  });
-  const { sliceOfBucket, bucketOfSlice } = matchBuckets(pairs, count, existing.length);
-
-  const creates: SliceState[] = [];
-  const updates: SliceState[] = [];
-  const deletes: SliceState[] = [];
-  for (let b = 0; b < count; b++) {
-    if (sliceOfBucket[b] < 0) creates.push(newSlice(addressType, portKey, [...buckets[b]]));
-  }
-  existing.forEach((s, idx) => {
-    const b = bucketOfSlice[idx];
-    if (b < 0) {
-      deletes.push(s);
-      return;
-    }
-    const kept = claim.kept[idx];
-    const bs = keptBuckets[idx];
-    const content: EndpointState[] = [];
-    for (let k = 0; k < kept.length; k++) if (bs[k] === b) content.push(kept[k]);
-    if (content.length < buckets[b].length) {
-      const held = new Set(content);
-      for (const e of buckets[b]) if (!held.has(e)) content.push(e);
-    }
-    if (!sameEndpoints(s.endpoints, content) || !s.labelsMatch) {
-      updates.push({ ...s, endpoints: content, labelsMatch: true });
-    }
-  });
-  return { creates, updates, deletes };
+  let n = desired.size;
+  if (untouched !== undefined) for (const s of existing) if (untouched.has(s.name)) n += s.endpoints.length;
+  return planFromHomes(ctx, claim, chooseBucketCount(n, existing.length, max, headroom));
 }
 
 const family: FamilyAlgorithm = {
