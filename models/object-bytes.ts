@@ -217,6 +217,7 @@ export class ProtobufSizer implements ObjectSizer {
   private others: ClusterObjectBytes | undefined;
   private readonly sliceOverheads = new Map<string, { body: number; stored: number; jsonEmpty: number; jsonOne: number }>();
   private readonly entryShapes = new Map<number, [number, number]>();
+  private readonly serviceShapes: string[] = [];
 
   constructor(
     private readonly cluster: Cluster,
@@ -253,7 +254,7 @@ export class ProtobufSizer implements ObjectSizer {
 
   slice(svc: Service, shape: SliceShape, meta: WriteMeta, type: WatchType): ObjectBytes {
     // everything but the endpoints depends only on the Service and on the lengths of the per-write fields
-    const key = `${svc.index} ${shape.family} ${shape.name.length} ${writeMetaShape(meta)}`;
+    const key = `${this.serviceShape(svc)} ${shape.family} ${shape.name.length} ${writeMetaShape(meta)}`;
     let o = this.sliceOverheads.get(key);
     if (o === undefined) {
       const obj: Omit<EndpointSlice, "endpoints"> = {
@@ -283,7 +284,7 @@ export class ProtobufSizer implements ObjectSizer {
   endpoints(svc: Service, shape: EndpointsShape, meta: WriteMeta, type: WatchType): ObjectBytes {
     const subsets = shape.ready + shape.notReady > 0 ? 1 : 0;
     // everything but the addresses depends only on the Service and on the lengths of the per-write fields
-    const key = `${svc.index} ${writeMetaShape(meta)} ${shape.truncated} ${subsets}`;
+    const key = `${this.serviceShape(svc)} ${writeMetaShape(meta)} ${shape.truncated} ${subsets}`;
     let o = this.endpointsOverheads.get(key);
     if (o === undefined) {
       const annotations: Record<string, string> = {};
@@ -395,6 +396,24 @@ export class ProtobufSizer implements ObjectSizer {
     const pb = protobufWatchEventSizeFromEnvelope(envelopeSizeFromBody(kind, body), type);
     const js = jsonWatchEventSizeFromObject(json, type);
     return { body, stored: envelopeSizeFromBody(kind, storedBody), proxyEvent: this.proxyJson ? js : pb, dnsEvent: this.dnsJson ? js : pb, event: pb };
+  }
+
+  /**
+   * What a Service contributes to its EndpointSlices' and Endpoints' sizes beside the endpoints: the lengths of its
+   * names and uid, headlessness and its ports. Services alike in these share one overhead computation. A name that
+   * JSON would escape or UTF-8 would widen keys the Service on its own.
+   */
+  private serviceShape(svc: Service): string {
+    let shape = this.serviceShapes[svc.index];
+    if (shape === undefined) {
+      const plain = (s: string): boolean => /^[A-Za-z0-9._-]*$/.test(s);
+      const names = [svc.name, svc.namespace, svc.uid, ...svc.ports.flatMap((p) => [p.name, p.protocol])];
+      shape = names.every(plain)
+        ? `${svc.name.length}/${svc.namespace.length}/${svc.uid.length}/${svc.headless ? 1 : 0}/${svc.ports.map((p) => `${p.name.length}.${p.protocol.length}.${p.targetPort}`).join(",")}`
+        : `#${svc.index}`;
+      this.serviceShapes[svc.index] = shape;
+    }
+    return shape;
   }
 
   private metadata(svc: Service, name: string, generateName: string, meta: WriteMeta, kind: "EndpointSlice", labels: Record<string, string>): ObjectMeta {
