@@ -56,7 +56,7 @@ export class EndpointSliceController extends ServiceController {
   private readonly tracked: Uint8Array;
   /** Per family: pod -> the slice holding its endpoint. */
   private readonly podSlice: Map<IPFamily, PodSliceIndex>;
-  private readonly stateCache = new Map<IPFamily, { version: Int32Array; slot: Int32Array; state: PodEndpoint[] }>();
+  private readonly stateCache = new Map<IPFamily, EndpointStateCache>();
   private nameSerial = 0;
   /** Per Service, the watch log index of its latest slice write or delete (-1: none). */
   private readonly lastChange: Float64Array;
@@ -199,13 +199,19 @@ export class EndpointSliceController extends ServiceController {
     return this.markBuffer;
   }
 
+  private positionBuffer = new Int32Array(1024);
+  private readonly portKeys: string[] = [];
+
   /** The algorithm's plan for the Service now, one per address family. */
   protected plan(svc: Service, incremental: boolean): SlicePlan[] {
     const families = svc.ipFamilies;
-    const existing = this.slices[svc.index].map((r) => r.state);
+    const records = this.slices[svc.index];
+    const existing = new Array<SliceState>(records.length);
+    for (let i = 0; i < records.length; i++) existing[i] = records[i].state;
     const desired = new Map<IPFamily, Map<string, EndpointState[]>>();
     let untouched: Map<IPFamily, Set<string>> | undefined;
-    const portKey = PORT_KEY_PREFIX + svc.ports.map((p) => `${p.protocol}/${p.name}/${p.targetPort}`).join(",");
+    const portKey = (this.portKeys[svc.index] ??= PORT_KEY_PREFIX + svc.ports.map((p) => `${p.protocol}/${p.name}/${p.targetPort}`).join(","));
+    const c = this.cluster;
     if (incremental) {
       untouched = new Map();
       const dirty = this.dirty[svc.index];
@@ -216,46 +222,51 @@ export class EndpointSliceController extends ServiceController {
           const name = index.get(pod);
           if (name !== undefined) affected.add(name);
         }
-        // the pods to reconsider: the changed ones and those sharing a slice with one, in the Service's pod order
-        const marks = this.marks(this.cluster.podCount);
+        // the pods to reconsider: the changed ones and those sharing a slice with one, by their position in the
+        // Service's pod list (marks: each once); the other slices are untouched
+        const marks = this.marks(c.podCount);
+        if (this.positionBuffer.length < c.podCount) this.positionBuffer = new Int32Array(Math.max(c.podCount, this.positionBuffer.length * 2));
+        const positions = this.positionBuffer;
         const candidates: number[] = [];
-        const add = (pod: number): void => {
-          if (marks[pod] === 1) return;
+        const keep = new Set<string>();
+        let kept = 0;
+        for (const s of existing) {
+          if (s.addressType !== family) continue;
+          if (!affected.has(s.name)) {
+            keep.add(s.name);
+            kept += s.endpoints.length;
+            continue;
+          }
+          for (const e of s.endpoints) {
+            const pod = podOf(e);
+            if (marks[pod] === 1) continue;
+            marks[pod] = 1;
+            candidates.push(pod);
+          }
+        }
+        for (const pod of dirty) {
+          if (marks[pod] === 1) continue;
           marks[pod] = 1;
           candidates.push(pod);
-        };
-        for (const s of existing) {
-          if (s.addressType !== family || !affected.has(s.name)) continue;
-          for (const e of s.endpoints) add(podOf(e));
         }
-        for (const pod of dirty) add(pod);
-        const c = this.cluster;
-        // in the Service's pod order: their positions sorted (a position indexes svc.pods)
-        const positions = new Int32Array(candidates.length);
         let live = 0;
         for (const p of candidates) {
           marks[p] = 0;
           if (c.isEndpoint(p)) positions[live++] = c.position(p);
         }
         const sorted = positions.subarray(0, live).sort();
-        const pods = new Array<number>(live);
-        for (let k = 0; k < live; k++) pods[k] = svc.pods[sorted[k]];
-        const list = pods.map((p) => this.endpointState(p, family));
-        const keep = new Set<string>();
-        let kept = 0;
-        for (const s of existing) {
-          if (s.addressType !== family || affected.has(s.name)) continue;
-          keep.add(s.name);
-          kept += s.endpoints.length;
-        }
+        const states = this.stateCacheOf(family);
+        const list = new Array<EndpointState>(live);
+        for (let k = 0; k < live; k++) list[k] = this.endpointState(states, svc.pods[sorted[k]]);
         untouched.set(family, keep);
         // upstream creates the port map's entry for every pod with an IP; with endpoints in untouched slices it exists
         if (list.length > 0 || kept > 0) desired.set(family, new Map([[portKey, list]]));
       }
     } else {
       for (const family of families) {
+        const states = this.stateCacheOf(family);
         const list: EndpointState[] = [];
-        for (const p of svc.pods) if (this.cluster.podHasIP[p] === 1) list.push(this.endpointState(p, family));
+        for (const p of svc.pods) if (c.podHasIP[p] === 1) list.push(this.endpointState(states, p));
         if (list.length > 0) desired.set(family, new Map([[portKey, list]]));
       }
     }
@@ -279,12 +290,16 @@ export class EndpointSliceController extends ServiceController {
     });
   }
 
-  /** The endpoint a pod contributes to a family's slices, cached while the pod does not change. */
-  private endpointState(pod: number, family: IPFamily): EndpointState {
+  /** A family's cache of endpoints per pod, grown to the cluster's pod capacity. */
+  private stateCacheOf(family: IPFamily): EndpointStateCache {
     let cache = this.stateCache.get(family);
-    if (cache === undefined || pod >= cache.version.length) {
-      const cap = Math.max(1024, this.cluster.podService.length);
-      const grown = { version: new Int32Array(cap).fill(-1), slot: new Int32Array(cap).fill(-1), state: new Array<PodEndpoint>(cap) };
+    const cap = this.cluster.podService.length;
+    if (cache === undefined || cap > cache.version.length) {
+      const grown = {
+        version: new Int32Array(Math.max(1024, cap)).fill(-1),
+        slot: new Int32Array(Math.max(1024, cap)).fill(-1),
+        state: new Array<PodEndpoint>(Math.max(1024, cap)),
+      };
       if (cache !== undefined) {
         grown.version.set(cache.version);
         grown.slot.set(cache.slot);
@@ -293,6 +308,11 @@ export class EndpointSliceController extends ServiceController {
       cache = grown;
       this.stateCache.set(family, cache);
     }
+    return cache;
+  }
+
+  /** The endpoint a pod contributes to a family's slices, cached while the pod does not change. */
+  private endpointState(cache: EndpointStateCache, pod: number): EndpointState {
     const c = this.cluster;
     if (cache.version[pod] !== c.podVersion[pod] || cache.slot[pod] !== c.podSlot[pod]) {
       const node = c.podNode[pod];
@@ -423,6 +443,12 @@ class PodSliceIndex {
   clear(pod: number, slice: number): void {
     if (pod < this.sliceOf.length && this.sliceOf[pod] === slice) this.sliceOf[pod] = -1;
   }
+}
+
+interface EndpointStateCache {
+  version: Int32Array;
+  slot: Int32Array;
+  state: PodEndpoint[];
 }
 
 /** An endpoint as this controller makes it: its pod's id kept beside the `<pod>:<address slot>` id string. */
