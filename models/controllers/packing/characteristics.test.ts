@@ -232,26 +232,22 @@ describe("stable-hash pieces", () => {
     const sorted = (l: readonly EndpointState[]) => l.map((e) => e.id).sort();
     const key = (l: readonly EndpointState[]) => sorted(l).join(" ");
     fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.nat(400), fc.nat(400)), { minLength: 1, maxLength: 12 }),
-        fc.constantFrom(3, 5, 20),
-        (steps, max) => {
-          const names = namer();
-          let slices: SliceState[] = [];
-          for (const [from, length] of steps) {
-            const eps = range(from, from + length);
-            const { plan, after } = sync(stableHashAlgorithm, slices, desiredOf(eps), names, max);
-            slices = after;
-            if (eps.length === 0) continue;
-            const buckets = placeByHash(eps, slices.length, max);
-            expect(slices.map((s) => key(s.endpoints)).sort()).toEqual(buckets.map((b) => key(b)).sort());
-            for (const created of plan.creates) {
-              const bucket = buckets.find((b) => key(b) === key(created.endpoints))!;
-              expect(created.endpoints.map((e) => e.id)).toEqual(bucket.map((e) => e.id));
-            }
+      fc.property(fc.array(fc.tuple(fc.nat(400), fc.nat(400)), { minLength: 1, maxLength: 12 }), fc.constantFrom(3, 5, 20), (steps, max) => {
+        const names = namer();
+        let slices: SliceState[] = [];
+        for (const [from, length] of steps) {
+          const eps = range(from, from + length);
+          const { plan, after } = sync(stableHashAlgorithm, slices, desiredOf(eps), names, max);
+          slices = after;
+          if (eps.length === 0) continue;
+          const buckets = placeByHash(eps, slices.length, max);
+          expect(slices.map((s) => key(s.endpoints)).sort()).toEqual(buckets.map((b) => key(b)).sort());
+          for (const created of plan.creates) {
+            const bucket = buckets.find((b) => key(b) === key(created.endpoints))!;
+            expect(created.endpoints.map((e) => e.id)).toEqual(bucket.map((e) => e.id));
           }
-        },
-      ),
+        }
+      }),
       { numRuns: 200, seed: 5 },
     );
   });
