@@ -40,6 +40,8 @@ export interface SliceRecord {
 }
 
 const PORT_KEY_PREFIX = "ports:";
+/** plan()'s mark of a pod changed since the last sync (claimed-as-they-stand marks are the bits above it). */
+const DIRTY = 1;
 
 export class EndpointSliceController extends ServiceController {
   /** Per Service, its slices (label-selected list) in creation order. */
@@ -212,19 +214,26 @@ export class EndpointSliceController extends ServiceController {
     let untouched: Map<IPFamily, Set<string>> | undefined;
     const portKey = (this.portKeys[svc.index] ??= PORT_KEY_PREFIX + svc.ports.map((p) => `${p.protocol}/${p.name}/${p.targetPort}`).join(","));
     const c = this.cluster;
+    // with an algorithm that takes them, endpoints of revisited slices whose pods did not change are claimed as they
+    // stand instead of being looked up: marks hold DIRTY for changed pods and a bit per family once claimed
+    const asIs = incremental && this.algorithm.acceptsAsIs === true;
+    const claimAsIs = asIs ? new Map<IPFamily, (e: EndpointState) => boolean>() : undefined;
+    const marks = this.marks(c.podCount);
+    const claimed: number[] = [];
+    const dirty = this.dirty[svc.index];
     if (incremental) {
       untouched = new Map();
-      const dirty = this.dirty[svc.index];
-      for (const family of families) {
+      if (asIs) for (const pod of dirty) marks[pod] = DIRTY;
+      for (let f = 0; f < families.length; f++) {
+        const family = families[f];
         const index = this.podSlice.get(family)!;
         const affected = new Set<string>();
         for (const pod of dirty) {
           const name = index.get(pod);
           if (name !== undefined) affected.add(name);
         }
-        // the pods to reconsider: the changed ones and those sharing a slice with one, by their position in the
-        // Service's pod list (marks: each once); the other slices are untouched
-        const marks = this.marks(c.podCount);
+        // the pods to reconsider: the changed ones, and (unless claimed as they stand) those sharing a slice with
+        // one, by their position in the Service's pod list (marks: each once); the other slices are untouched
         if (this.positionBuffer.length < c.podCount) this.positionBuffer = new Int32Array(Math.max(c.podCount, this.positionBuffer.length * 2));
         const positions = this.positionBuffer;
         const candidates: number[] = [];
@@ -239,19 +248,25 @@ export class EndpointSliceController extends ServiceController {
           }
           for (const e of s.endpoints) {
             const pod = podOf(e);
+            if (asIs) {
+              if (marks[pod] === 0) kept++;
+              continue;
+            }
             if (marks[pod] === 1) continue;
             marks[pod] = 1;
             candidates.push(pod);
           }
         }
         for (const pod of dirty) {
-          if (marks[pod] === 1) continue;
-          marks[pod] = 1;
-          candidates.push(pod);
+          if (asIs) candidates.push(pod);
+          else if (marks[pod] === 0) {
+            marks[pod] = 1;
+            candidates.push(pod);
+          }
         }
         let live = 0;
         for (const p of candidates) {
-          marks[p] = 0;
+          if (!asIs) marks[p] = 0;
           if (c.isEndpoint(p)) positions[live++] = c.position(p);
         }
         const sorted = positions.subarray(0, live).sort();
@@ -259,7 +274,19 @@ export class EndpointSliceController extends ServiceController {
         const list = new Array<EndpointState>(live);
         for (let k = 0; k < live; k++) list[k] = this.endpointState(states, svc.pods[sorted[k]]);
         untouched.set(family, keep);
-        // upstream creates the port map's entry for every pod with an IP; with endpoints in untouched slices it exists
+        if (claimAsIs !== undefined) {
+          const bit = 2 << f;
+          claimAsIs.set(family, (e) => {
+            const pod = podOf(e);
+            const m = marks[pod];
+            if ((m & (DIRTY | bit)) !== 0) return false;
+            marks[pod] = m | bit;
+            claimed.push(pod);
+            return true;
+          });
+        }
+        // upstream creates the port map's entry for every pod with an IP; with endpoints in untouched slices (or
+        // unchanged ones in revisited slices) it exists
         if (list.length > 0 || kept > 0) desired.set(family, new Map([[portKey, list]]));
       }
     } else {
@@ -271,23 +298,29 @@ export class EndpointSliceController extends ServiceController {
       }
     }
     let taken: Set<string> | undefined;
-    return reconcileService(this.algorithm, {
-      families,
-      maxEndpointsPerSlice: this.config.maxEndpointsPerSlice,
-      desired,
-      existing,
-      nameFor: () => {
-        // generateName: a random 5-character suffix; the apiserver refuses a name in use and the create is retried
-        taken ??= new Set(existing.map((s) => s.name));
-        let name: string;
-        do name = `${svc.name}-${suffix(`slice/${svc.index}/${this.nameSerial++}`, 5)}`;
-        while (taken.has(name));
-        taken.add(name);
-        return name;
-      },
-      options: this.config.options,
-      untouched,
-    });
+    try {
+      return reconcileService(this.algorithm, {
+        families,
+        maxEndpointsPerSlice: this.config.maxEndpointsPerSlice,
+        desired,
+        existing,
+        nameFor: () => {
+          // generateName: a random 5-character suffix; the apiserver refuses a name in use and the create is retried
+          taken ??= new Set(existing.map((s) => s.name));
+          let name: string;
+          do name = `${svc.name}-${suffix(`slice/${svc.index}/${this.nameSerial++}`, 5)}`;
+          while (taken.has(name));
+          taken.add(name);
+          return name;
+        },
+        options: this.config.options,
+        untouched,
+        claimAsIs,
+      });
+    } finally {
+      for (const pod of claimed) marks[pod] = 0;
+      if (asIs) for (const pod of dirty) marks[pod] = 0;
+    }
   }
 
   /** A family's cache of endpoints per pod, grown to the cluster's pod capacity. */

@@ -39,7 +39,7 @@ export function getSliceToFill(slices: readonly { endpoints: readonly unknown[] 
  * should run, the deliberately broken one the regression-gate test must catch.
  */
 export function k8sPackPortMap(ctx: PortMapContext, topUp = true): PortMapResult {
-  const { existing, desired, max, addressType, portKey, untouched } = ctx;
+  const { existing, desired, max, addressType, portKey, untouched, claimAsIs } = ctx;
   const updates = new Map<number, SliceState>(); // input index -> new version
   const unchanged: number[] = [];
   const deletes: SliceState[] = [];
@@ -54,6 +54,10 @@ export function k8sPackPortMap(ctx: PortMapContext, topUp = true): PortMapResult
     const keep: EndpointState[] = [];
     let changed = false;
     for (const e of s.endpoints) {
+      if (claimAsIs?.(e)) {
+        keep.push(e);
+        continue;
+      }
       const d = desired.get(e.id);
       if (d === undefined) continue;
       keep.push(d);
@@ -121,6 +125,7 @@ const family: FamilyAlgorithm = {
   options: {},
   countsClaims: true,
   acceptsUntouched: true,
+  acceptsAsIs: true,
   packPortMap: (ctx) => k8sPackPortMap(ctx),
 };
 
@@ -129,5 +134,6 @@ export const k8s: PackingAlgorithm = {
   description: "Upstream EndpointSlice reconciler: keep slices in place, top up slices already being written, best-fit leftovers, never compact",
   options: {},
   acceptsUntouched: true,
+  acceptsAsIs: true,
   reconcile: (input) => reconcileFamily(input, family),
 };

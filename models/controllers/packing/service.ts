@@ -18,6 +18,8 @@ export interface ServiceReconcileInput {
   options?: PackingOptions;
   /** Per family: slices known unchanged, their endpoints left out of `desired` (ReconcileInput.untouched). */
   untouched?: ReadonlyMap<AddressFamily, ReadonlySet<string>>;
+  /** Per family: ReconcileInput.claimAsIs. */
+  claimAsIs?: ReadonlyMap<AddressFamily, (e: EndpointState) => boolean>;
 }
 
 /**
@@ -42,6 +44,7 @@ export function reconcileService(algorithm: PackingAlgorithm, input: ServiceReco
       nameFor: (k) => input.nameFor(base + k),
       options: input.options,
       untouched: input.untouched?.get(family),
+      claimAsIs: input.claimAsIs?.get(family),
     });
     offset += plan.creates.length;
     return plan;

@@ -27,6 +27,8 @@ export interface PortMapContext {
   untouched?: ReadonlySet<string>;
   /** claimExisting(existing, desired, untouched), computed by the driver for algorithms that do not count claims. */
   claim?: Claim;
+  /** ReconcileInput.claimAsIs: endpoints of slices not untouched that stand as desired (left out of `desired`). */
+  claimAsIs?: (e: EndpointState) => boolean;
 }
 
 export interface PortMapResult {
@@ -63,6 +65,8 @@ export interface FamilyAlgorithm {
   countsClaims?: boolean;
   /** packPortMap honours PortMapContext.untouched. */
   acceptsUntouched?: boolean;
+  /** packPortMap honours PortMapContext.claimAsIs (and counts claims itself). */
+  acceptsAsIs?: boolean;
   /** Options are passed on as given, unchecked (a plugin checks its own). */
   freeOptions?: boolean;
   packPortMap: (ctx: PortMapContext, options: Readonly<Record<string, number>>) => PortMapResult;
@@ -210,6 +214,9 @@ export function reconcileFamily(input: ReconcileInput, algorithm: FamilyAlgorith
   if (input.untouched !== undefined && !algorithm.acceptsUntouched) {
     throw new Error(`packing algorithm "${algorithm.name}" needs the whole desired set: it does not take untouched slices`);
   }
+  if (input.claimAsIs !== undefined && (input.untouched === undefined || !algorithm.acceptsAsIs || !algorithm.countsClaims)) {
+    throw new Error(`packing algorithm "${algorithm.name}" does not take endpoints claimed as they stand (claimAsIs), or untouched is missing`);
+  }
   const untouched = input.untouched;
   const options = algorithm.freeOptions ? { ...input.options } : resolveOptions(algorithm.name, algorithm.options, input.options);
   const at = input.addressType;
@@ -251,7 +258,18 @@ export function reconcileFamily(input: ReconcileInput, algorithm: FamilyAlgorith
     efficiency.set(portKey, { endpoints: n, slices: 0 });
     // computed before packing because a packer may consume `desired`
     const claim = algorithm.countsClaims ? undefined : claimExisting(existing, desired, untouched);
-    const result = algorithm.packPortMap({ portKey, addressType: at, max, existing, desired, untouched, claim }, options);
+    // endpoints claimed as they stand are desired too: counted as the packer claims them
+    let asIs = 0;
+    const claimAsIs =
+      input.claimAsIs === undefined
+        ? undefined
+        : (e: EndpointState): boolean => {
+            const claimed = input.claimAsIs!(e);
+            if (claimed) asIs++;
+            return claimed;
+          };
+    const result = algorithm.packPortMap({ portKey, addressType: at, max, existing, desired, untouched, claim, claimAsIs }, options);
+    efficiency.get(portKey)!.endpoints += asIs;
     const counts = result.added !== undefined && result.removed !== undefined ? result : claim;
     if (counts === undefined) throw new Error(`packing algorithm "${algorithm.name}" reported no added/removed counts`);
     added += counts.added!;

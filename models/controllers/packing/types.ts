@@ -69,6 +69,13 @@ export interface ReconcileInput {
    * what changed. Only algorithms with `acceptsUntouched` take it (others need the whole desired set).
    */
   untouched?: ReadonlySet<string>;
+  /**
+   * With `untouched`: for an endpoint of a slice not in `untouched`, true when the caller knows it is desired exactly
+   * as it stands (its pod did not change) and it has not been claimed before in this call; false otherwise. Such
+   * endpoints are left out of `desired`, so a sync revisits a slice without looking up its unchanged endpoints. Only
+   * algorithms with `acceptsAsIs` take it.
+   */
+  claimAsIs?: (e: EndpointState) => boolean;
 }
 
 /** What the reconciler reports to the metrics of docs/sources.md §10, for one address family of one sync. */
@@ -115,6 +122,8 @@ export interface PackingAlgorithm {
   options: Readonly<Record<string, OptionSpec>>;
   /** Honours ReconcileInput.untouched. */
   acceptsUntouched?: boolean;
+  /** Honours ReconcileInput.claimAsIs. */
+  acceptsAsIs?: boolean;
   /** Takes any options as given (a plugin checks its own); `options` then lists none. */
   freeOptions?: boolean;
   reconcile(input: ReconcileInput): SlicePlan;
