@@ -10,7 +10,8 @@
 //   new slices, and only then into unchanged kept slices (the fullest that takes all of them, else the emptiest);
 // - a kept slice whose content and labels would not change is not written.
 // Slices the caller knows are unchanged (untouched, as k8s takes them) are claimed whole without looking at their
-// endpoints, and the plan is the same as with the whole desired set.
+// endpoints, unchanged endpoints of other slices as they stand (claimAsIs), and the plan is the same as with the whole
+// desired set.
 // The placeholder rule is kept (shared.ts): with no endpoints the Service has one empty slice, as upstream.
 
 import { type FamilyAlgorithm, type PortMapContext, type PortMapResult, claimExisting, newSlice, reconcileFamily } from "./shared.js";
@@ -24,8 +25,8 @@ interface Slot {
 
 export function compactPackPortMap(ctx: PortMapContext): PortMapResult {
   const { existing, desired, max, addressType, portKey, untouched } = ctx;
-  const claim = ctx.claim ?? claimExisting(existing, desired, untouched);
-  let n = desired.size;
+  const claim = ctx.claim ?? claimExisting(existing, desired, untouched, ctx.claimAsIs);
+  let n = desired.size + claim.asIs.length;
   if (untouched !== undefined) for (const s of existing) if (untouched.has(s.name)) n += s.endpoints.length;
   const m = n === 0 ? 0 : Math.ceil(n / max);
 
@@ -96,6 +97,7 @@ const family: FamilyAlgorithm = {
   name: "compact",
   options: {},
   acceptsUntouched: true,
+  acceptsAsIs: true,
   packPortMap: (ctx) => compactPackPortMap(ctx),
 };
 
@@ -104,5 +106,6 @@ export const compact: PackingAlgorithm = {
   description: "Always ceil(n/MAX) slices per port map, reusing existing slices and leaving unchanged ones alone",
   options: {},
   acceptsUntouched: true,
+  acceptsAsIs: true,
   reconcile: (input) => reconcileFamily(input, family),
 };

@@ -183,8 +183,10 @@ const family: FamilyAlgorithm = {
     },
   },
   countsClaims: true,
-  // k8s takes untouched slices; the rebalancing reads every slice's content from the existing slices
+  // k8s takes untouched slices and endpoints claimed as they stand; the rebalancing reads every slice's content from
+  // the existing slices and the plan, never from desired
   acceptsUntouched: true,
+  acceptsAsIs: true,
   packPortMap: (ctx) => k8sPackPortMap(ctx),
   postProcess: (lists, options) => rebalanceLists(lists, options.threshold, options.writeBudget),
 };
@@ -194,5 +196,6 @@ export const rebalance: PackingAlgorithm = {
   description: "k8s plus merging of slices below a fill threshold into others, under a per-sync write budget",
   options: family.options,
   acceptsUntouched: true,
+  acceptsAsIs: true,
   reconcile: (input) => reconcileFamily(input, family),
 };

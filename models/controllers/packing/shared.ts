@@ -25,7 +25,7 @@ export interface PortMapContext {
   desired: Map<string, EndpointState>;
   /** Existing slices known to be unchanged (ReconcileInput.untouched); their endpoints are not in `desired`. */
   untouched?: ReadonlySet<string>;
-  /** claimExisting(existing, desired, untouched), computed by the driver for algorithms that do not count claims. */
+  /** claimExisting(existing, desired, untouched, claimAsIs), computed by the driver for algorithms that do not count claims. */
   claim?: Claim;
   /** ReconcileInput.claimAsIs: endpoints of slices not untouched that stand as desired (left out of `desired`). */
   claimAsIs?: (e: EndpointState) => boolean;
@@ -130,14 +130,22 @@ export interface Claim {
   removed: number;
   /** Ids of desired endpoints some existing slice claims. */
   claimed: ReadonlySet<string>;
+  /** Endpoints claimed as they stand (claimAsIs), in claim order: desired too, though not in `desired`. */
+  asIs: readonly EndpointState[];
 }
 
 /**
  * Step 1 of reconcileByPortMapping without consuming the desired set: slices are walked in input order and the first
  * slice holding an endpoint id claims it (docs/sources.md §7.4 step 1).
  */
-export function claimExisting(existing: readonly SliceState[], desired: ReadonlyMap<string, EndpointState>, untouched?: ReadonlySet<string>): Claim {
+export function claimExisting(
+  existing: readonly SliceState[],
+  desired: ReadonlyMap<string, EndpointState>,
+  untouched?: ReadonlySet<string>,
+  claimAsIs?: (e: EndpointState) => boolean,
+): Claim {
   const claimed = new Set<string>();
+  const asIs: EndpointState[] = [];
   const kept: (readonly EndpointState[])[] = [];
   const changed: boolean[] = [];
   let removed = 0;
@@ -151,6 +159,11 @@ export function claimExisting(existing: readonly SliceState[], desired: Readonly
     const keep: EndpointState[] = [];
     let attrsChanged = false;
     for (const e of s.endpoints) {
+      if (claimAsIs?.(e)) {
+        keep.push(e);
+        asIs.push(e);
+        continue;
+      }
       const d = desired.get(e.id);
       if (d === undefined || claimed.has(e.id)) continue;
       claimed.add(e.id);
@@ -161,7 +174,7 @@ export function claimExisting(existing: readonly SliceState[], desired: Readonly
     kept.push(keep);
     changed.push(attrsChanged || keep.length !== s.endpoints.length);
   }
-  return { kept, changed, added: desired.size - claimed.size, removed, claimed };
+  return { kept, changed, added: desired.size - claimed.size, removed, claimed, asIs };
 }
 
 /** Same ids in the same order with equal attributes. */
@@ -214,7 +227,7 @@ export function reconcileFamily(input: ReconcileInput, algorithm: FamilyAlgorith
   if (input.untouched !== undefined && !algorithm.acceptsUntouched) {
     throw new Error(`packing algorithm "${algorithm.name}" needs the whole desired set: it does not take untouched slices`);
   }
-  if (input.claimAsIs !== undefined && (input.untouched === undefined || !algorithm.acceptsAsIs || !algorithm.countsClaims)) {
+  if (input.claimAsIs !== undefined && (input.untouched === undefined || !algorithm.acceptsAsIs)) {
     throw new Error(`packing algorithm "${algorithm.name}" does not take endpoints claimed as they stand (claimAsIs), or untouched is missing`);
   }
   const untouched = input.untouched;
@@ -256,9 +269,7 @@ export function reconcileFamily(input: ReconcileInput, algorithm: FamilyAlgorith
     let n = desired.size;
     if (untouched !== undefined) for (const s of existing) if (untouched.has(s.name)) n += s.endpoints.length;
     efficiency.set(portKey, { endpoints: n, slices: 0 });
-    // computed before packing because a packer may consume `desired`
-    const claim = algorithm.countsClaims ? undefined : claimExisting(existing, desired, untouched);
-    // endpoints claimed as they stand are desired too: counted as the packer claims them
+    // endpoints claimed as they stand are desired too: counted as they are claimed
     let asIs = 0;
     const claimAsIs =
       input.claimAsIs === undefined
@@ -268,6 +279,8 @@ export function reconcileFamily(input: ReconcileInput, algorithm: FamilyAlgorith
             if (claimed) asIs++;
             return claimed;
           };
+    // computed before packing because a packer may consume `desired`
+    const claim = algorithm.countsClaims ? undefined : claimExisting(existing, desired, untouched, claimAsIs);
     const result = algorithm.packPortMap({ portKey, addressType: at, max, existing, desired, untouched, claim, claimAsIs }, options);
     efficiency.get(portKey)!.endpoints += asIs;
     const counts = result.added !== undefined && result.removed !== undefined ? result : claim;

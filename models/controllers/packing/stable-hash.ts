@@ -191,16 +191,18 @@ function sliceHomes(endpoints: readonly EndpointState[], count: number): SliceHo
 function planFromHomes(ctx: PortMapContext, claim: Claim, count: number): PortMapResult {
   const { existing, desired, max, untouched, addressType, portKey } = ctx;
   const homeCount = new Int32Array(count);
-  // the endpoints homed at each bucket come, in the full placement's input order, from desired (in desired order),
-  // then from untouched slices in input order
+  // the endpoints homed at each bucket: desired ones, those claimed as they stand, and untouched slices' (ids are
+  // unique and every bucket is ordered by (hash, id), so the order they are gathered in does not matter)
   const incoming: (EndpointState[] | undefined)[] = new Array(count);
-  for (const e of desired.values()) {
+  const home = (e: EndpointState): void => {
     const b = hashOf(e) % count;
     homeCount[b]++;
     const list = incoming[b];
     if (list === undefined) incoming[b] = [e];
     else list.push(e);
-  }
+  };
+  for (const e of desired.values()) home(e);
+  for (const e of claim.asIs) home(e);
   const homesOf: (SliceHomes | undefined)[] = new Array(existing.length);
   const holders: (number[] | undefined)[] = new Array(count); // bucket -> untouched slices holding endpoints homed there
   for (let j = 0; j < existing.length; j++) {
@@ -343,8 +345,8 @@ function matchBuckets(pairs: { b: number; j: number; overlap: number }[], count:
 
 export function stableHashPackPortMap(ctx: PortMapContext, headroom: number): PortMapResult {
   const { existing, desired, max, untouched } = ctx;
-  const claim = ctx.claim ?? claimExisting(existing, desired, untouched);
-  let n = desired.size;
+  const claim = ctx.claim ?? claimExisting(existing, desired, untouched, ctx.claimAsIs);
+  let n = desired.size + claim.asIs.length;
   if (untouched !== undefined) for (const s of existing) if (untouched.has(s.name)) n += s.endpoints.length;
   return planFromHomes(ctx, claim, chooseBucketCount(n, existing.length, max, headroom));
 }
@@ -361,6 +363,7 @@ const family: FamilyAlgorithm = {
     },
   },
   acceptsUntouched: true,
+  acceptsAsIs: true,
   packPortMap: (ctx, options) => stableHashPackPortMap(ctx, options.headroom),
 };
 
@@ -369,5 +372,6 @@ export const stableHashAlgorithm: PackingAlgorithm = {
   description: "Endpoints placed by a hash of their id into ~n·headroom/MAX buckets (one slice each), with hysteresis on the count",
   options: family.options,
   acceptsUntouched: true,
+  acceptsAsIs: true,
   reconcile: (input) => reconcileFamily(input, family),
 };
