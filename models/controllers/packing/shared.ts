@@ -182,7 +182,7 @@ export function sameEndpoints(a: readonly EndpointState[], b: readonly EndpointS
   if (a === b) return true;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
-    if (a[i].id !== b[i].id || !endpointEqual(a[i], b[i])) return false;
+    if (a[i] !== b[i] && (a[i].id !== b[i].id || !endpointEqual(a[i], b[i]))) return false;
   }
   return true;
 }

@@ -164,11 +164,16 @@ function sliceHomes(endpoints: readonly EndpointState[], count: number): SliceHo
   const cached = homesOfSlice.get(endpoints);
   if (cached !== undefined && cached.count === count) return cached;
   const homes = new Int32Array(endpoints.length);
+  for (let k = 0; k < endpoints.length; k++) homes[k] = hashOf(endpoints[k]) % count;
+  return rememberHomes(endpoints, count, homes);
+}
+
+/** Records the homes of an endpoint array (one the plan writes is an untouched slice of later syncs). */
+function rememberHomes(endpoints: readonly EndpointState[], count: number, homes: Int32Array): SliceHomes {
   const buckets: number[] = [];
   const sizes: number[] = [];
-  for (let k = 0; k < endpoints.length; k++) {
-    const b = hashOf(endpoints[k]) % count;
-    homes[k] = b;
+  for (let k = 0; k < homes.length; k++) {
+    const b = homes[k];
     const at = buckets.indexOf(b);
     if (at >= 0) sizes[at]++;
     else {
@@ -194,15 +199,37 @@ function planFromHomes(ctx: PortMapContext, claim: Claim, count: number): PortMa
   // the endpoints homed at each bucket: desired ones, those claimed as they stand, and untouched slices' (ids are
   // unique and every bucket is ordered by (hash, id), so the order they are gathered in does not matter)
   const incoming: (EndpointState[] | undefined)[] = new Array(count);
-  const home = (e: EndpointState): void => {
-    const b = hashOf(e) % count;
+  const incomingFrom: (number[] | undefined)[] = new Array(count); // the slice keeping each (-1: none)
+  const add = (e: EndpointState, b: number, from: number): void => {
     homeCount[b]++;
     const list = incoming[b];
-    if (list === undefined) incoming[b] = [e];
-    else list.push(e);
+    if (list === undefined) {
+      incoming[b] = [e];
+      incomingFrom[b] = [from];
+    } else {
+      list.push(e);
+      incomingFrom[b]!.push(from);
+    }
   };
-  for (const e of desired.values()) home(e);
-  for (const e of claim.asIs) home(e);
+  // desired endpoints no slice claims are hashed; the others take their home from the slice that keeps them (a
+  // subsequence of its endpoints, by id), whose homes are cached per endpoint array
+  for (const e of desired.values()) if (!claim.claimed.has(e.id)) add(e, hashOf(e) % count, -1);
+  const keptHomes: Int32Array[] = new Array(existing.length);
+  for (let j = 0; j < existing.length; j++) {
+    const kept = claim.kept[j];
+    if (kept.length === 0 || untouched?.has(existing[j].name)) continue;
+    const endpoints = existing[j].endpoints;
+    const own = sliceHomes(endpoints, count);
+    const homes = new Int32Array(kept.length);
+    let i = 0;
+    for (let k = 0; k < kept.length; k++) {
+      const e = kept[k];
+      while (i < endpoints.length && endpoints[i] !== e && endpoints[i].id !== e.id) i++;
+      homes[k] = i < endpoints.length ? own.homes[i++] : hashOf(e) % count;
+      add(e, homes[k], j);
+    }
+    keptHomes[j] = homes;
+  }
   const homesOf: (SliceHomes | undefined)[] = new Array(existing.length);
   const holders: (number[] | undefined)[] = new Array(count); // bucket -> untouched slices holding endpoints homed there
   for (let j = 0; j < existing.length; j++) {
@@ -233,6 +260,7 @@ function planFromHomes(ctx: PortMapContext, claim: Claim, count: number): PortMa
   const kept: (EndpointState[] | undefined)[] = new Array(count); // an overflowing bucket's first MAX
   const spillIns: (EndpointState[] | undefined)[] = new Array(count);
   const spilledTo = new Map<EndpointState, number>();
+  const spilledFrom = new Map<EndpointState, number>();
   for (let b = 0; b < count; b++) occupancy[b] = homeCount[b] < max ? homeCount[b] : max;
   for (let b = 0; b < count; b++) {
     if (homeCount[b] <= max) continue;
@@ -246,6 +274,7 @@ function planFromHomes(ctx: PortMapContext, claim: Claim, count: number): PortMa
       if (list === undefined) spillIns[t] = [all[k]];
       else list.push(all[k]);
       spilledTo.set(all[k], t);
+      spilledFrom.set(all[k], b);
     }
   }
   const bucketContents = (b: number): EndpointState[] => {
@@ -253,6 +282,33 @@ function planFromHomes(ctx: PortMapContext, claim: Claim, count: number): PortMa
     return spillIns[b] === undefined ? homes : [...homes, ...spillIns[b]];
   };
   const bucketOf = (e: EndpointState, home: number): number => (spilledTo.size === 0 ? home : (spilledTo.get(e) ?? home));
+  /**
+   * Bucket b's endpoints that slice idx does not keep (`content`: those it keeps there), in bucket order. Below MAX a
+   * bucket's homes are all its own, so slice idx keeps exactly those it is the source of, and only the others are
+   * sorted.
+   */
+  const missing = (b: number, idx: number, content: readonly EndpointState[]): EndpointState[] => {
+    let held: Set<EndpointState> | undefined;
+    const isHeld = (e: EndpointState): boolean => (held ??= new Set(content)).has(e);
+    const out: EndpointState[] = [];
+    if (kept[b] !== undefined) {
+      for (const e of kept[b]) if (!isHeld(e)) out.push(e);
+    } else {
+      const list = incoming[b] ?? [];
+      const from = incomingFrom[b] ?? [];
+      for (let k = 0; k < list.length; k++) if (from[k] !== idx) out.push(list[k]);
+      for (const j of holders[b] ?? []) {
+        if (j === idx) continue;
+        const { homes } = homesOf[j]!;
+        const endpoints = existing[j].endpoints;
+        for (let k = 0; k < endpoints.length; k++) if (homes[k] === b) out.push(endpoints[k]);
+      }
+      sortByHashThenId(out);
+    }
+    for (const e of spillIns[b] ?? []) if (!isHeld(e)) out.push(e);
+    return out;
+  };
+  const homeIn = (e: EndpointState, b: number): number => (spilledFrom.size === 0 ? b : (spilledFrom.get(e) ?? b));
 
   // the full plan's matching: overlap-greedy over (bucket, slice) pairs, then the rest in order
   const pairs: { b: number; j: number; overlap: number }[] = [];
@@ -271,7 +327,7 @@ function planFromHomes(ctx: PortMapContext, claim: Claim, count: number): PortMa
     const bs = new Int32Array(list.length);
     const per = new Map<number, number>();
     for (let k = 0; k < list.length; k++) {
-      bs[k] = bucketOf(list[k], h !== undefined ? h.homes[k] : hashOf(list[k]) % count);
+      bs[k] = bucketOf(list[k], h !== undefined ? h.homes[k] : keptHomes[j][k]);
       per.set(bs[k], (per.get(bs[k]) ?? 0) + 1);
     }
     keptBuckets.push(bs);
@@ -294,20 +350,34 @@ function planFromHomes(ctx: PortMapContext, claim: Claim, count: number): PortMa
       continue;
     }
     const list = claim.kept[idx];
+    const bs = keptBuckets[idx];
+    const kh = homesOf[idx]?.homes ?? keptHomes[idx];
     if (onlyBucket[idx] === b && list.length === occupancy[b]) {
       // the slice keeps exactly its bucket, in its own order (an untouched slice: unchanged)
-      if (!sameEndpoints(s.endpoints, list) || !s.labelsMatch) updates.push({ ...s, endpoints: [...list], labelsMatch: true });
+      if (!sameEndpoints(s.endpoints, list) || !s.labelsMatch) {
+        const content = [...list];
+        rememberHomes(content, count, kh);
+        updates.push({ ...s, endpoints: content, labelsMatch: true });
+      }
       continue;
     }
-    const bs = keptBuckets[idx];
     const content: EndpointState[] = [];
-    for (let k = 0; k < list.length; k++) if (bs[k] === b) content.push(list[k]);
-    const size = occupancy[b];
-    if (content.length < size) {
-      const held = new Set(content);
-      for (const e of bucketContents(b)) if (!held.has(e)) content.push(e);
+    const homes: number[] = [];
+    for (let k = 0; k < list.length; k++) {
+      if (bs[k] !== b) continue;
+      content.push(list[k]);
+      homes.push(kh[k]);
     }
-    if (!sameEndpoints(s.endpoints, content) || !s.labelsMatch) updates.push({ ...s, endpoints: content, labelsMatch: true });
+    if (content.length < occupancy[b]) {
+      for (const e of missing(b, idx, content)) {
+        content.push(e);
+        homes.push(homeIn(e, b));
+      }
+    }
+    if (!sameEndpoints(s.endpoints, content) || !s.labelsMatch) {
+      rememberHomes(content, count, Int32Array.from(homes));
+      updates.push({ ...s, endpoints: content, labelsMatch: true });
+    }
   }
   return { creates, updates, deletes };
 }
