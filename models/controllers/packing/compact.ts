@@ -19,7 +19,9 @@ import type { EndpointState, PackingAlgorithm, SliceState } from "./types.js";
 
 interface Slot {
   idx: number;
+  /** The slice's kept endpoints, copied (`own`) before the first is added: an untouched slice's list is its own. */
   endpoints: EndpointState[];
+  own: boolean;
   dirty: boolean;
 }
 
@@ -48,15 +50,24 @@ export function compactPackPortMap(ctx: PortMapContext): PortMapResult {
       return;
     }
     if (kept.length > max) leftovers.push(...kept.slice(max));
-    slots.push({ idx: i, endpoints: kept.slice(0, max), dirty: claim.changed[i] || kept.length > max || !s.labelsMatch });
+    const over = kept.length > max;
+    slots.push({ idx: i, endpoints: over ? kept.slice(0, max) : (kept as EndpointState[]), own: over, dirty: claim.changed[i] || over || !s.labelsMatch });
   });
   let next = 0;
   const fill = (target: EndpointState[]): void => {
     while (next < leftovers.length && target.length < max) target.push(leftovers[next++]);
   };
+  const fillSlot = (slot: Slot): void => {
+    if (next >= leftovers.length || slot.endpoints.length >= max) return;
+    if (!slot.own) {
+      slot.endpoints = [...slot.endpoints];
+      slot.own = true;
+    }
+    fill(slot.endpoints);
+  };
 
   const dirty = slots.filter((s) => s.dirty).sort((a, b) => b.endpoints.length - a.endpoints.length || a.idx - b.idx);
-  for (const s of dirty) fill(s.endpoints);
+  for (const s of dirty) fillSlot(s);
 
   const creates: SliceState[] = [];
   for (let c = slots.length; c < m && next < leftovers.length; c++) {
@@ -83,13 +94,13 @@ export function compactPackPortMap(ctx: PortMapContext): PortMapResult {
     }
     const [slot] = clean.splice(pick, 1);
     slot.dirty = true;
-    fill(slot.endpoints);
+    fillSlot(slot);
   }
 
   const updates = slots
     .filter((s) => s.dirty)
     .sort((a, b) => a.idx - b.idx)
-    .map((s) => ({ ...existing[s.idx], endpoints: s.endpoints, labelsMatch: true }));
+    .map((s) => ({ ...existing[s.idx], endpoints: s.own ? s.endpoints : [...s.endpoints], labelsMatch: true }));
   return { creates, updates, deletes };
 }
 
