@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { studySize } from "./study-size.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const scenario = process.argv[2] ?? "scenarios/ci-smoke.ts";
@@ -27,9 +28,7 @@ try {
     process.exit(r.status ?? 1);
   }
   const parts = [...r.stderr.matchAll(/^progress: \[(\d+)\/(\d+)\]/gm)].map((m) => Number(m[2]))[0] ?? 0;
-  const csv = readFileSync(join(out, "sensitivity.csv"), "utf8").trim().split("\n").slice(1);
-  const variants = new Set(csv.map((l) => l.split(",")[1])).size;
-  const settings = new Set(csv.map((l) => l.split(",").slice(2, 4).join(","))).size;
+  const { variants, settings } = studySize(readFileSync(join(out, "sensitivity.csv"), "utf8"));
   const variantRuns = variants * settings;
   const perMinute = (n: number): string => ((n / wall) * 60).toFixed(1);
   process.stdout.write(
