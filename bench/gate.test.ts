@@ -180,6 +180,7 @@ describe("bench gate catches a broken packing algorithm", () => {
       options: {},
       countsClaims: true,
       acceptsUntouched: true,
+      acceptsAsIs: true,
       packPortMap: (ctx: Parameters<typeof k8sPackPortMap>[0]) => k8sPackPortMap(ctx, false),
     };
     vi.spyOn(k8s, "reconcile").mockImplementation((input) => reconcileFamily(input, withoutTopUp));
