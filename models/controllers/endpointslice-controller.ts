@@ -326,13 +326,10 @@ export class EndpointSliceController extends ServiceController {
   /** A family's cache of endpoints per pod, grown to the cluster's pod capacity. */
   private stateCacheOf(family: IPFamily): EndpointStateCache {
     let cache = this.stateCache.get(family);
-    const cap = this.cluster.podService.length;
-    if (cache === undefined || cap > cache.version.length) {
-      const grown = {
-        version: new Int32Array(Math.max(1024, cap)).fill(-1),
-        slot: new Int32Array(Math.max(1024, cap)).fill(-1),
-        state: new Array<PodEndpoint>(Math.max(1024, cap)),
-      };
+    const pods = this.cluster.podService.length;
+    if (cache === undefined || pods > cache.version.length) {
+      const cap = Math.max(1024, pods);
+      const grown = { version: new Int32Array(cap).fill(-1), slot: new Int32Array(cap).fill(-1), state: new Array<PodEndpoint>(cap) };
       if (cache !== undefined) {
         grown.version.set(cache.version);
         grown.slot.set(cache.slot);

@@ -14,7 +14,7 @@
 // desired set.
 // The placeholder rule is kept (shared.ts): with no endpoints the Service has one empty slice, as upstream.
 
-import { type FamilyAlgorithm, type PortMapContext, type PortMapResult, claimExisting, newSlice, reconcileFamily } from "./shared.js";
+import { type FamilyAlgorithm, type PortMapContext, type PortMapResult, claimExisting, newSlice, portMapSize, reconcileFamily } from "./shared.js";
 import type { EndpointState, PackingAlgorithm, SliceState } from "./types.js";
 
 interface Slot {
@@ -28,8 +28,7 @@ interface Slot {
 export function compactPackPortMap(ctx: PortMapContext): PortMapResult {
   const { existing, desired, max, addressType, portKey, untouched } = ctx;
   const claim = ctx.claim ?? claimExisting(existing, desired, untouched, ctx.claimAsIs);
-  let n = desired.size + claim.asIs.length;
-  if (untouched !== undefined) for (const s of existing) if (untouched.has(s.name)) n += s.endpoints.length;
+  const n = portMapSize(ctx, claim);
   const m = n === 0 ? 0 : Math.ceil(n / max);
 
   const ranked = existing

@@ -177,6 +177,13 @@ export function claimExisting(
   return { kept, changed, added: desired.size - claimed.size, removed, claimed, asIs };
 }
 
+/** The port map's endpoints: those in `desired`, those claimed as they stand and those of untouched slices. */
+export function portMapSize(ctx: Pick<PortMapContext, "existing" | "desired" | "untouched">, claim: Pick<Claim, "asIs">): number {
+  let n = ctx.desired.size + claim.asIs.length;
+  if (ctx.untouched !== undefined) for (const s of ctx.existing) if (ctx.untouched.has(s.name)) n += s.endpoints.length;
+  return n;
+}
+
 /** Same ids in the same order with equal attributes. */
 export function sameEndpoints(a: readonly EndpointState[], b: readonly EndpointState[]): boolean {
   if (a === b) return true;

@@ -28,6 +28,7 @@ import {
   type PortMapResult,
   claimExisting,
   newSlice,
+  portMapSize,
   reconcileFamily,
   sameEndpoints,
 } from "./shared.js";
@@ -187,7 +188,7 @@ function rememberHomes(endpoints: readonly EndpointState[], count: number, homes
 }
 
 /**
- * The plan for `count` buckets, computed from per-bucket home counts rather than by placing every endpoint (placement
+ * The plan for `count` buckets, computed from per-bucket home counts rather than by placing every endpoint (placeByHash
  * above, which tests hold it to): a bucket's contents are its home endpoints, the first MAX by (hash, id) if it has
  * more, then what spills into it. Only overflowing buckets are sorted, and a bucket is listed only for a slice whose
  * contents change or a new slice. Untouched slices contribute their endpoints' homes, cached per endpoint array, so
@@ -244,9 +245,14 @@ function planFromHomes(ctx: PortMapContext, claim: Claim, count: number): PortMa
       else list.push(j);
     }
   }
-  const homesAt = (b: number): EndpointState[] => {
-    const out = incoming[b] === undefined ? [] : [...incoming[b]];
+  /** The endpoints homed at bucket b in (hash, id) order, leaving out those slice `except` keeps. */
+  const homesAt = (b: number, except = -2): EndpointState[] => {
+    const out: EndpointState[] = [];
+    const list = incoming[b] ?? [];
+    const from = incomingFrom[b] ?? [];
+    for (let k = 0; k < list.length; k++) if (from[k] !== except) out.push(list[k]);
     for (const j of holders[b] ?? []) {
+      if (j === except) continue;
       const { homes } = homesOf[j]!;
       const endpoints = existing[j].endpoints;
       for (let k = 0; k < endpoints.length; k++) if (homes[k] === b) out.push(endpoints[k]);
@@ -293,18 +299,7 @@ function planFromHomes(ctx: PortMapContext, claim: Claim, count: number): PortMa
     const out: EndpointState[] = [];
     if (kept[b] !== undefined) {
       for (const e of kept[b]) if (!isHeld(e)) out.push(e);
-    } else {
-      const list = incoming[b] ?? [];
-      const from = incomingFrom[b] ?? [];
-      for (let k = 0; k < list.length; k++) if (from[k] !== idx) out.push(list[k]);
-      for (const j of holders[b] ?? []) {
-        if (j === idx) continue;
-        const { homes } = homesOf[j]!;
-        const endpoints = existing[j].endpoints;
-        for (let k = 0; k < endpoints.length; k++) if (homes[k] === b) out.push(endpoints[k]);
-      }
-      sortByHashThenId(out);
-    }
+    } else out.push(...homesAt(b, idx));
     for (const e of spillIns[b] ?? []) if (!isHeld(e)) out.push(e);
     return out;
   };
@@ -416,9 +411,7 @@ function matchBuckets(pairs: { b: number; j: number; overlap: number }[], count:
 export function stableHashPackPortMap(ctx: PortMapContext, headroom: number): PortMapResult {
   const { existing, desired, max, untouched } = ctx;
   const claim = ctx.claim ?? claimExisting(existing, desired, untouched, ctx.claimAsIs);
-  let n = desired.size + claim.asIs.length;
-  if (untouched !== undefined) for (const s of existing) if (untouched.has(s.name)) n += s.endpoints.length;
-  return planFromHomes(ctx, claim, chooseBucketCount(n, existing.length, max, headroom));
+  return planFromHomes(ctx, claim, chooseBucketCount(portMapSize(ctx, claim), existing.length, max, headroom));
 }
 
 const family: FamilyAlgorithm = {
