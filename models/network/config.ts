@@ -5,9 +5,9 @@
  * defaults filled in), derived from them.
  */
 import { z } from "zod";
-import { globRegExp } from "../../engine/glob.js";
 import { formatDuration, type Micros } from "../../engine/time.js";
 import { serviceName } from "../cluster/naming.js";
+import { selectServices } from "../cluster/service-selector.js";
 import { bandwidth, bytes, DAY, duration, HOUR, int, kubernetesVersion, DEFAULT_VERSION, num, oneOf, removed, spread } from "../config-fields.js";
 import type { ClusterSpec } from "../cluster/cluster.js";
 import { packingAlgorithms, validatePackingOptions } from "../controllers/packing/index.js";
@@ -400,6 +400,9 @@ export function checkNetworkSections(
 /** Workload steps that could never act are refused: a zone the cluster lacks, a start after the run, a selector of nothing. */
 function checkWorkload(s: Pick<NetworkSettings, "services" | "workload" | "cluster" | "duration">, ctx: z.RefinementCtx): void {
   const issue = (i: number, field: string, message: string): void => ctx.addIssue({ code: "custom", path: ["workload", i, field], message });
+  // the cluster's Services as it will name them, for the selectors
+  let index = 0;
+  const services = s.services.flatMap((g) => Array.from({ length: g.count }, (_, i) => ({ name: serviceName(g.name, i), group: g.name, index: index++ })));
   s.workload.forEach((w, i) => {
     if (w.at > s.duration) issue(i, "at", `starts after the run ends (duration ${formatDuration(s.duration)})`);
     if (w.action === "zone-outage" && w.zone >= s.cluster.zones) issue(i, "zone", `the cluster has zones 0..${s.cluster.zones - 1}`);
@@ -408,7 +411,7 @@ function checkWorkload(s: Pick<NetworkSettings, "services" | "workload" | "clust
       const none = w.services
         .split(",")
         .map((p) => p.trim())
-        .filter((p) => !selectorMatches(p, s.services));
+        .filter((p) => p !== "*" && selectServices(services, p).length === 0);
       if (none.length > 0) {
         issue(
           i,
@@ -417,20 +420,6 @@ function checkWorkload(s: Pick<NetworkSettings, "services" | "workload" | "clust
         );
       }
     }
-  });
-}
-
-/** Does a selector part name some Service: "*", a group, `<group>-service-<i>`, or a glob over Service names. */
-function selectorMatches(part: string, groups: NetworkSettings["services"]): boolean {
-  if (part === "*" || groups.some((g) => g.name === part)) return true;
-  // serviceName's format, read back
-  const exact = /^(.+)-service-(\d+)$/.exec(part);
-  if (exact !== null && !part.includes("*")) return groups.some((g) => g.name === exact[1] && Number(exact[2]) < g.count);
-  if (!part.includes("*")) return false;
-  const re = globRegExp(part);
-  return groups.some((g) => {
-    for (let k = 0; k < Math.min(g.count, 1000); k++) if (re.test(serviceName(g.name, k))) return true;
-    return false;
   });
 }
 

@@ -29,7 +29,8 @@ import { ClusterDynamics } from "./cluster-dynamics.js";
 import type { NetworkConfig } from "./config.js";
 import { clusterShape } from "./shape.js";
 import { endpointsSource, endpointsTruncation } from "./versions.js";
-import { selectServices, Workload } from "./workload.js";
+import { selectServices } from "../cluster/service-selector.js";
+import { Workload } from "./workload.js";
 
 export interface ControlPlane {
   cluster: Cluster;
@@ -145,7 +146,7 @@ export function buildControlPlane(config: NetworkConfig, ctx: ModelContext): Con
 
   // Time zero: the cluster as it stands, in etcd, with no writes counted.
   const absent = new Set<number>();
-  for (const sel of config.cluster.absentServices) for (const svc of selectServices(cluster, sel)) absent.add(svc.index);
+  for (const sel of config.cluster.absentServices) for (const svc of selectServices(cluster.services, sel)) absent.add(svc.index);
   for (const svc of cluster.services) {
     if (absent.has(svc.index)) {
       slices.setAbsent(svc.index);

@@ -7,41 +7,13 @@
  * (`workload/<index>/<action>`), and nothing here depends on the endpoints controllers under test, so every variant
  * sees the same pod history (common random numbers).
  */
-import { globRegExp } from "../../engine/glob.js";
 import type { RandomStream, RandomStreams, Spread } from "../../engine/random.js";
 import type { Simulation } from "../../engine/simulation.js";
 import type { Micros } from "../../engine/time.js";
 import type { Cluster, Service } from "../cluster/cluster.js";
+import { selectServices } from "../cluster/service-selector.js";
 import type { ClusterDynamics } from "./cluster-dynamics.js";
 import type { WorkloadStep } from "./config.js";
-
-/**
- * Matches Services by exact name, by group name, or by a glob with `*` over the Service name; several selectors may
- * be joined with commas.
- */
-export function selectServices(cluster: Cluster, selector: string): Service[] {
-  if (selector.includes(",")) {
-    const seen = new Set<number>();
-    const out: Service[] = [];
-    for (const part of selector.split(",")) {
-      for (const s of selectServices(cluster, part.trim())) {
-        if (!seen.has(s.index)) {
-          seen.add(s.index);
-          out.push(s);
-        }
-      }
-    }
-    return out;
-  }
-  if (selector === "*") return cluster.services;
-  const byGroup = cluster.services.filter((s) => s.group === selector);
-  if (byGroup.length > 0) return byGroup;
-  if (selector.includes("*")) {
-    const re = globRegExp(selector);
-    return cluster.services.filter((s) => re.test(s.name));
-  }
-  return cluster.services.filter((s) => s.name === selector);
-}
 
 export interface WorkloadHooks {
   /** A Service object is created (it was absent). */
@@ -77,14 +49,14 @@ export class Workload {
         this.endpointChange(step.services, step.count, step.interval, rng);
         return;
       case "rolling-update":
-        for (const svc of selectServices(this.cluster, step.services)) {
+        for (const svc of selectServices(this.cluster.services, step.services)) {
           rs.setTimings(svc.index, step.podStartup, step.termination);
           if (step.style === "one-at-a-time") this.replaceEach(svc, step.interval, step.termination, rng);
           else this.dynamics.deployments.rollout(svc.index, { maxSurge: step.maxSurge, maxUnavailable: step.maxUnavailable });
         }
         return;
       case "scale":
-        for (const svc of selectServices(this.cluster, step.services)) {
+        for (const svc of selectServices(this.cluster.services, step.services)) {
           rs.setTimings(svc.index, step.podStartup, step.termination);
           this.dynamics.deployments.scale(svc.index, step.replicas ?? Math.round(svc.replicas * (step.factor ?? 1)));
         }
@@ -96,7 +68,7 @@ export class Workload {
         this.churn(step, rng);
         return;
       case "create-service":
-        for (const svc of selectServices(this.cluster, step.services)) this.hooks.serviceCreated(svc.index);
+        for (const svc of selectServices(this.cluster.services, step.services)) this.hooks.serviceCreated(svc.index);
         return;
       default:
         // DNS faults (dns-rollout, coredns-loss, dns-cache-oom) act on the DNS model, not on pods
@@ -115,7 +87,7 @@ export class Workload {
    * Ready one in the same instant (one endpoint changes; no pod lifecycle).
    */
   private endpointChange(selector: string, count: number, interval: Micros, rng: RandomStream): void {
-    const services = selectServices(this.cluster, selector);
+    const services = selectServices(this.cluster.services, selector);
     const change = (): void => {
       const svc = services[Math.floor(rng.uniform() * services.length)];
       // a few probes for a running pod (every pod of an endpoint-change Service normally is)
@@ -151,7 +123,7 @@ export class Workload {
 
   /** Steady churn: pods deleted as a Poisson process across the selected Services; their ReplicaSets replace them. */
   private churn(step: Extract<WorkloadStep, { action: "churn" }>, rng: RandomStream): void {
-    const services = selectServices(this.cluster, step.services).filter((s) => s.replicas > 0);
+    const services = selectServices(this.cluster.services, step.services).filter((s) => s.replicas > 0);
     if (services.length === 0 || step.rate <= 0) return;
     const weights = services.map((s) => s.replicas);
     const meanGap = 1e6 / step.rate;
