@@ -30,10 +30,10 @@ export interface LoadedScenario {
 
 const EXTENSIONS = [".ts", ".mts", ".js", ".mjs"];
 
-/** Imports a scenario file (TypeScript runs through tsx), validates it and every variant of it. */
 /** Scenario modules being imported now: a top-level await that never settles leaves one here when Node gives up. */
 export const loading = new Set<string>();
 
+/** Imports a scenario file (TypeScript runs through tsx), validates it and every variant of it. */
 export async function loadScenarioFile(file: string, options: PlanOptions = {}): Promise<LoadedScenario> {
   const abs = resolve(file);
   const shown = relative(process.cwd(), abs) || file;
@@ -73,15 +73,15 @@ export function defaultExport(mod: unknown): unknown {
   return exported;
 }
 
-/**
- * Validates a scenario object and expands its variants; `where` names it in error messages, `dir` is where its
- * relative paths start (the scenario file's directory; default the working directory).
- */
 export interface PlanOptions {
   /** Refuse scenarios expanding to more variants than this (default 10,000). */
   maxVariants?: number;
 }
 
+/**
+ * Validates a scenario object and expands its variants; `where` names it in error messages, `dir` is where its
+ * relative paths start (the scenario file's directory; default the working directory).
+ */
 export function planScenario(raw: unknown, where: string, dir = process.cwd(), options: PlanOptions = {}): LoadedScenario {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     throw new InputError(`${where}: the module must \`export default defineScenario({...})\``);

@@ -12,13 +12,19 @@ function writeFailure(e: unknown, where: string): ReportWriteError {
   return new ReportWriteError(`cannot write the reports to ${where}: ${why}; the previous reports there are as they were`);
 }
 
+export interface SetWriter {
+  writeFile(path: string, content: string): void;
+}
+
+const DIRECT: SetWriter = { writeFile: (p, c) => writeFileSync(p, c) };
+
 /**
  * Writes single files (a baseline, a JUnit file) so that a failure never leaves a half-written one: each goes to a
  * temporary name beside it, renamed over the previous only when every file is written; temporary files are removed
  * on any failure.
  */
 export function writeReports(dir: string, files: Record<string, string>): string[] {
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   return writeReportsWith(dir, files, DIRECT);
 }
 
@@ -30,10 +36,6 @@ export function writeReport(path: string, content: string): void {
 /** What a run or a merge writes (and the gate adds): a directory holding only these is the tool's to replace whole. */
 const REPORT_FILES = new Set(["results.csv", "results.json", "report.html", "summary.md", "run.json", "sensitivity.csv", "stats.csv", "junit.xml", "gate.md"]);
 
-export interface SetWriter {
-  writeFile(path: string, content: string): void;
-}
-
 /**
  * Writes a run's set of reports so that the directory holds either the whole previous set or the whole new one, never
  * a mix: the new set is written into a fresh sibling directory, which then takes the old one's place (the old one is
@@ -41,11 +43,10 @@ export interface SetWriter {
  * go with the old set. A directory that also holds files that are not reports (`--out .`) is never moved: there the
  * set is written file by file (temporary names, then renames) and the other formats' reports removed.
  */
-const DIRECT: SetWriter = { writeFile: (p, c) => writeFileSync(p, c) };
-
 export function writeReportSet(dir: string, files: Record<string, string>, writer: SetWriter = DIRECT): string[] {
   const target = resolve(dir);
-  const existing = statSync(target, { throwIfNoEntry: false }) === undefined ? [] : readdirSync(target);
+  const hadOld = statSync(target, { throwIfNoEntry: false }) !== undefined;
+  const existing = hadOld ? readdirSync(target) : [];
   const foreign = existing.some((f) => !REPORT_FILES.has(f) && !/^\..*\.\d+\.tmp$/.test(f));
   const finals = Object.keys(files).map((name) => join(target, name));
   if (foreign) {
@@ -64,7 +65,6 @@ export function writeReportSet(dir: string, files: Record<string, string>, write
     rmSync(fresh, { recursive: true, force: true });
     throw writeFailure(e, target);
   }
-  const hadOld = existing.length > 0 || statSync(target, { throwIfNoEntry: false }) !== undefined;
   try {
     if (hadOld) renameSync(target, aside);
     renameSync(fresh, target);

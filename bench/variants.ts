@@ -58,19 +58,21 @@ function expandMatrix(matrix: VariantMatrix): Variant[] {
   }));
 }
 
-/**
- * Every variant, in declaration order (a label declared twice runs once), and the families they form: each family
- * entry one family; each plain matrix a family of its own, named by its keys, its first variant the reference.
- */
 /** More variants than this is refused unless raised (bench run --max-variants): a typo can ask for a million. */
 export const MAX_VARIANTS = 10_000;
 
+/**
+ * Every variant, in declaration order (a label declared twice is refused), and the families they form: each family
+ * entry one family; each plain matrix a family of its own, named by its keys, its first variant the reference.
+ */
 export function expandFamilies(spec: VariantsSpec | undefined, maxVariants = MAX_VARIANTS): { variants: Variant[]; families: Family[] } {
   if (spec === undefined) return { variants: [{ label: DEFAULT_VARIANT, assignments: [] }], families: [] };
   const entries = Array.isArray(spec) ? spec : [spec];
   let combinations = 0;
+  const matricesOf = (entry: (typeof entries)[number]): VariantMatrix[] =>
+    isFamilySpec(entry) ? (Array.isArray(entry.matrix) ? entry.matrix : [entry.matrix]) : [entry];
   for (const entry of entries) {
-    for (const m of isFamilySpec(entry) ? (Array.isArray(entry.matrix) ? entry.matrix : [entry.matrix]) : [entry]) {
+    for (const m of matricesOf(entry)) {
       combinations += Object.values(m).reduce<number>((n, v) => n * (Array.isArray(v) ? v.length : 1), 1);
     }
   }
@@ -84,7 +86,7 @@ export function expandFamilies(spec: VariantsSpec | undefined, maxVariants = MAX
   const families: Family[] = [];
   const explicit = new Set<Family>();
   entries.forEach((entry, index) => {
-    const matrices = isFamilySpec(entry) ? (Array.isArray(entry.matrix) ? entry.matrix : [entry.matrix]) : [entry];
+    const matrices = matricesOf(entry);
     for (const m of matrices) {
       for (const [path, values] of Object.entries(m)) {
         const problem = pathProblem(path);

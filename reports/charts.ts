@@ -511,8 +511,8 @@ function variantOrder(results: Results): string[] {
   return results.variants ?? [...new Set(results.rows.map((r) => r.variant))];
 }
 
-/** A scalar metric's value per variant, for the variants that have it (in run order). */
-function scalar(results: Results, metric: MetricName) {
+/** A catalogued scalar metric's value per variant, for the variants that have it (in run order). */
+function scalar(results: Results, metric: MetricName): ReturnType<typeof scalarRows> {
   return scalarRows(results, metric);
 }
 

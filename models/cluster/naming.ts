@@ -59,12 +59,12 @@ export function namespaceName(i: number): string {
   return `netscale-${String(i).padStart(4, "0")}`;
 }
 
-/** Pod names as a Deployment's ReplicaSet makes them: <deployment>-<10-char hash>-<5-char suffix>. */
 /** The i-th Service of a group: `<group>-service-<i>`. */
 export function serviceName(group: string, i: number): string {
   return `${group}-service-${i}`;
 }
 
+/** Pod names as a Deployment's ReplicaSet makes them: <deployment>-<10-char hash>-<5-char suffix>. */
 export function podName(deployment: string, serial: number): string {
   return `${deployment}-${suffix(`rs/${deployment}`, 10)}-${suffix(`pod/${deployment}/${serial}`, 5)}`;
 }
