@@ -238,20 +238,21 @@ export class EndpointSliceController extends ServiceController {
         const positions = this.positionBuffer;
         const candidates: number[] = [];
         const keep = new Set<string>();
-        let kept = 0;
+        // some endpoint stays without being in `list`: in an untouched slice, or unchanged in a revisited one
+        let stays = false;
         for (const s of existing) {
           if (s.addressType !== family) continue;
           if (!affected.has(s.name)) {
             keep.add(s.name);
-            kept += s.endpoints.length;
+            stays ||= s.endpoints.length > 0;
+            continue;
+          }
+          if (asIs) {
+            stays ||= s.endpoints.some((e) => marks[podOf(e)] === 0);
             continue;
           }
           for (const e of s.endpoints) {
             const pod = podOf(e);
-            if (asIs) {
-              if (marks[pod] === 0) kept++;
-              continue;
-            }
             if (marks[pod] === 1) continue;
             marks[pod] = 1;
             candidates.push(pod);
@@ -287,7 +288,7 @@ export class EndpointSliceController extends ServiceController {
         }
         // upstream creates the port map's entry for every pod with an IP; with endpoints in untouched slices (or
         // unchanged ones in revisited slices) it exists
-        if (list.length > 0 || kept > 0) desired.set(family, new Map([[portKey, list]]));
+        if (list.length > 0 || stays) desired.set(family, new Map([[portKey, list]]));
       }
     } else {
       for (const family of families) {
